@@ -1,0 +1,3 @@
+"""sopgen: SOP Administrasi Pemerintahan sebagai kode."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from sopgen.cli import main
+
+main()

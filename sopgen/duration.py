@@ -1,0 +1,62 @@
+"""The `waktu` standard of a step, as people write it on the form."""
+
+from __future__ import annotations
+
+import re
+
+UNITS = {
+    "detik": 1 / 60,
+    "menit": 1.0,
+    "mnt": 1.0,
+    "jam": 60.0,
+    "hari": None,  # one working day of the project's calendar
+    "hk": None,  # "hari kerja"
+    "minggu": None,  # five working days
+    "pekan": None,
+}
+_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(detik|menit|mnt|jam|hari\s+kerja|hari|hk|minggu|pekan)?", re.I)
+
+
+class DurationError(ValueError):
+    pass
+
+
+def parse_waktu(value: object, minutes_per_day: float) -> float:
+    """Minutes for a standard: a bare number is minutes; '2 jam', '1 hari', '1 jam 30 menit'.
+
+    A day is a working day (not 24 hours): an SOP's "1 hari" means the office's day.
+    """
+    if isinstance(value, bool):
+        raise DurationError("waktu harus angka menit atau teks seperti '2 jam'")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().lower()
+    if not text:
+        raise DurationError("waktu kosong")
+    pos, total, parts = 0, 0.0, 0
+    for m in _PART.finditer(text):
+        if text[pos : m.start()].strip(" ,+dan"):
+            raise DurationError(f"'{value}' tidak terbaca")
+        number = float(m.group(1).replace(",", "."))
+        unit = re.sub(r"\s+", " ", (m.group(2) or "menit").lower())
+        if unit in ("hari", "hari kerja", "hk"):
+            factor = minutes_per_day
+        elif unit in ("minggu", "pekan"):
+            factor = 5 * minutes_per_day
+        else:
+            factor = UNITS[unit]
+        if m.group(2) is None and parts:
+            raise DurationError(f"'{value}': angka tanpa satuan setelah bagian lain")
+        total += number * factor
+        parts += 1
+        pos = m.end()
+    if not parts or text[pos:].strip():
+        raise DurationError(
+            f"'{value}' tidak terbaca; tulis angka menit (mis. 30) atau '30 menit', '2 jam', '1 hari'"
+        )
+    return total
+
+
+def format_menit(minutes: float) -> str:
+    """Minutes as the form prints them in the Waktu column."""
+    return str(int(minutes)) if float(minutes).is_integer() else f"{minutes:.1f}".replace(".", ",")
