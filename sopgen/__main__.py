@@ -1,3 +1,4 @@
 from sopgen.cli import main
 
-main()
+if __name__ == "__main__":  # guarded: spawned build workers import this module too
+    main()

@@ -105,11 +105,11 @@ def diag(file: str, line: int, column: int, code: str, message: str) -> Diagnost
     return Diagnostic(file, line, column, code, RULES[code].severity, message)
 
 
-def did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str:
     """A ' (maksud Anda ...?)' hint for a near miss, or ''."""
     import difflib
 
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f" (maksud Anda '{match[0]}'?)" if match else ""
 
 

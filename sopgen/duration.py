@@ -21,22 +21,30 @@ class DurationError(ValueError):
     pass
 
 
+_HOW = "tulis angka menit (mis. 30) atau '30 menit', '2 jam', '1 hari', '1 jam 30 menit'"
+_SEPARATOR = re.compile(r"\s*(?:,|\+|\bdan\b)?\s*")
+
+
 def parse_waktu(value: object, minutes_per_day: float) -> float:
     """Minutes for a standard: a bare number is minutes; '2 jam', '1 hari', '1 jam 30 menit'.
 
     A day is a working day (not 24 hours): an SOP's "1 hari" means the office's day.
     """
     if isinstance(value, bool):
-        raise DurationError("waktu harus angka menit atau teks seperti '2 jam'")
+        raise DurationError(f"{str(value).lower()!r} bukan waktu; {_HOW}")
     if isinstance(value, (int, float)):
         return float(value)
     text = str(value).strip().lower()
     if not text:
-        raise DurationError("waktu kosong")
+        raise DurationError(f"waktu kosong; {_HOW}")
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if clock:  # '1:30' on the form means an hour and a half, but also reads as a time of day
+        h, m = int(clock.group(1)), int(clock.group(2))
+        raise DurationError(f"'{value}' tidak terbaca sebagai lama waktu; tulis '{h} jam {m} menit' atau {h * 60 + m}")
     pos, total, parts = 0, 0.0, 0
     for m in _PART.finditer(text):
-        if text[pos : m.start()].strip(" ,+dan"):
-            raise DurationError(f"'{value}' tidak terbaca")
+        if not _SEPARATOR.fullmatch(text[pos : m.start()]):
+            raise DurationError(f"'{value}' tidak terbaca; {_HOW}")
         number = float(m.group(1).replace(",", "."))
         unit = re.sub(r"\s+", " ", (m.group(2) or "menit").lower())
         if unit in ("hari", "hari kerja", "hk"):
@@ -46,14 +54,12 @@ def parse_waktu(value: object, minutes_per_day: float) -> float:
         else:
             factor = UNITS[unit]
         if m.group(2) is None and parts:
-            raise DurationError(f"'{value}': angka tanpa satuan setelah bagian lain")
+            raise DurationError(f"'{value}': angka tanpa satuan setelah bagian lain; {_HOW}")
         total += number * factor
         parts += 1
         pos = m.end()
     if not parts or text[pos:].strip():
-        raise DurationError(
-            f"'{value}' tidak terbaca; tulis angka menit (mis. 30) atau '30 menit', '2 jam', '1 hari'"
-        )
+        raise DurationError(f"'{value}' tidak terbaca; {_HOW}")
     return total
 
 

@@ -168,6 +168,10 @@ def _texts(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
+def _target(t: Any) -> int | str | None:
+    return int(t) if isinstance(t, float) and t.is_integer() else t
+
+
 def _date(text: str) -> date:
     return date.fromisoformat(text)
 
@@ -209,8 +213,8 @@ def build_sop(
                 mutu_baku=MutuBaku(_texts(mb["kelengkapan"]), str(mb["waktu"]), menit, mb["output"]),
                 jenis=s.get("jenis", PROSES),
                 pertanyaan=s.get("pertanyaan", ""),
-                ya=s.get("ya"),
-                tidak=s.get("tidak"),
+                ya=_target(s.get("ya")),
+                tidak=_target(s.get("tidak")),
                 keterangan=s.get("keterangan") or "",
             )
         )

@@ -86,6 +86,7 @@ class Config:
     output_dir: str = "output"
     pdfa: bool = True
     file: str | None = None  # the config file as shown in messages, None when absent
+    valid: bool = True  # False when sopgen.toml had errors and these are the defaults
 
 
 @dataclass(frozen=True)
@@ -124,19 +125,51 @@ def find_root(start: Path) -> Path:
 
 
 def _line_of(text: str, section: str | None, key: str | None) -> int:
-    lines = text.splitlines()
+    return _pos_of(text, section, key)[0]
+
+
+def _pos_of(text: str, section: str | None, key: str | None) -> tuple[int, int]:
+    """Line and column of `[section]`, or of the value of `key = value` inside it."""
     current = None
-    for n, line in enumerate(lines, 1):
+    for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
-        m = re.match(r"^\[([^\]]+)\]", s)
+        m = re.match(r"^\[+\s*([^\]]+?)\s*\]", s)
         if m:
             current = m.group(1).strip()
             if key is None and current == section:
-                return n
+                return n, line.index("[") + 1
             continue
-        if key and current == section and re.match(rf"^{re.escape(key)}\s*=", s):
-            return n
-    return 1
+        m = re.match(rf"^(\s*[\"']?{re.escape(key)}[\"']?\s*=\s*)", line) if key else None
+        if m and current == section:
+            return n, len(m.group(1)) + 1
+    return 1, 1
+
+
+_TOML_PROBLEMS: list[tuple[str, str]] = [
+    (r"Expected '\]' at the end of a table", "kurung siku ']' penutup nama bagian tidak ada, mis. [instansi]"),
+    (r"Invalid value", "nilai tidak sah; teks harus diberi tanda kutip, mis. ukuran = \"F4\""),
+    (r"Illegal character", "karakter tidak sah di sini (tanda kutip belum ditutup?)"),
+    (r"Cannot overwrite a value", "kunci ini sudah ditulis sebelumnya; hapus salah satunya"),
+    (r"Cannot declare .* twice", "bagian ini sudah ditulis sebelumnya; gabungkan isinya"),
+    (r"Expected '=' after a key", "tanda '=' setelah kunci tidak ada (kunci yang memuat spasi harus diberi tanda kutip)"),
+    (r"Expected newline or end of document", "ada teks lebih setelah nilai; tulis satu 'kunci = nilai' per baris"),
+    (r"Unescaped '\\'", "garis miring terbalik '\\' di dalam \"...\" harus ditulis '\\\\', atau pakai tanda kutip tunggal"),
+    (r"Unclosed array|Unclosed inline table", "kurung belum ditutup"),
+    (r"Invalid date or datetime", "tanggal tidak sah; tulis tahun-bulan-tanggal yang ada, mis. 2023-12-29"),
+]
+
+
+def _toml_error(text: str, error: Exception) -> tuple[int, int, str]:
+    raw = str(error)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", raw)
+    if m:
+        line, col = int(m.group(1)), int(m.group(2))
+    else:  # "(at end of document)"
+        lines = text.splitlines() or [""]
+        line, col = len(lines), len(lines[-1]) + 1
+    problem = raw.split(" (at ")[0]
+    words = next((id_ for pattern, id_ in _TOML_PROBLEMS if re.search(pattern, problem)), problem)
+    return line, col, f"TOML tidak sah: {words}"
 
 
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
@@ -147,52 +180,64 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     if not path.is_file():
         return Config(), []
     file = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    broken = Config(file=file, valid=False)
     try:
         text = path.read_bytes().decode("utf-8-sig")
-        data = tomllib.loads(text)
     except UnicodeDecodeError:
-        return Config(file=file), [diag(file, 1, 1, "SOP601", "sopgen.toml bukan teks UTF-8; simpan ulang sebagai UTF-8")]
+        return broken, [diag(file, 1, 1, "SOP601", "sopgen.toml bukan teks UTF-8; simpan ulang sebagai UTF-8")]
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        m = re.search(r"line (\d+), column (\d+)", str(e))
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
-        return Config(file=file), [diag(file, line, col, "SOP601", f"TOML tidak sah: {str(e).split(' (at')[0]}")]
+        return broken, [diag(file, *_toml_error(text, e)[:2], "SOP601", _toml_error(text, e)[2])]
     plain = _plain(data)
     source = SourceMap()
     for section, body in plain.items():
-        source.keys[(section,)] = source.values[(section,)] = (_line_of(text, section, None), 1)
+        source.keys[(section,)] = source.values[(section,)] = _pos_of(text, section, None)
         if isinstance(body, dict):
             for key in body:
-                source.keys[(section, key)] = source.values[(section, key)] = (_line_of(text, section, key), 1)
+                source.keys[(section, key)] = _pos_of(text, section, key)[0], 1
+                source.values[(section, key)] = _pos_of(text, section, key)
     diags = [
         diag(d.file, d.line, d.column, "SOP602", d.message)
         for d in shape.check(plain, source, file, schema="config.schema.json")
     ]
-    if diags:
-        return Config(file=file), diags
-    cal = plain.get("kalender", {})
-    periods_ok = []
+    # The checks the schema cannot make, on the parts whose shape is right, so that one run
+    # reports every problem of the file.
+    shape_ok = lambda *p: not any(_under(d, source, p) for d in diags)  # noqa: E731
+    cal = plain.get("kalender", {}) if isinstance(plain.get("kalender"), dict) else {}
     for key in ("jam_kerja", "jam_jumat"):
+        if not shape_ok("kalender", key):
+            continue
         for p in cal.get(key, []):
             a, b = p.split("-")
             if not (_valid_hm(a) and _valid_hm(b) and _period_minutes(p) > 0):
-                line, _ = source.value_pos(("kalender", key))
-                diags.append(diag(file, line, 1, "SOP602", f"kalender › {key}: '{p}' bukan rentang jam yang sah; tulis mis. '07:30-12:00'"))
-        periods_ok.append(key)
+                line, col = source.value_pos(("kalender", key))
+                diags.append(diag(file, line, col, "SOP602", f"kalender › {key}: '{p}' bukan rentang jam yang sah; tulis mis. '07:30-12:00'"))
+    for key in ("libur", "masuk"):
+        if not shape_ok("kalender", key):
+            continue
+        for d in cal.get(key, []):
+            try:
+                date.fromisoformat(d)
+            except ValueError:
+                line, col = source.value_pos(("kalender", key))
+                diags.append(diag(file, line, col, "SOP602", f"kalender › {key}: '{d}' bukan tanggal yang ada di kalender"))
     zone = cal.get("zona_waktu", "Asia/Jakarta")
-    try:
-        from zoneinfo import ZoneInfo
+    if shape_ok("kalender", "zona_waktu"):
+        try:
+            from zoneinfo import ZoneInfo
 
-        ZoneInfo(zone)
-    except Exception:
-        line, _ = source.value_pos(("kalender", "zona_waktu"))
-        diags.append(diag(file, line, 1, "SOP602", f"kalender › zona_waktu '{zone}' tidak dikenal; tulis mis. 'Asia/Jakarta'"))
-    out = plain.get("keluaran", {})
+            ZoneInfo(zone)
+        except Exception:
+            line, col = source.value_pos(("kalender", "zona_waktu"))
+            diags.append(diag(file, line, col, "SOP602", f"kalender › zona_waktu '{zone}' tidak dikenal; tulis mis. 'Asia/Jakarta'"))
+    out = plain.get("keluaran", {}) if isinstance(plain.get("keluaran"), dict) else {}
     folder = out.get("folder", "output")
-    if Project(root, Config()).inside(folder) is None:
-        line, _ = source.value_pos(("keluaran", "folder"))
-        diags.append(diag(file, line, 1, "SOP602", f"keluaran › folder '{folder}' berada di luar proyek; pakai folder di dalam proyek"))
+    if shape_ok("keluaran", "folder") and Project(root, Config()).inside(folder) is None:
+        line, col = source.value_pos(("keluaran", "folder"))
+        diags.append(diag(file, line, col, "SOP602", f"keluaran › folder '{folder}' berada di luar proyek; pakai folder di dalam proyek, mis. 'output'"))
     if diags:
-        return Config(file=file), diags
+        return broken, sorted(set(diags))
     defaults = CalendarSettings()
     calendar = CalendarSettings(
         hari_kerja=tuple(cal.get("hari_kerja", defaults.hari_kerja)),
@@ -207,9 +252,14 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     return Config(plain.get("instansi", {}), paper, calendar, folder, out.get("pdfa", True), file), []
 
 
+def _under(d: Diagnostic, source: SourceMap, path: tuple) -> bool:
+    """Whether a schema diagnostic concerns this part of the config (or the whole section)."""
+    return (d.line, d.column) in (source.value_pos(path), source.value_pos(path[:1]))
+
+
 def _valid_hm(text: str) -> bool:
     h, m = map(int, text.split(":"))
-    return 0 <= h <= 24 and 0 <= m < 60
+    return (0 <= h <= 23 and 0 <= m < 60) or (h, m) == (24, 0)
 
 
 def _plain(value: Any) -> Any:

@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from sopgen.diagnostics import Diagnostic, diag, did_you_mean
@@ -29,6 +30,13 @@ class Context:
     data: dict[str, Any]
     source: SourceMap
     minutes_per_day: float
+
+    def texts(self) -> list[tuple[tuple, str]]:
+        """Every text of the file with its path (computed once for the style rules)."""
+        cached = self.__dict__.get("_texts")
+        if cached is None:
+            cached = self.__dict__["_texts"] = list(_texts(self.data))
+        return cached
 
     def at(self, path: tuple, code: str, message: str, key: bool = False) -> Diagnostic:
         line, col = self.source.key_pos(path) if key else self.source.value_pos(path)
@@ -63,8 +71,9 @@ def _actors(ctx: Context) -> list[dict]:
 
 
 def _steps(ctx: Context) -> list[dict]:
-    steps = _list(ctx.data.get("langkah"))
-    return steps if all(isinstance(s, dict) for s in steps) else []
+    """The steps; one that is not a mapping (the schema reported it) counts as an empty process step,
+    so the other steps are still checked and keep their numbers."""
+    return [s if isinstance(s, dict) else {} for s in _list(ctx.data.get("langkah"))]
 
 
 def _step_actors(step: dict) -> list[str]:
@@ -87,6 +96,19 @@ def duplicate_actor_ids(ctx: Context) -> Iterator[Diagnostic]:
             seen[a["id"]] = i
 
 
+def _by_name(ctx: Context, name: str) -> list[str]:
+    """Ids of the actors whose nama or alias is this name."""
+    key = name.casefold()
+    return [a["id"] for a in _actors(ctx) if key in (str(n).casefold() for n in [a.get("nama"), *_list(a.get("alias"))])]
+
+
+def _meant(ctx: Context, name: str) -> list[str]:
+    """The actor an undeclared name most likely means: by nama or alias, else a near miss of an id."""
+    import difflib
+
+    return _by_name(ctx, name) or difflib.get_close_matches(name, [a["id"] for a in _actors(ctx)], n=1, cutoff=0.6)
+
+
 @rule
 def step_actors(ctx: Context) -> Iterator[Diagnostic]:
     ids = [a["id"] for a in _actors(ctx)]
@@ -96,10 +118,14 @@ def step_actors(ctx: Context) -> Iterator[Diagnostic]:
         for j, name in enumerate(names):
             path = ("langkah", i, "pelaksana") + ((j,) if isinstance(s.get("pelaksana"), list) else ())
             if name not in ids:
-                hint = did_you_mean(name, ids) or f"; yang ada: {', '.join(ids)}"
+                by_name = _by_name(ctx, name)
+                if by_name:
+                    hint = f"; langkah menyebut pelaksana dengan id-nya: tulis '{by_name[0]}'"
+                else:
+                    hint = did_you_mean(name, ids) or f"; yang dideklarasikan: {', '.join(ids) or '(belum ada)'} — tambahkan di daftar pelaksana"
                 yield ctx.at(path, "SOP203", f"langkah {i + 1} menyebut pelaksana '{name}' yang tidak dideklarasikan{hint}")
             if name in seen:
-                yield ctx.at(path, "SOP210", f"langkah {i + 1} menyebut pelaksana '{name}' dua kali")
+                yield ctx.at(path, "SOP210", f"langkah {i + 1} menyebut pelaksana '{name}' dua kali; hapus salah satunya")
             seen.add(name)
 
 
@@ -109,31 +135,40 @@ def unused_actors(ctx: Context) -> Iterator[Diagnostic]:
     if not steps:
         return
     used = {name for s in steps for name in _step_actors(s)}
+    # A step that names an actor wrongly (SOP203: by its nama, or misspelt) still means that actor.
+    ids = [a["id"] for a in _actors(ctx)]
+    for name in list(used - set(ids)):
+        used.update(_meant(ctx, name))
     for i, a in enumerate(_list(ctx.data.get("pelaksana"))):
         if isinstance(a, dict) and isinstance(a.get("id"), str) and a["id"] not in used:
             yield ctx.at(("pelaksana", i, "id"), "SOP204", f"pelaksana '{a['id']}' tidak dipakai langkah mana pun; hapus atau tetapkan langkahnya")
 
 
 _ABBREV = [
-    (r"\bkasubbag\b|\bkasubag\b|\bkasubbagian\b", "kepala sub bagian"),
-    (r"\bkasie?\b", "kepala seksi"),
-    (r"\bsekcam\b", "sekretaris camat"),
-    (r"\bka\.?\s", "kepala "),
-    (r"\bsub ?bb?ag(ian)?\b|\bsubbagian\b", "sub bagian"),
-    (r"\bkabid\b", "kepala bidang"),
-    (r"\bkadis\b", "kepala dinas"),
+    (re.compile(pattern), repl)
+    for pattern, repl in [
+        (r"\bkasubbag\b|\bkasubag\b|\bkasubbagian\b", "kepala sub bagian"),
+        (r"\bkasie?\b", "kepala seksi"),
+        (r"\bsekcam\b", "sekretaris camat"),
+        (r"\bka\.?\s", "kepala "),
+        (r"\bsub ?bb?ag(ian)?\b|\bsubbagian\b", "sub bagian"),
+        (r"\bkabid\b", "kepala bidang"),
+        (r"\bkadis\b", "kepala dinas"),
+    ]
 ]
 _STOP = {"dan", "kepala", "sub", "bagian", "seksi", "bidang", "the", "&"}
 
 
+@lru_cache(maxsize=4096)  # an office's SOPs name the same few positions again and again
 def _norm_name(name: str) -> str:
     n = unicodedata.normalize("NFKC", name).lower()
     n = re.sub(r"[^\w\s&]", " ", n)
     for pattern, repl in _ABBREV:
-        n = re.sub(pattern, repl, n)
+        n = pattern.sub(repl, n)
     return re.sub(r"\s+", " ", n).strip()
 
 
+@lru_cache(maxsize=4096)
 def names_look_alike(a: str, b: str) -> bool:
     """Two spellings of one position: equal after expanding abbreviations, or one word apart.
 
@@ -156,10 +191,10 @@ def names_look_alike(a: str, b: str) -> bool:
 @rule
 def alike_actor_names(ctx: Context) -> Iterator[Diagnostic]:
     entries: list[tuple[int, str, tuple]] = []
-    for i, a in enumerate(_actors(ctx)):
-        if not isinstance(a.get("nama"), str):
+    for i, a in enumerate(_list(ctx.data.get("pelaksana"))):  # i: the position in the file
+        if not isinstance(a, dict) or not isinstance(a.get("nama"), str):
             continue
-        parts = [p.strip() for p in a["nama"].split(",")] if len(_list(a.get("alias"))) == 0 else []
+        parts = [p.strip() for p in a["nama"].split(",")] if len(_list(a.get("alias"))) == 0 and "," in a["nama"] else []
         entries += [(i, n, ("pelaksana", i, "nama")) for n in [a["nama"], *parts] if n]
         entries += [(i, n, ("pelaksana", i, "alias", j)) for j, n in enumerate(_list(a.get("alias"))) if isinstance(n, str)]
     reported: set[tuple[int, int]] = set()
@@ -168,7 +203,11 @@ def alike_actor_names(ctx: Context) -> Iterator[Diagnostic]:
             if i == j or (i, j) in reported or not names_look_alike(na, nb):
                 continue
             reported.add((i, j))
-            yield ctx.at(pb, "SOP401", f"'{nb}' tampak jabatan yang sama dengan '{na}' (pelaksana {i + 1}); seragamkan penulisannya atau jadikan alias")
+            if "alias" in pb:
+                advice = "bila memang jabatan yang sama, tulis dengan nama yang sama"
+            else:
+                advice = "seragamkan penulisannya, atau satukan kedua pelaksana dan jadikan nama yang lain alias"
+            yield ctx.at(pb, "SOP401", f"'{nb}' (pelaksana {j + 1}) tampak jabatan yang sama dengan '{na}' (pelaksana {i + 1}); {advice}")
 
 
 # --- steps and flow -----------------------------------------------------------------------
@@ -179,14 +218,19 @@ def step_numbers(ctx: Context) -> Iterator[Diagnostic]:
     for i, s in enumerate(_steps(ctx)):
         no = s.get("no")
         if isinstance(no, int) and not isinstance(no, bool) and no != i + 1:
-            yield ctx.at(("langkah", i, "no"), "SOP202", f"langkah ke-{i + 1} bernomor {no}; nomor harus sama dengan urutannya ({i + 1})")
+            yield ctx.at(("langkah", i, "no"), "SOP202", f"langkah ke-{i + 1} bernomor {no}; nomor harus sama dengan urutannya ({i + 1}) — perbaiki atau hapus 'no'")
 
 
 def _branches(step: dict, i: int, n: int) -> list[tuple[str | None, Any]]:
     nxt = i + 2 if i + 1 < n else END
     if step.get("jenis") != "keputusan":
         return [(None, nxt)]
-    return [(k, step.get(k) if step.get(k) is not None else nxt) for k in ("ya", "tidak")]
+    return [(k, _target(step.get(k)) if step.get(k) is not None else nxt) for k in ("ya", "tidak")]
+
+
+def _target(t: Any) -> Any:
+    """A branch as written; `3.0` (which JSON Schema counts as an integer) is step 3."""
+    return int(t) if isinstance(t, float) and t.is_integer() else t
 
 
 def _valid_target(t: Any, n: int) -> bool:
@@ -205,7 +249,7 @@ def branch_targets(ctx: Context) -> Iterator[Diagnostic]:
                     yield ctx.at(("langkah", i, key), "SOP209", f"langkah {i + 1} memakai '{key}' padahal bukan keputusan; tambahkan 'jenis: keputusan' atau hapus '{key}'", key=True)
             continue
         for key, target in _branches(s, i, n):
-            if key in s and isinstance(target, int) and not _valid_target(target, n):
+            if key in s and isinstance(target, int) and not isinstance(target, bool) and target > n:
                 yield ctx.at(("langkah", i, key), "SOP205", f"cabang '{key}' langkah {i + 1} menuju langkah {target}, padahal SOP ini hanya {n} langkah; tulis nomor 1-{n} atau 'selesai'")
             elif target == i + 1:
                 yield ctx.at(("langkah", i, key), "SOP211", f"cabang '{key}' langkah {i + 1} menuju dirinya sendiri; arahkan ke langkah yang memperbaiki, mis. langkah sebelumnya")
@@ -221,7 +265,12 @@ def reachability(ctx: Context) -> Iterator[Diagnostic]:
     n = len(steps)
     if not n:
         return
-    succ = {i + 1: [t for _, t in _branches(s, i, n) if _valid_target(t, n)] for i, s in enumerate(steps)}
+    branches = {i + 1: [t for _, t in _branches(s, i, n)] for i, s in enumerate(steps)}
+    # A branch to a step that does not exist (SOP205) or of the wrong shape (SOP104) is already
+    # reported; where it was meant to go is unknown, so it must not cause a second error here:
+    # it counts as reaching the end, and no step is called unreachable while one exists.
+    unknown = any(not _valid_target(t, n) for targets in branches.values() for t in targets)
+    succ = {no: [t if _valid_target(t, n) else END for t in targets] for no, targets in branches.items()}
     seen, todo = {1}, deque([1])
     while todo:
         for t in succ[todo.popleft()]:
@@ -239,10 +288,21 @@ def reachability(ctx: Context) -> Iterator[Diagnostic]:
                 done.add(p)
                 todo2.append(p)
     for no in range(1, n + 1):
-        if no not in seen:
-            yield ctx.at(("langkah", no - 1), "SOP206", f"langkah {no} tidak pernah dicapai dari langkah 1; periksa cabang ya/tidak sebelumnya")
-        elif no not in done:
-            yield ctx.at(("langkah", no - 1), "SOP207", f"dari langkah {no} alur tidak pernah sampai ke akhir (putaran tanpa jalan keluar); arahkan satu cabang ke langkah berikut atau 'selesai'")
+        if no not in seen and not unknown:
+            yield ctx.at(("langkah", no - 1), "SOP206", f"langkah {no} tidak pernah dicapai dari langkah 1; arahkan cabang ya/tidak sebelumnya ke langkah ini atau hapus langkahnya")
+    # Steps that can never reach the end form a trap; one message for it, at the last decision
+    # in it (where an exit is usually missing), naming all its steps.
+    trapped = [no for no in range(1, n + 1) if no in seen and no not in done]
+    if trapped:
+        decisions = [no for no in trapped if steps[no - 1].get("jenis") == "keputusan"]
+        at = (decisions or trapped)[-1]
+        names = _and([str(no) for no in trapped])
+        fix = f"arahkan satu cabang langkah {at} ke langkah di luar putaran atau ke 'selesai'" if decisions else f"jadikan langkah {at} keputusan dengan satu cabang ke 'selesai'"
+        yield ctx.at(("langkah", at - 1), "SOP207", f"dari langkah {names} alur tidak pernah sampai ke akhir (putaran tanpa jalan keluar); {fix}")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " dan " + items[-1]
 
 
 @rule
@@ -258,7 +318,7 @@ def waktu(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.at(path, "SOP309", f"waktu langkah {i + 1}: {e}")
             continue
         if not minutes > 0 or minutes == float("inf"):
-            yield ctx.at(path, "SOP310", f"waktu langkah {i + 1} harus lebih dari 0 (tertulis {mb['waktu']!r})")
+            yield ctx.at(path, "SOP310", f"waktu langkah {i + 1} harus lebih dari 0 (tertulis {mb['waktu']!r}); isi perkiraan lama langkah ini, mis. 5 (menit)")
 
 
 # --- dates and NIP -----------------------------------------------------------------------
@@ -268,8 +328,12 @@ def _parse_date(ctx: Context, path: tuple) -> tuple[date | None, list[Diagnostic
     value = ctx.data
     for p in path:
         value = value[p]
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str):
         return None, []  # shape errors are the schema's
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if re.search(r"^\d{4}-\d{2}-\d{2}$", value):  # the schema's pattern lets "2023-10-05\n" through
+            return None, [ctx.at(path, "SOP301", f"{where(path)} {value!r} bukan tanggal YYYY-MM-DD; hapus baris baru atau spasi di sekitarnya")]
+        return None, []
     try:
         return date.fromisoformat(value), []
     except ValueError:
@@ -285,7 +349,7 @@ def dates(ctx: Context) -> Iterator[Diagnostic]:
     eff, d2 = _parse_date(ctx, ("tanggal", "efektif")) if "efektif" in tg else (None, [])
     yield from d1 + d2
     if made and eff and eff < made:
-        yield ctx.at(("tanggal", "efektif"), "SOP302", f"tanggal efektif {eff.isoformat()} sebelum tanggal pembuatan {made.isoformat()}")
+        yield ctx.at(("tanggal", "efektif"), "SOP302", f"tanggal efektif {eff.isoformat()} sebelum tanggal pembuatan {made.isoformat()}; SOP tidak dapat berlaku sebelum dibuat, periksa kedua tanggal")
     rev = tg.get("revisi")
     paths = [("tanggal", "revisi")] if isinstance(rev, str) else [("tanggal", "revisi", i, "tanggal") for i, r in enumerate(_list(rev)) if isinstance(r, dict) and "tanggal" in r]
     previous = None
@@ -293,14 +357,14 @@ def dates(ctx: Context) -> Iterator[Diagnostic]:
         d, errs = _parse_date(ctx, path)
         yield from errs
         if d and made and d < made:
-            yield ctx.at(path, "SOP303", f"tanggal revisi {d.isoformat()} sebelum tanggal pembuatan {made.isoformat()}")
+            yield ctx.at(path, "SOP303", f"tanggal revisi {d.isoformat()} sebelum tanggal pembuatan {made.isoformat()}; revisi hanya bisa sesudah SOP dibuat, periksa tahunnya")
         if d and previous and d < previous:
             yield ctx.at(path, "SOP311", f"revisi {d.isoformat()} ditulis setelah revisi {previous.isoformat()}; urutkan dari yang terlama")
         previous = d or previous
     nomor = ctx.data.get("nomor")
     m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*$", nomor) if isinstance(nomor, str) else None
     if m and made and int(m.group(1)) != made.year:
-        yield ctx.at(("nomor",), "SOP304", f"nomor SOP berakhir dengan tahun {m.group(1)}, tetapi dibuat tahun {made.year}")
+        yield ctx.at(("nomor",), "SOP304", f"nomor SOP berakhir dengan tahun {m.group(1)}, tetapi dibuat tahun {made.year}; periksa nomor atau tanggal pembuatan")
 
 
 def _real_date(y: int, m: int, d: int) -> date | None:
@@ -310,6 +374,9 @@ def _real_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
+_NIP_FIX = "; salin NIP persis dari SK pengangkatan"
+
+
 @rule
 def nip(ctx: Context) -> Iterator[Diagnostic]:
     d = ctx.data.get("disahkan_oleh")
@@ -317,49 +384,62 @@ def nip(ctx: Context) -> Iterator[Diagnostic]:
         return
     path = ("disahkan_oleh", "nip")
     raw = d["nip"]
-    digits = raw.replace(" ", "")
-    if not re.fullmatch(r"\d{18}", digits):
-        yield ctx.at(path, "SOP305", f"NIP '{raw}' harus 18 digit (spasi boleh), tertulis {len(re.sub(r'[^0-9]', '', digits))} digit{' dan tanda lain' if not digits.isdigit() else ''}")
+    digits = re.sub(r"\s", "", raw)  # spaces as printed, also the no-break spaces Word puts in
+    other = sorted(set(re.sub(r"[0-9]", "", digits)))
+    if other:
+        lookalike = " (huruf O/o/l/I tertukar dengan angka 0/1?)" if set(other) & set("OolI") else ""
+        shown = ", ".join(f"'{c}'" for c in other)
+        yield ctx.at(path, "SOP305", f"NIP '{raw}' hanya boleh berisi 18 angka dan spasi, tetapi memuat {shown}{lookalike}{_NIP_FIX}")
+        return
+    if len(digits) != 18:
+        yield ctx.at(path, "SOP305", f"NIP '{raw}' harus 18 digit (spasi boleh), tertulis {len(digits)} digit{_NIP_FIX}")
         return
     born = _real_date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
     if born is None or born.year < 1900:
-        yield ctx.at(path, "SOP306", f"NIP '{raw}': digit 1-8 ({digits[:8]}) bukan tanggal lahir yang sah (TTTTBBHH)")
+        yield ctx.at(path, "SOP306", f"NIP '{raw}': digit 1-8 ({digits[:8]}) bukan tanggal lahir yang sah (TTTTBBHH){_NIP_FIX}")
     ay, am = int(digits[8:12]), int(digits[12:14])
     if not (1 <= am <= 12 and ay >= 1900):
-        yield ctx.at(path, "SOP307", f"NIP '{raw}': digit 9-14 ({digits[8:14]}) bukan tahun-bulan pengangkatan yang sah (TTTTBB)")
+        yield ctx.at(path, "SOP307", f"NIP '{raw}': digit 9-14 ({digits[8:14]}) bukan tahun-bulan pengangkatan yang sah (TTTTBB){_NIP_FIX}")
     elif born and (ay, am) <= (born.year, born.month):
-        yield ctx.at(path, "SOP307", f"NIP '{raw}': pengangkatan {ay}-{am:02d} tidak setelah kelahiran {born.isoformat()}")
+        yield ctx.at(path, "SOP307", f"NIP '{raw}': pengangkatan {ay}-{am:02d} (digit 9-14) tidak setelah kelahiran {born.isoformat()} (digit 1-8){_NIP_FIX}")
     if digits[14] not in "12":
-        yield ctx.at(path, "SOP308", f"NIP '{raw}': digit ke-15 ({digits[14]}) harus 1 (pria) atau 2 (wanita)")
+        yield ctx.at(path, "SOP308", f"NIP '{raw}': digit ke-15 ({digits[14]}) harus 1 (pria) atau 2 (wanita){_NIP_FIX}")
 
 
 # --- style ---------------------------------------------------------------------------------
 
-_DOUBLED = re.compile(r"(?<!\.)\.\.(?!\.)|,,|;;|::|\s[.,;:](?=\S)")
+# '..' but not an ellipsis '...'; ',,' ';;' '::'. (A former extra alternative for ' ,x' matched
+# first and hid a later '..' in the same text.)
+_DOUBLED = re.compile(r"(?<!\.)\.\.(?!\.)|,,|;;|::")
 
 
 def _texts(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if k not in ("id", "logo", "nomor"):
-                yield from _texts(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _texts(v, path + (i,))
+    stack = [(path, value)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            stack.extend((path + (k,), v) for k, v in reversed(value.items()) if k not in ("id", "logo", "nomor"))
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in reversed(list(enumerate(value))))
 
 
 @rule
 def punctuation(ctx: Context) -> Iterator[Diagnostic]:
-    for path, text in _texts(ctx.data):
-        m = _DOUBLED.search(text)
-        if m and m.group().strip() in ("..", ",,", ";;", "::"):
-            yield ctx.at(path, "SOP402", f"tanda baca ganda '{m.group().strip()}' pada {where(path)}: '{text}'")
+    for path, text in ctx.texts():
+        if ".." in text or ",," in text or ";;" in text or "::" in text:  # cheap test first
+            m = _DOUBLED.search(text)
+            if m:
+                yield ctx.at(path, "SOP402", f"tanda baca ganda '{m.group()}' pada {where(path)}: '{text}'; tulis satu tanda saja")
+
+
+_INNER_SPACES = re.compile(r"\S[ \t]{2,}\S")
 
 
 @rule
 def whitespace(ctx: Context) -> Iterator[Diagnostic]:
-    for path, text in _texts(ctx.data):
-        if text != text.strip() or "  " in text.strip():
-            yield ctx.at(path, "SOP403", f"spasi berlebih pada {where(path)}: '{text}'")
+    for path, text in ctx.texts():
+        body = text[:-1] if text.endswith("\n") else text  # a block scalar (`|`, `>`) ends in a newline
+        if body != body.strip() or (("  " in body or "\t" in body) and _INNER_SPACES.search(body)):
+            yield ctx.at(path, "SOP403", f"spasi berlebih (di awal, di akhir atau ganda) pada {where(path)}: {body!r}; hapus spasi yang lebih")

@@ -1,0 +1,75 @@
+"""Validation benchmark: `sopgen validate` over 1,000 SOP files (target: under 2 seconds).
+
+    python bench/bench_validate.py                # 1,000 files: the real SOPs of sops/ copied
+                                                  # and varied, plus generated ones
+    python bench/bench_validate.py --files 5000
+
+Prints the time of the validate() function (warm, best of 3) and of the `sopgen validate`
+command in a fresh Python process (imports included), which is what CI pays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from sopfactory import make_project, sop_yaml  # noqa: E402
+
+from sopgen.project import load_project  # noqa: E402
+from sopgen.validate import validate  # noqa: E402
+
+
+def generate(root: Path, count: int, seed: int = 2) -> Path:
+    """The repository's SOPs, copies of them under new numbers, and generated ones (3-40 steps)."""
+    rng = random.Random(seed)
+    real = sorted((ROOT / "sops").glob("*.yaml"))
+    sops: dict[str, str] = {p.name: p.read_text(encoding="utf-8") for p in real}
+    for i in range(len(sops), count):
+        nomor = f"{100 + i // 100:03d}/{i:04d}/416-317/2023"
+        if i % 2 and real:
+            text = real[i % len(real)].read_text(encoding="utf-8")
+            first = next(line for line in text.splitlines() if line.startswith("nomor:"))
+            kode, _, rest = first.split('"')[1].partition("/")
+            sops[f"{i:04d}-salin.yaml"] = text.replace(first, f'nomor: "{kode}/{9000 + i}/{rest.partition("/")[2]}"', 1)
+        else:
+            steps = rng.randint(3, 40)
+            decisions = {}
+            if steps >= 5:
+                at = rng.randint(3, steps - 1)
+                decisions[at] = (None, rng.randint(1, at - 1))
+            sops[f"{i:04d}-sop.yaml"] = sop_yaml(nomor, f"Pelayanan Uji {i}", steps, actors=rng.randint(1, 4), decisions=decisions)
+    return make_project(root, sops)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = generate(Path(tmp) / "proyek", args.files)
+        project, _ = load_project(root)
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            result = validate(None, project)
+            times.append(time.perf_counter() - start)
+        print(f"validate(): {len(result.files)} berkas, {len(result.errors)} galat, {len(result.warnings)} peringatan")
+        print(f"validate() terbaik dari 3: {min(times):.3f} s ({min(times) / len(result.files) * 1000:.2f} ms/berkas)")
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "sopgen", "validate"], cwd=root, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        print(f"`sopgen validate` (proses baru, termasuk impor): {wall:.3f} s, exit {proc.returncode} "
+              f"-> {proc.stdout.strip().splitlines()[-1]}")
+        print(f"target: < 2 s untuk 1.000 berkas: {'OK' if wall < 2 else 'TIDAK'}")
+
+
+if __name__ == "__main__":
+    main()

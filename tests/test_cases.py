@@ -1,0 +1,185 @@
+"""Data-driven validation cases: `tests/cases/{valid,invalid}/<name>/`.
+
+Each case is a small project (its own `sopgen.toml`, `sops/*.yaml`, maybe a logo) and
+`expected.txt`: the exact output of `sopgen validate` run inside that folder. An optional
+`expected.json` gives `args` for the command line (e.g. `["--strict"]`) and the `exit` code;
+without it a valid case must exit 0 and an invalid one 1.
+
+A few inputs are written by the test instead of being committed (GENERATED): bytes that are
+not UTF-8, a file over the size limit, and the real reference SOP of `sops/` (so the case
+checks that file, not a copy that could drift). Those cases run in a copy under tmp_path; the
+others run in place, exactly as a person would run `sopgen validate` there.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sopgen.cli import main
+from sopgen.reporters import REPORTERS
+from sopgen.validate import validate
+from sopgen.yamlload import MAX_BYTES
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CASES = HERE / "cases"
+REFERENCE = ROOT / "sops" / "065-111-pengumpulan-data-kinerja.yaml"
+
+
+def _not_utf8(root: Path) -> None:
+    text = (
+        "versi_format: 1\n"
+        'nomor: "470/001/416-317/2024"\n'
+        "nama: Pelayanan Surat Keterangan Domisili – Kelurahan\n"
+        "# disimpan oleh Notepad lama sebagai ANSI (Windows-1252):\n"
+        "keterangan: café\n"
+    )
+    (root / "sops" / "ansi.yaml").write_bytes(text.encode("cp1252"))
+
+
+def _too_big(root: Path) -> None:
+    line = "# " + "x" * 97 + "\n"  # 100 bytes
+    body = "versi_format: 1\n" + line * (MAX_BYTES // len(line) + 1)
+    assert len(body.encode()) > MAX_BYTES
+    (root / "sops" / "besar.yaml").write_text(body, encoding="utf-8")
+
+
+def _reference(root: Path) -> None:
+    shutil.copy(ROOT / "sopgen.toml", root / "sopgen.toml")
+    shutil.copy(REFERENCE, root / "sops" / REFERENCE.name)
+
+
+GENERATED = {
+    "invalid/sop001-not-utf8": _not_utf8,
+    "invalid/sop006-too-big": _too_big,
+    "valid/reference": _reference,
+}
+
+
+def _all_cases() -> list:
+    out = []
+    for kind in ("valid", "invalid"):
+        for d in sorted((CASES / kind).iterdir()):
+            if d.is_dir():
+                out.append(pytest.param(d, id=f"{kind}/{d.name}"))
+    return out
+
+
+ALL = _all_cases()
+
+
+def _key(case: Path) -> str:
+    return f"{case.parent.name}/{case.name}"
+
+
+def _prepare(case: Path, tmp_path: Path) -> Path:
+    """The folder to run in: the case itself, or a copy completed by its generator."""
+    generator = GENERATED.get(_key(case))
+    if generator is None:
+        return case
+    work = tmp_path / case.name
+    shutil.copytree(case, work)
+    (work / "sops").mkdir(exist_ok=True)
+    generator(work)
+    return work
+
+
+def _expectation(case: Path) -> tuple[list[str], int, str]:
+    meta_file = case / "expected.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+    args = meta.get("args", [])
+    code = meta.get("exit", 0 if case.parent.name == "valid" else 1)
+    return args, code, (case / "expected.txt").read_text(encoding="utf-8")
+
+
+def test_there_are_enough_cases():
+    kinds = [p.values[0].parent.name for p in ALL]
+    assert kinds.count("invalid") >= 35
+    assert kinds.count("valid") >= 7
+    assert all(k in {p.id for p in ALL} for k in GENERATED), "a generator names a case folder that does not exist"
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_api(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`validate()` called from the case folder gives exactly the expected diagnostics."""
+    args, code, expected = _expectation(case)
+    monkeypatch.chdir(_prepare(case, tmp_path))
+    paths = [Path(a) for a in args if not a.startswith("-") and a not in ("json", "text")]
+    result = validate(paths or None)
+    if "json" in args:
+        assert [d.as_dict() for d in result.diagnostics] == json.loads(expected)
+    else:
+        lines = expected.splitlines()
+        assert [d.format() for d in result.diagnostics] == lines[:-1]
+        assert REPORTERS["text"](result) == expected.rstrip("\n")
+    assert int(result.failed(strict="--strict" in args)) == code
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_cli(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sopgen validate [args]` run inside the case folder prints expected.txt and exits as expected."""
+    args, code, expected = _expectation(case)
+    monkeypatch.chdir(_prepare(case, tmp_path))
+    result = CliRunner().invoke(main, ["validate", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.stdout == expected
+    assert result.exit_code == code
+
+
+def test_json_report_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--format json: a list of objects with exactly file, line, column, code, severity, message."""
+    monkeypatch.chdir(CASES / "invalid" / "format-json")
+    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    report = json.loads(result.stdout)
+    assert report and all(list(d) == ["file", "line", "column", "code", "severity", "message"] for d in report)
+    assert {d["severity"] for d in report} == {"error", "warning"}
+    assert all(isinstance(d["line"], int) and isinstance(d["column"], int) for d in report)
+
+
+def test_strict_only_changes_the_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CASES / "invalid" / "strict-warnings-fail")
+    plain = CliRunner().invoke(main, ["validate"])
+    strict = CliRunner().invoke(main, ["validate", "--strict"])
+    assert (plain.exit_code, strict.exit_code) == (0, 1)
+    assert plain.stdout == strict.stdout
+
+
+def test_repository_sops(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sopgen validate sops` at the repository root: only the reference SOP's three warnings."""
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["validate", "sops"])
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0
+    name = f"sops/{REFERENCE.name}"
+    assert [line.split(" ", 2)[:2] for line in lines[:-1]] == [
+        [f"{name}:22:9:", "SOP402"],
+        [f"{name}:59:13:", "SOP401"],
+        [f"{name}:59:54:", "SOP401"],
+    ]
+    count = len(list((ROOT / "sops").glob("*.yaml")))
+    assert count >= 3
+    assert lines[-1] == f"{count} berkas diperiksa: 0 galat, 3 peringatan"
+
+
+def test_alias_bomb_is_refused_without_expanding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bomb (9^10 values) is refused after at most MAX_NODES values, not expanded."""
+    from sopgen import yamlload
+
+    built = []
+    original = yamlload._Builder.build
+
+    def counting(self, node, path=(), depth=0):
+        built.append(1)
+        return original(self, node, path, depth)
+
+    monkeypatch.setattr(yamlload._Builder, "build", counting)
+    bomb = CASES / "invalid" / "sop005-alias-bomb" / "sops" / "bom.yaml"
+    assert bomb.stat().st_size < 1000
+    loaded = yamlload.load_file(bomb)
+    assert [d.code for d in loaded.diagnostics] == ["SOP005"]
+    assert len(built) <= yamlload.MAX_NODES + 1
