@@ -32,7 +32,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"tidak ditemukan: {', '.join(map(str, missing))}")
-    result = run(list(paths) or None)
+    result = run(list(paths) or None, models=False)
     if not paths and not (result.project.root / "sops").is_dir():
         raise click.UsageError(f"folder sops/ tidak ada di {result.project.root}; sebutkan berkas atau folder SOP")
     click.echo(REPORTERS[fmt](result))
@@ -45,3 +45,196 @@ def rules_cmd() -> None:
     from sopgen.diagnostics import rules_markdown
 
     click.echo(rules_markdown(), nl=False)
+
+
+@main.command("build")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Bangun ulang semua SOP walau masukannya tidak berubah.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+    help="Jumlah proses paralel (0 = satu per inti CPU).",
+)
+def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
+    """Validasi semua SOP, lalu tulis PDF, tampilan HTML dan katalog output/index.html."""
+    from sopgen.build import build as run
+    from sopgen.project import load_project
+    from sopgen.reporters import REPORTERS
+    from sopgen.validate import ValidationResult
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"tidak ditemukan: {', '.join(map(str, missing))}")
+    project, config_diags = load_project(paths[0] if paths else Path.cwd())
+    if not paths and not (project.root / "sops").is_dir():
+        raise click.UsageError(f"folder sops/ tidak ada di {project.root}; sebutkan berkas atau folder SOP")
+    if any(d.severity == "error" for d in config_diags):
+        click.echo(REPORTERS["text"](ValidationResult(project, [], list(config_diags))))
+        click.echo("Tidak ada berkas yang ditulis.")
+        sys.exit(1)
+    with _build_progress() as progress:
+        result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress)
+    if result.errors:
+        click.echo(REPORTERS["text"](result.validation))
+        click.echo("Tidak ada berkas yang ditulis.")
+        sys.exit(1)
+    for outcome in result.failed:
+        click.echo(f"{outcome.file}: gagal: {outcome.message}", err=True)
+    if result.catalog_error:
+        click.echo(result.catalog_error, err=True)
+    if result.warnings:
+        click.echo(f"{len(result.warnings)} peringatan validasi (lihat: sopgen validate)")
+    click.echo(result.summary())
+    sys.exit(0 if result.ok else 1)
+
+
+class _build_progress:
+    """A rich progress bar on an interactive terminal; nothing in CI or when stderr is redirected."""
+
+    def __enter__(self):
+        import os
+
+        self._bar = None
+        ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+        if ci or not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(
+            TextColumn("membangun"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
+        )
+        self._bar.start()
+        self._task = None
+
+        def update(done: int, total: int, label: str) -> None:
+            if self._task is None:
+                self._task = self._bar.add_task("", total=total or 1)
+            self._bar.update(self._task, completed=done, total=total or 1, description=label)
+
+        return update
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+# --- conformance of activity logs ------------------------------------------------------------
+
+
+class _Tanggal(click.ParamType):
+    """A date written YYYY-MM-DD, refused in Indonesian."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        from datetime import date
+
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"'{value}' bukan tanggal YYYY-MM-DD yang sah (mis. 2023-10-31)", param, ctx)
+
+
+def _load_checked_sops():
+    """The project and its valid SOPs; prints validation errors and exits 1 when there are any."""
+    from sopgen.reporters import REPORTERS
+    from sopgen.validate import validate as run_validation
+
+    result = run_validation(None)
+    if not (result.project.root / "sops").is_dir():
+        raise click.UsageError(f"folder sops/ tidak ada di {result.project.root}; jalankan dari folder proyek sopgen")
+    if result.errors:
+        click.echo(REPORTERS["text"](result), err=True)
+        click.echo("SOP atau sopgen.toml tidak sah: perbaiki dulu (sopgen validate), log tidak diperiksa.", err=True)
+        sys.exit(1)
+    if result.warnings:
+        click.echo(f"{len(result.warnings)} peringatan validasi SOP (lihat: sopgen validate)", err=True)
+    if not result.sops:
+        raise click.UsageError(f"tidak ada SOP di {result.project.root / 'sops'}")
+    return result.project, result.sops
+
+
+@main.command("check")
+@click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sop", "sop_filter", multiple=True, metavar="NOMOR", help="Periksa SOP ini saja (boleh diulang).")
+@click.option("--dari", type=_Tanggal(), help="Hanya kasus yang mulai pada/sesudah tanggal ini.")
+@click.option("--sampai", type=_Tanggal(), help="Hanya kasus yang mulai pada/sebelum tanggal ini.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv", "html", "pdf"]), default="text", show_default=True,
+    help="Bentuk laporan.",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Tulis laporan ke berkas ini.")
+@click.option("--elapsed", is_flag=True, help="Durasi dalam menit berlalu, bukan menit kerja.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERSEN", help="Exit 1 bila kepatuhan di bawah PERSEN.")
+def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) -> None:
+    """Periksa log kegiatan (.xlsx, .csv, .jsonl) terhadap SOP proyek."""
+    from sopgen.check import CheckError, check_logs
+    from sopgen.compliance_report import BINARY_FORMATS, ReportOptions, report_summary_line, save_report, print_text
+
+    missing = [str(p) for p in logs if not p.exists()]
+    if missing:
+        raise click.UsageError(f"berkas log tidak ditemukan: {', '.join(missing)}")
+    if fmt in BINARY_FORMATS and output is None:
+        raise click.UsageError(f"--format {fmt} butuh --output BERKAS")
+    project, sops = _load_checked_sops()
+    try:
+        result = check_logs(project, sops, list(logs), period=(dari, sampai), sop_filter=list(sop_filter) or None, elapsed=elapsed)
+    except CheckError as err:
+        raise click.UsageError(str(err)) from None
+    options = ReportOptions(project=project, color=sys.stdout.isatty())
+    if output is None and fmt == "text":
+        print_text(result, options)
+    elif output is None:
+        from sopgen.compliance_report import write_report
+
+        stream = click.get_binary_stream("stdout")
+        write_report(result, fmt, stream, options)
+        stream.flush()
+    else:
+        try:
+            save_report(result, fmt, output, options)
+        except OSError as err:
+            click.echo(f"laporan tidak bisa ditulis ke '{output}': {err.strerror or err}", err=True)
+            sys.exit(1)
+        click.echo(report_summary_line(result, output))
+    code = 0
+    for e in result.file_errors:
+        click.echo(f"galat: {e.message}", err=True)
+        code = 1
+    if fail_under is not None:
+        percent = result.compliance
+        if percent is None or percent < fail_under:
+            shown = "tidak ada baris yang diperiksa" if percent is None else f"kepatuhan {percent:.1f} %".replace(".", ",")
+            click.echo(f"gagal: {shown}, di bawah batas --fail-under {fail_under:g} %", err=True)
+            code = 1
+    sys.exit(code)
+
+
+@main.command("log-template")
+@click.argument("sops", nargs=-1, metavar="[SOP]...")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=Path("templat-log.xlsx"), show_default=True)
+@click.option("--force", is_flag=True, help="Timpa berkas yang sudah ada.")
+def log_template_cmd(sops, output, force) -> None:
+    """Tulis templat log Excel (.xlsx) untuk SOP (nomor atau berkas YAML; bawaan: semua SOP)."""
+    from sopgen.check import CheckError, select_sops
+    from sopgen.logtemplate import write_log_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"--output '{output}': templat log adalah berkas .xlsx")
+    if output.exists() and not force:
+        raise click.UsageError(f"'{output}' sudah ada (mungkin log yang sudah diisi); pakai --force untuk menimpanya")
+    project, all_sops = _load_checked_sops()
+    try:
+        chosen = select_sops(all_sops, list(sops), base=Path.cwd()) if sops else all_sops
+    except CheckError as err:
+        raise click.UsageError(str(err)) from None
+    try:
+        write_log_template(chosen, output)
+    except OSError as err:
+        click.echo(f"templat tidak bisa ditulis ke '{output}': {err.strerror or err}", err=True)
+        sys.exit(1)
+    names = ", ".join(s.nomor for s in chosen)
+    click.echo(f"Templat log ditulis ke {output} ({len(chosen)} lembar: {names})")

@@ -128,3 +128,17 @@ def rules_markdown() -> str:
         sev = "galat" if r.severity == ERROR else "peringatan"
         lines.append(f"| {r.code} | {sev} | {r.title} | `{r.example}` |")
     return "\n".join(lines) + "\n"
+
+
+class Severities:
+    """`errors` and `warnings` of anything that has `diagnostics` (validation and build results)."""
+
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == WARNING]

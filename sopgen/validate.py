@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sopgen import rules, shape
-from sopgen.diagnostics import ERROR, WARNING, Diagnostic, diag, did_you_mean
+from sopgen.diagnostics import ERROR, Diagnostic, Severities, diag, did_you_mean
 from sopgen.model import Sop, build_sop
 from sopgen.project import Project, discover, load_project
 from sopgen.yamlload import SourceMap, load_file
@@ -58,7 +58,7 @@ class FileResult:
 
 
 @dataclass
-class ValidationResult:
+class ValidationResult(Severities):
     project: Project
     files: list[FileResult]
     project_diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -69,14 +69,6 @@ class ValidationResult:
         for f in self.files:
             out.extend(f.diagnostics)
         return sorted(set(out), key=lambda d: (d.file, d.line, d.column, d.code, d.message))
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == WARNING]
 
     @property
     def sops(self) -> list[Sop]:

@@ -1,0 +1,166 @@
+"""Build benchmark: prints the figures the build is held to.
+
+1. A full build of 200 generated SOPs (-j 1): time per SOP, against WeasyPrint alone rendering
+   the very same final HTML to PDF with the same options (target: our overhead under 10 %).
+2. The same full build with -j 2.
+3. A no-change rebuild of 1,000 SOPs (target: under 1 second), as the build() function and as
+   the `sopgen build` command (a fresh Python process, imports included).
+
+    python bench/bench_build.py                  # everything (the 1,000-SOP set takes minutes once)
+    python bench/bench_build.py --sops 50 --big 200   # a quicker run
+    python bench/bench_build.py --workdir /tmp/sopgen-bench   # keep the generated projects
+
+The 1,000-SOP project is built once (in parallel) before the no-change rebuild is timed; with
+--workdir it is kept, and later runs only time the rebuild.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from sopfactory import make_project, sop_yaml  # noqa: E402
+
+from sopgen.build import build  # noqa: E402
+from sopgen.project import load_project  # noqa: E402
+
+
+def generate(root: Path, count: int, seed: int = 35) -> Path:
+    """`count` varied SOPs: 3-15 steps, 1-5 actors, some decisions looping back or skipping."""
+    rng = random.Random(seed)
+    sops = {}
+    for i in range(count):
+        steps = rng.randint(3, 15)
+        decisions = {}
+        if steps >= 5 and rng.random() < 0.6:
+            at = rng.randint(3, steps - 1)
+            decisions[at] = (None, rng.randint(1, at - 1))  # "Tidak" loops back
+        nomor = f"{100 + i // 50:03d}/{i:04d}/416-317/2023"
+        links = [{"nomor": f"{100 + (i - 1) // 50:03d}/{i - 1:04d}/416-317/2023"}] if i and rng.random() < 0.3 else None
+        sops[f"{i:04d}-sop.yaml"] = sop_yaml(
+            nomor, f"Pelayanan Uji Nomor {i}", steps, actors=rng.randint(1, 4), decisions=decisions, keterkaitan=links,
+            unit=rng.choice(["Seksi Pemerintahan", "Seksi Pelayanan Umum", "Sub Bagian Umum dan Kepegawaian"]),
+        )
+    return make_project(root, sops)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def weasyprint_alone(project, count: int) -> float:
+    """Seconds per SOP for WeasyPrint rendering our final HTML (flowchart SVGs inline) to PDF."""
+    from weasyprint import HTML
+
+    from sopgen.pdf import PDFA_VARIANT, _output_uri, pdf_identifier, render_sop, url_fetcher
+    from sopgen.render import Templates
+    from sopgen.validate import validate
+
+    result = validate(None, project)
+    templates = Templates(project.root)
+    documents = []
+    for sop in result.sops[:count]:
+        rendered = render_sop(sop, project, slug="x", templates=templates)  # untimed: just the HTML
+        documents.append((sop, rendered.final_html))
+    base = _output_uri(project)
+    fetcher = url_fetcher(project, templates)
+    times = []
+    for sop, html in documents:
+        start = time.perf_counter()
+        HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(
+            pdf_variant=PDFA_VARIANT, pdf_identifier=pdf_identifier(sop, "")
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.fmean(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sops", type=int, default=200, help="SOPs in the full build (default 200)")
+    parser.add_argument("--big", type=int, default=1000, help="SOPs in the no-change rebuild (default 1000)")
+    parser.add_argument("--workdir", type=Path, help="keep generated projects here (reused by later runs)")
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="sopgen-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"sopgen build benchmark ({os.cpu_count()} CPU, Python {sys.version.split()[0]}), projects in {work}")
+
+    # Warm up fonts and imports so neither side pays for them.
+    warm = generate(work / "warm", 2)
+    build(load_project(warm)[0], force=True)
+
+    # 1. Full build, one process.
+    full = work / f"full-{args.sops}"
+    if full.exists():
+        shutil.rmtree(full)
+    generate(full, args.sops)
+    project, _ = load_project(full)
+    result, seconds = timed(lambda: build(project, force=True, jobs=1))
+    assert result.ok, result.summary()
+    per_sop = seconds / args.sops
+    pages = sum(o.pages for o in result.outcomes)
+    print(f"full build, {args.sops} SOP ({pages} pages), -j 1: {seconds:.1f} s, {ms(per_sop)} per SOP")
+    alone = weasyprint_alone(project, args.sops)
+    overhead = (per_sop - alone) / alone * 100
+    verdict = "ok" if overhead < 10 else "OVER TARGET"
+    print(f"  WeasyPrint alone, same final HTML to PDF: {ms(alone)} per SOP -> sopgen overhead {overhead:+.1f} % (target < 10 %: {verdict})")
+
+    # 2. The same build, two processes.
+    result, seconds2 = timed(lambda: build(project, force=True, jobs=2))
+    assert result.ok, result.summary()
+    print(f"full build, {args.sops} SOP, -j 2: {seconds2:.1f} s, {ms(seconds2 / args.sops)} per SOP ({seconds / seconds2:.2f}x)")
+
+    # 3. No-change rebuild of many SOPs.
+    big = work / f"big-{args.big}"
+    if not (big / "output" / ".sopgen-build.json").is_file():
+        if big.exists():
+            shutil.rmtree(big)
+        generate(big, args.big)
+        project, _ = load_project(big)
+        result, seconds = timed(lambda: build(project, jobs=0))
+        assert result.ok, result.summary()
+        print(f"  (initial build of {args.big} SOP, -j {os.cpu_count()}: {seconds:.1f} s)")
+    project, _ = load_project(big)
+    runs = []
+    for _ in range(3):
+        result, seconds = timed(lambda: build(project))
+        assert result.ok and result.count("tidak berubah") == args.big, result.summary()
+        runs.append(seconds)
+    best = min(runs)
+    print(f"no-change rebuild, {args.big} SOP, build(): {best:.3f} s (best of 3; target < 1 s: {'ok' if best < 1 else 'OVER TARGET'})")
+    cli = []
+    for _ in range(3):
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "sopgen", "build"], cwd=big, capture_output=True, text=True, env={**os.environ, "CI": "1"}
+        )
+        cli.append(time.perf_counter() - start)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    print(f"no-change rebuild, {args.big} SOP, `sopgen build` process: {min(cli):.3f} s (best of 3) -> {proc.stdout.strip().splitlines()[-1]}")
+    # And what a full validation of the same files costs (what the cache saves).
+    from sopgen.validate import validate
+
+    _, seconds = timed(lambda: validate(None, project))
+    print(f"  (full validation of {args.big} SOP, which the no-change path skips: {seconds:.2f} s)")
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

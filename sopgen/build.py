@@ -1,0 +1,510 @@
+"""`sopgen build`: validate every SOP, then write PDFs, HTML views and the catalog.
+
+The order is the contract:
+
+1. Gather every input (SOP files, config, templates, sopgen's own code) and validate every SOP.
+   Any validation error: write nothing at all.
+2. Decide per SOP whether its outputs are current: a fingerprint of everything its PDF depends
+   on (its file, the config, its logo, the templates, sopgen's code, the names of the SOPs it
+   links to) is kept in `output/.sopgen-build.json`; same fingerprint and outputs present:
+   skip. `force=True` renders everything.
+3. Render what is stale, in parallel processes when asked (`jobs`), each whole SOP in one
+   worker; write every file atomically (temporary file in the same folder, then rename), so an
+   interrupted build never leaves a half-written PDF behind.
+4. Rewrite `index.html` only when its content changed.
+
+A no-change rebuild must be fast (1,000 SOPs well under a second), so validation results are
+cached too: validation is a pure function of the SOP files, the config, the logos and sopgen's
+code, and when none of those changed since a build that passed, its recorded result (warnings,
+and the summaries the catalog needs) is reused instead of parsing 1,000 YAML files again. Any
+change to any input re-runs the full validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from sopgen import __version__
+from sopgen.diagnostics import Diagnostic, Severities
+from sopgen.project import CONFIG_NAME, Project, discover
+
+STATE_NAME = ".sopgen-build.json"
+STATE_VERSION = 1
+CATALOG_NAME = "index.html"
+
+DIBUAT = "dibuat"
+TIDAK_BERUBAH = "tidak berubah"
+GAGAL = "gagal"
+
+Progress = Callable[[int, int, str], None]
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+@dataclass
+class SopOutcome:
+    slug: str
+    file: str  # project-relative source file
+    status: str  # DIBUAT, TIDAK_BERUBAH or GAGAL
+    message: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildResult(Severities):
+    project: Project
+    output: Path
+    outcomes: list[SopOutcome] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    validation: Any = None  # the ValidationResult when validation ran (None when reused)
+    validated: bool = False  # False: the previous build's validation result was reused
+    catalog_written: bool = False
+    catalog_error: str = ""  # the catalog template could not be used (message for the user)
+    removed: list[str] = field(default_factory=list)  # outputs of SOPs that no longer exist
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[SopOutcome]:
+        return [o for o in self.outcomes if o.status == GAGAL]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.failed and not self.catalog_error
+
+    def summary(self) -> str:
+        secs = f"{self.seconds:.1f}".replace(".", ",")
+        where = _display_dir(self.project, self.output)
+        if self.errors:
+            return f"{len(self.errors)} galat validasi: tidak ada berkas yang ditulis ({secs} s)"
+        return (
+            f"{len(self.outcomes)} SOP: {self.count(DIBUAT)} dibuat, {self.count(TIDAK_BERUBAH)} tidak berubah, "
+            f"{self.count(GAGAL)} gagal — {where} ({secs} s)"
+        )
+
+
+def _display_dir(project: Project, path: Path) -> str:
+    try:
+        text = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        text = str(path)
+    return (text if text != "." else ".") + "/"
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so readers see the old content or the new one, never a partial file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Temporary files of a build that was killed before it could clean up."""
+    for pattern in (".*.pdf.*.tmp", ".*.html.*.tmp", f".{STATE_NAME}.*.tmp"):
+        for p in out.glob(pattern):
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    try:
+        return _sha(path.read_bytes())
+    except OSError:
+        return "missing"
+
+
+_CODE_FP: str | None = None
+
+
+def code_fingerprint() -> str:
+    """sopgen's version and source, the schemas, and the PDF libraries' versions."""
+    global _CODE_FP
+    if _CODE_FP is None:
+        from importlib import metadata
+
+        from sopgen.resources import asset_dir
+
+        h = hashlib.sha256(f"sopgen {__version__}".encode())
+        for dist in ("weasyprint", "pydyf", "markdown", "jinja2"):
+            try:
+                h.update(f"{dist} {metadata.version(dist)}".encode())
+            except metadata.PackageNotFoundError:
+                h.update(f"{dist} -".encode())
+        pkg = Path(__file__).resolve().parent
+        for p in sorted(pkg.rglob("*.py")):
+            if "__pycache__" not in p.parts:
+                h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
+        schemas = asset_dir("schemas")
+        for p in sorted(schemas.glob("*.json")) if schemas.is_dir() else ():
+            h.update(p.name.encode() + b"\0" + p.read_bytes())
+        _CODE_FP = h.hexdigest()
+    return _CODE_FP
+
+
+def _relative(project: Project, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+# --- state ---------------------------------------------------------------------------------
+
+
+def _load_state(out: Path) -> dict[str, Any]:
+    try:
+        state = json.loads((out / STATE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(state, dict) or state.get("versi") != STATE_VERSION:
+        return {}
+    return state
+
+
+def _save_state(out: Path, state: dict[str, Any]) -> None:
+    data = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    write_atomic(out / STATE_NAME, data)
+
+
+def _validation_key(project: Project, code: str, config_bytes: bytes, shas: dict[str, str], logos: list[str]) -> str:
+    h = hashlib.sha256()
+    h.update(code.encode())
+    h.update(repr(project.config).encode())
+    h.update(config_bytes)
+    for rel in sorted(shas):
+        h.update(f"{rel}\0{shas[rel]}\n".encode())
+    for logo in sorted(set(logos)):
+        target = project.inside(logo)
+        h.update(f"logo {logo}\0{_file_sha(target) if target else 'outside'}\n".encode())
+    return h.hexdigest()
+
+
+def _render_fingerprint(
+    s: dict[str, Any], by_nomor: dict[str, dict], base: str, sop_sha: str, project: Project
+) -> str:
+    related = [[n, by_nomor[n]["nama"], by_nomor[n]["slug"]] for n in s["keterkaitan"] if n in by_nomor]
+    logo = s.get("logo")
+    target = project.inside(logo) if logo else None
+    logo_sha = _file_sha(target) if target else "-"
+    payload = json.dumps([base, sop_sha, s["slug"], logo_sha, related], ensure_ascii=False)
+    return _sha(payload.encode())
+
+
+# --- rendering (also in worker processes) ---------------------------------------------------
+
+_TEMPLATES: dict[tuple[str, str], Any] = {}
+
+
+def _templates(project: Project, fingerprint: str | None = None):
+    """The project's templates; one Jinja environment per process and template version."""
+    from sopgen.render import Templates
+
+    fresh = Templates(project.root)
+    key = (str(project.root), fingerprint or fresh.fingerprint())
+    if key not in _TEMPLATES:
+        _TEMPLATES.clear()
+        _TEMPLATES[key] = fresh
+    return _TEMPLATES[key]
+
+
+@dataclass
+class RenderTask:
+    slug: str
+    file: str
+    sop: Any
+    links: dict[str, Any]
+    fingerprint: str
+    templates: str = ""  # fingerprint of the templates the build saw
+    verify: bool = False
+
+
+@dataclass
+class RenderOutput:
+    slug: str
+    pdf: bytes = b""
+    html: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+
+def render_task(project: Project, task: RenderTask) -> RenderOutput:
+    """Render one SOP; user-fixable problems and internal errors come back as `error`."""
+    from sopgen.render import RenderError
+
+    start = time.perf_counter()
+    try:
+        from sopgen.pdf import render_sop
+
+        out = render_sop(
+            task.sop,
+            project,
+            slug=task.slug,
+            links=task.links,
+            templates=_templates(project, task.templates or None),
+            content_hash=task.fingerprint,
+            verify=task.verify,
+        )
+    except RenderError as e:
+        return RenderOutput(task.slug, error=str(e), seconds=time.perf_counter() - start)
+    except Exception as e:  # a bug in sopgen or a broken template: report it, keep building the rest
+        last = traceback.extract_tb(e.__traceback__)[-1:] or [None]
+        where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last[0] else ""
+        return RenderOutput(task.slug, error=f"galat internal: {type(e).__name__}: {e}{where}", seconds=time.perf_counter() - start)
+    return RenderOutput(task.slug, out.pdf, out.html_view, out.pages, time.perf_counter() - start)
+
+
+def _worker(project: Project, task: RenderTask) -> RenderOutput:  # module-level: spawn-safe
+    return render_task(project, task)
+
+
+# --- the build -----------------------------------------------------------------------------
+
+
+def build(
+    project: Project,
+    paths: list[Path] | None = None,
+    force: bool = False,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    verify: bool = False,
+) -> BuildResult:
+    """Validate every SOP of the project, then bring `output/` up to date.
+
+    `paths`: build only these SOP files or folders (the whole project is still validated and the
+    catalog still lists every SOP). `jobs`: worker processes (0: one per CPU core).
+    """
+    start = time.perf_counter()
+    out = project.output
+    result = BuildResult(project, out)
+    if project.inside(project.config.output_dir) is None:
+        raise ValueError(f"folder keluaran '{project.config.output_dir}' berada di luar proyek")
+
+    # 1. Gather every input.
+    sops_dir = project.root / "sops"
+    selected = [p.resolve() for p in discover(list(paths))] if paths else None
+    files = [p.resolve() for p in discover([sops_dir])] if sops_dir.is_dir() else []
+    files = sorted(dict.fromkeys([*files, *(selected or [])]))
+    rel = {p: _relative(project, p) for p in files}
+    shas = {rel[p]: _file_sha(p) for p in files}
+    config_path = project.root / CONFIG_NAME
+    config_bytes = config_path.read_bytes() if config_path.is_file() else b""
+    code = code_fingerprint()
+    from sopgen.render import Templates
+
+    templates = Templates(project.root)
+    templates_fp = templates.fingerprint()
+    base = _sha(json.dumps([STATE_VERSION, code, templates_fp, repr(project.config), _sha(config_bytes)]).encode())
+    state = _load_state(out)
+    entries: dict[str, dict] = state.get("keluaran", {}) if state else {}
+    cached = state.get("validasi") if state else None
+    config_logo = project.config.instansi.get("logo")
+    selected_rel = {rel[p] for p in (selected or files)}
+
+    summaries: dict[str, dict] | None = None
+    sops: dict[str, Any] = {}
+    if cached and not force:
+        logos = list(cached.get("logo", []))
+        if cached.get("kunci") == _validation_key(project, code, config_bytes, shas, logos) and set(cached.get("ringkasan", {})) == set(shas):
+            summaries = cached["ringkasan"]
+            result.diagnostics = [Diagnostic(**d) for d in cached.get("diagnostik", [])]
+            if _plan(project, summaries, entries, shas, base, selected_rel, force)[1]:
+                summaries = None  # something must be rendered: that needs the SOP models
+
+    if summaries is None:
+        from sopgen.catalog import summary
+        from sopgen.render import assign_slugs
+        from sopgen.validate import validate
+
+        validation = validate(files, project) if files else None
+        result.validated = True
+        result.validation = validation
+        result.diagnostics = validation.diagnostics if validation else []
+        if result.errors:
+            result.seconds = time.perf_counter() - start
+            return result  # write nothing
+        slugs = assign_slugs(files, sops_dir)
+        summaries = {}
+        for f in validation.files if validation else []:
+            r = _relative(project, f.path)
+            sops[r] = f.sop
+            summaries[r] = summary(f.sop, slugs[f.path], r)
+        logos = sorted({s["logo"] for s in summaries.values() if s.get("logo")} | ({config_logo} if isinstance(config_logo, str) else set()))
+        new_cache = {
+            "kunci": _validation_key(project, code, config_bytes, shas, logos),
+            "logo": logos,
+            "ringkasan": summaries,
+            "diagnostik": [d.as_dict() for d in result.diagnostics],
+        }
+    else:
+        new_cache = cached
+
+    # 2. What is stale?
+    fingerprints, todo, current = _plan(project, summaries, entries, shas, base, selected_rel, force)
+    for r in current:
+        result.outcomes.append(SopOutcome(summaries[r]["slug"], r, TIDAK_BERUBAH))
+
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(out)
+    new_entries = {k: v for k, v in entries.items() if k in {s["slug"] for s in summaries.values()}}
+    total = len(todo)
+    try:
+        if progress:
+            progress(0, total, "")
+        if todo:
+            from sopgen.render import SopLink
+
+            links = {s["nomor"]: SopLink(s["nomor"], s["nama"], s["slug"]) for s in summaries.values()}
+            tasks = []
+            for r in todo:
+                s = summaries[r]
+                wanted = {n: links[n] for n in s["keterkaitan"] if n in links}
+                tasks.append(RenderTask(s["slug"], r, sops[r], wanted, fingerprints[r], templates_fp, verify))
+            for done, output in enumerate(_run(project, tasks, jobs), 1):
+                task = next(t for t in tasks if t.slug == output.slug)
+                if output.error:
+                    result.outcomes.append(SopOutcome(task.slug, task.file, GAGAL, output.error, seconds=output.seconds))
+                    new_entries.pop(task.slug, None)
+                else:
+                    pdf_path, html_path = out / f"{task.slug}.pdf", out / f"{task.slug}.html"
+                    html_bytes = output.html.encode("utf-8")
+                    write_atomic(pdf_path, output.pdf)
+                    write_atomic(html_path, html_bytes)
+                    new_entries[task.slug] = {
+                        "sumber": task.file,
+                        "sidik": task.fingerprint,
+                        "pdf": len(output.pdf),
+                        "html": len(html_bytes),
+                        "halaman": output.pages,
+                    }
+                    result.outcomes.append(SopOutcome(task.slug, task.file, DIBUAT, pages=output.pages, seconds=output.seconds))
+                if progress:
+                    progress(done, total, task.slug)
+
+        # Outputs of SOPs that are gone from the project.
+        for slug in sorted(set(entries) - set(new_entries)):
+            if slug in {s["slug"] for s in summaries.values()}:
+                continue
+            for ext in ("pdf", "html"):
+                p = out / f"{slug}.{ext}"
+                if p.is_file():
+                    p.unlink()
+                    result.removed.append(p.name)
+
+        # 4. The catalog.
+        from sopgen.render import RenderError
+
+        try:
+            result.catalog_written = _write_catalog(project, out, summaries, templates)
+        except RenderError as e:
+            result.catalog_error = f"katalog {CATALOG_NAME}: {e}"
+    finally:
+        _save_state_if_changed(out, state, {"versi": STATE_VERSION, "sopgen": __version__, "validasi": new_cache, "keluaran": new_entries})
+
+    order = {r: i for i, r in enumerate(sorted(summaries))}
+    result.outcomes.sort(key=lambda o: order.get(o.file, 0))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _current(out: Path, slug: str, entry: dict | None, fingerprint: str) -> bool:
+    """Outputs recorded with this fingerprint and still there with the sizes we wrote."""
+    if not entry or entry.get("sidik") != fingerprint:
+        return False
+    try:
+        return (out / f"{slug}.pdf").stat().st_size == entry["pdf"] and (out / f"{slug}.html").stat().st_size == entry["html"]
+    except (OSError, KeyError):
+        return False
+
+
+def _plan(project, summaries, entries, shas, base, selected_rel, force) -> tuple[dict[str, str], list[str], list[str]]:
+    """Fingerprints of every SOP, the selected SOPs to render and those that are current."""
+    by_nomor = {s["nomor"]: s for s in summaries.values()}
+    fingerprints = {r: _render_fingerprint(s, by_nomor, base, shas[r], project) for r, s in summaries.items()}
+    todo, current = [], []
+    for r in sorted(summaries):
+        if r not in selected_rel:
+            continue
+        slug = summaries[r]["slug"]
+        if not force and _current(project.output, slug, entries.get(slug), fingerprints[r]):
+            current.append(r)
+        else:
+            todo.append(r)
+    return fingerprints, todo, current
+
+
+def _run(project: Project, tasks: list[RenderTask], jobs: int):
+    """Yield each task's RenderOutput as it completes (order may vary; results do not)."""
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    workers = min(workers, len(tasks))
+    if workers <= 1:
+        for t in tasks:
+            yield render_task(project, t)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_worker, project, t) for t in tasks]
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+
+
+def _write_catalog(project: Project, out: Path, summaries: dict[str, dict], templates) -> bool:
+    from sopgen.catalog import render_catalog
+
+    names = [s.get("instansi") for s in summaries.values() if s.get("instansi")]
+    office = project.config.instansi.get("nama") or (max(set(names), key=names.count) if names else "")
+    title = f"Katalog SOP {office}".strip()
+    html = render_catalog(list(summaries.values()), templates, title).encode("utf-8")
+    path = out / CATALOG_NAME
+    try:
+        if path.read_bytes() == html:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, html)
+    return True
+
+
+def _save_state_if_changed(out: Path, old: dict, new: dict) -> None:
+    if not out.is_dir() or old == new:
+        return
+    _save_state(out, new)

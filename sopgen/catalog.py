@@ -1,0 +1,77 @@
+"""The catalog `output/index.html`: every SOP of the project, searchable and sortable offline.
+
+The catalog is built from small per-SOP summaries (plain JSON-able dicts) so a no-change build
+can rewrite it from the build state without loading any SOP again. It is one self-contained
+file: inline CSS and JavaScript, no external URL, works from a USB stick or a file share.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from sopgen.model import Sop
+from sopgen.render import CATALOG_TEMPLATE, Templates, tanggal_id
+
+
+def summary(sop: Sop, slug: str, file: str) -> dict[str, Any]:
+    """What the catalog and the other SOPs' links need to know about one SOP."""
+    t = sop.tanggal
+    last = t.revisi_terakhir
+    return {
+        "slug": slug,
+        "file": file,
+        "nomor": sop.nomor,
+        "nama": sop.nama,
+        "unit": sop.instansi.unit or sop.instansi.nama,
+        "instansi": sop.instansi.nama,
+        "pembuatan": t.pembuatan.isoformat(),
+        "efektif": t.efektif.isoformat(),
+        "revisi": len(t.revisi),
+        "revisi_terakhir": last.isoformat() if last else None,
+        "keterkaitan": [k.nomor for k in sop.keterkaitan if k.nomor],
+        "keterkaitan_teks": [k.teks for k in sop.keterkaitan if not k.nomor and k.teks],
+        "logo": sop.instansi.logo,
+        "langkah": len(sop.langkah),
+    }
+
+
+def _date_text(iso: str | None) -> str:
+    from datetime import date
+
+    return tanggal_id(date.fromisoformat(iso)) if iso else "-"
+
+
+def _natural_key(text: str) -> tuple:
+    import re
+
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in re.split(r"(\d+)", text) if p)
+
+
+def render_catalog(summaries: Sequence[dict[str, Any]], templates: Templates, title: str) -> str:
+    by_nomor = {s["nomor"]: s for s in summaries}
+    rows = []
+    for s in sorted(summaries, key=lambda s: (_natural_key(s["nomor"]), s["slug"])):
+        related = [
+            {"nomor": n, "nama": by_nomor[n]["nama"], "slug": by_nomor[n]["slug"]}
+            for n in s["keterkaitan"]
+            if n in by_nomor
+        ] + [{"nomor": None, "nama": teks, "slug": None} for teks in s.get("keterkaitan_teks", [])]
+        rows.append(
+            {
+                **s,
+                "efektif_text": _date_text(s["efektif"]),
+                "revisi_text": (
+                    f"Revisi {s['revisi']} ({_date_text(s['revisi_terakhir'])})" if s["revisi"] else "-"
+                ),
+                "terkait": related,
+                "cari": " ".join((s["nomor"], s["nama"], s["unit"] or "")).lower(),
+            }
+        )
+    import jinja2
+
+    from sopgen.render import template_error
+
+    try:
+        return templates.env.get_template(CATALOG_TEMPLATE).render(rows=rows, title=title)
+    except jinja2.TemplateError as e:
+        raise template_error(e) from e
