@@ -190,7 +190,8 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
     elif output is None:
         from sopgen.compliance_report import write_report
 
-        stream = click.get_binary_stream("stdout")
+        sys.stdout.flush()
+        stream = sys.stdout.buffer
         write_report(result, fmt, stream, options)
         stream.flush()
     else:

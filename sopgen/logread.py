@@ -12,6 +12,11 @@ hands only the rows it flags to the same validator, so both give the same rows a
 problems. Numbers in messages and in `row` are the 1-based physical line where the record
 starts (header = line 1; a quoted field spanning lines does not shift later rows off by
 record count) or the sheet row in xlsx.
+
+An XES event log with one `time:timestamp` per event and a `lifecycle:transition` column
+(`start` and `complete` events, as pm4py or ProM export it) is read by the exact reader and
+each start is paired with its complete into one row (`_pair_lifecycle`); the events merged
+that way are counted (`merged_rows`), so the accounting still covers every line.
 """
 
 from __future__ import annotations
@@ -61,7 +66,9 @@ _FRAME_SCHEMA = {
     "output": pl.String,
     "note": pl.String,
 }
-_RAW_COLUMNS = CANONICAL
+# The raw stage also carries an XES `lifecycle:transition` (see `_pair_lifecycle`).
+_RAW_COLUMNS = (*CANONICAL, "lifecycle")
+_LIFECYCLE = "lifecycle:transition"
 _EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 EXTENSIONS = (".csv", ".jsonl", ".ndjson", *_EXCEL_EXTENSIONS)  # what read_logs reads
 _UTF8_CHUNK = 1 << 24
@@ -97,9 +104,10 @@ class ReadResult:
     problems: list[RowProblem]
     files: list[str]
     ignored_columns: dict[str, list[str]]  # "file" or "file › sheet" -> headers not used
-    total_rows: int  # data rows read: len(rows) + len(problems)
+    total_rows: int  # data rows read: len(rows) + len(problems) + merged_rows
     blank_rows: int = 0  # rows with every cell empty: skipped, counted here only
     notes: list[str] = field(default_factory=list)  # e.g. xlsx sheets skipped, and why
+    merged_rows: int = 0  # XES lifecycle events merged into the row of their execution
 
 
 @dataclass
@@ -117,6 +125,7 @@ class FrameResult:
     total_rows: int
     blank_rows: int = 0
     notes: list[str] = field(default_factory=list)
+    merged_rows: int = 0  # XES lifecycle events merged into another row (`_pair_lifecycle`)
 
 
 class LogFileError(Exception):
@@ -166,6 +175,10 @@ def _map_header(names: Sequence[Any]) -> _Header:
         if col not in best or rank < best[col][0]:
             best[col] = (rank, i)
     index = {col: i for col, (_rank, i) in best.items()}
+    # An XES event log with one timestamp per event and no end column records a step as a
+    # `start` and a `complete` event: the lifecycle column says which (`_pair_lifecycle`).
+    if "selesai" not in index and "mulai" in index and normal[index["mulai"]] == _XES_TIMESTAMP and _LIFECYCLE in normal:
+        index["lifecycle"] = normal.index(_LIFECYCLE)
     used = set(index.values())
     ignored = tuple(shown[i] for i in range(len(shown)) if i not in used and shown[i])
     missing = tuple(c for c in REQUIRED if c not in index)
@@ -348,8 +361,9 @@ def _raw_frame(rows: list[int], blank_text: list[str | None], nfields: list[int]
     return pl.DataFrame(data)
 
 
-def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.DataFrame, list[RowProblem], int]:
-    """Check raw string rows: (frame of good rows, problems, blank row count).
+def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.DataFrame, list[RowProblem], int, int]:
+    """Check raw string rows: (frame of good rows, problems, blank row count, XES lifecycle
+    events merged into another row).
 
     raw has row, joined (all cells concatenated, for blank detection), nfields and the
     canonical columns as unstripped strings (null: absent).
@@ -362,7 +376,7 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
     blank = int(frame["blank"].sum())
     frame = frame.filter(~pl.col("blank"))
     if frame.height == 0:
-        return _empty_frame(), [], blank
+        return _empty_frame(), [], blank, 0
     start = _parse_times(frame["mulai"], timezone)
     end = _parse_times(frame["selesai"], timezone)
     frame = frame.with_columns(
@@ -381,9 +395,55 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
             | (pl.col("end") < pl.col("start")).fill_null(False)
         ).alias("bad"),
     )
-    good = frame.filter(~pl.col("bad")).select(_final_columns())
     problems = [_problem(r, source, expected) for r in frame.filter(pl.col("bad")).iter_rows(named=True)]
-    return good, problems, blank
+    good = frame.filter(~pl.col("bad"))
+    merged = 0
+    if "lifecycle" in source.header.index:
+        good, merged = _pair_lifecycle(good)
+    return good.select(_final_columns()), problems, blank, merged
+
+
+_START_EVENTS = ("start",)
+_END_EVENTS = ("complete",)
+
+
+def _pair_lifecycle(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """XES events to step executions: (rows, events merged into another row).
+
+    Within a (sop, case, step), the k-th `start` event in time order pairs with the k-th
+    `complete` event: one row, at the start event's line, ending at the complete event's
+    time (its output used when the start event has none). A `complete` without a `start`
+    (an export with completion times only) is a row that starts and ends at its time. An
+    event of any other transition (schedule, assign, suspend, resume, ...) is not an
+    execution and is merged away; a row with an empty transition is an ordinary row.
+    Merged events are counted, never dropped silently.
+    """
+    c = pl.col
+    kind = c("lifecycle").str.strip_chars().str.to_lowercase()
+    frame = frame.with_columns(
+        pl.when(kind.is_in(_START_EVENTS)).then(pl.lit("s")).when(kind.is_in(_END_EVENTS)).then(pl.lit("e"))
+        .when(kind.is_null() | (kind == "")).then(pl.lit("r")).otherwise(pl.lit("x")).alias("_t")
+    )
+    other = int((frame["_t"] == "x").sum())
+    group = ["sop", "kasus", "step"]
+    events = frame.filter(c("_t").is_in(["s", "e"])).sort([*group, "start", "row"], nulls_last=False)
+    events = events.with_columns(pl.int_range(pl.len()).over([*group, "_t"]).alias("_k"))
+    starts = events.filter(c("_t") == "s")
+    ends = events.filter(c("_t") == "e").select(*group, "_k", c("start").alias("_end"), c("output").alias("_out"), c("row").alias("_erow"))
+    paired = starts.join(ends, on=[*group, "_k"], how="left", nulls_equal=True)
+    ok = c("_end").is_not_null() & (c("_end") >= c("start"))
+    paired = paired.with_columns(
+        pl.when(ok).then(c("_end")).otherwise(None).alias("end"),
+        pl.when(ok & c("output").is_null()).then(c("_out")).otherwise(c("output")).alias("output"),
+        pl.when(ok).then(c("_erow")).otherwise(None).alias("_used"),
+    )
+    used = paired["_used"].drop_nulls()
+    alone = events.filter((c("_t") == "e") & ~c("row").is_in(used.implode())).with_columns(c("start").alias("end"))
+    columns = frame.columns
+    rows = pl.concat(
+        [frame.filter(c("_t") == "r").select(columns), paired.select(columns), alone.select(columns)], how="vertical_relaxed"
+    ).sort("row")
+    return rows.drop("_t"), used.len() + other
 
 
 def _final_columns() -> list[pl.Expr]:
@@ -601,6 +661,7 @@ class _FileResult:
     blank: int
     ignored: dict[str, list[str]]
     notes: list[str] = field(default_factory=list)
+    merged: int = 0  # XES lifecycle events merged into the row of their step execution
 
 
 def _read_csv(file: str, path: Path, timezone: str, engine: str = "auto", categorical: bool = False) -> _FileResult:
@@ -608,6 +669,8 @@ def _read_csv(file: str, path: Path, timezone: str, engine: str = "auto", catego
         raise ValueError(f"engine '{engine}' tidak dikenal; pilih auto, polars atau python")
     _require_file(file, path)
     layout = _csv_layout(file, path)
+    if layout is not None and "lifecycle" in layout.header.index:
+        layout = None  # start and complete events are paired by the exact reader
     if layout is not None and engine != "python":
         try:
             result = _read_csv_polars(file, path, layout, timezone, categorical)
@@ -638,20 +701,38 @@ def _line_query(path: Path, layout: _CsvLayout) -> pl.LazyFrame:
     )
 
 
-def _csv_query(path: Path, layout: _CsvLayout) -> pl.LazyFrame:
+def _csv_query(path: Path, layout: _CsvLayout, quotes: bool = True) -> pl.LazyFrame:
+    """quotes=False: a file with no quote character at all, parsed by polars as is; a line with
+    too many fields makes polars refuse it, and `_plain_counts` proves the rest (no blank line
+    skipped, no line short of fields), so record i is physical line i."""
     width = len(layout.header.names)
     return pl.scan_csv(
         path,
         has_header=True,
         separator=layout.separator,
-        quote_char='"',
+        quote_char='"' if quotes else None,
         skip_lines=layout.header_lines - 1,
         new_columns=[f"c{i}" for i in range(width)],
         infer_schema=False,
-        truncate_ragged_lines=True,
+        truncate_ragged_lines=quotes,
         row_index_name="i",
         encoding="utf8",
     )
+
+
+def _plain_counts(path: Path, layout: _CsvLayout) -> tuple[int, int]:
+    """Data lines and separators after the header, counted on the bytes in bounded chunks."""
+    sep = layout.separator.encode()
+    lines = seps = 0
+    last = b"\n"
+    with open(path, "rb") as fh:
+        for _ in range(layout.header_lines):
+            fh.readline()
+        while chunk := fh.read(1 << 24):
+            lines += chunk.count(b"\n")
+            seps += chunk.count(sep)
+            last = chunk[-1:]
+    return lines + (last != b"\n"), seps
 
 
 def _raw_query(base: pl.LazyFrame, layout: _CsvLayout) -> pl.LazyFrame:
@@ -664,7 +745,7 @@ def _raw_query(base: pl.LazyFrame, layout: _CsvLayout) -> pl.LazyFrame:
     width = len(layout.header.names)
     sep = layout.separator
     missing = pl.lit(None, dtype=pl.String)
-    if not layout.has_quotes:
+    if not layout.has_quotes and "line" in base.collect_schema().names():
         line = pl.col("line")
         split = base.select(
             pl.col("i"),
@@ -708,7 +789,9 @@ def _field_counts(path: Path, layout: _CsvLayout) -> pl.Series | None:
     return counts["nfields"]
 
 
-def _read_csv_polars(file: str, path: Path, layout: _CsvLayout, timezone: str, categorical: bool = False) -> _FileResult | None:
+def _read_csv_polars(
+    file: str, path: Path, layout: _CsvLayout, timezone: str, categorical: bool = False, lines: bool = False
+) -> _FileResult | None:
     """The columnar reader; None when the file needs the exact reader.
 
     One streaming query parses every row with the time format most rows use; rows it
@@ -720,13 +803,19 @@ def _read_csv_polars(file: str, path: Path, layout: _CsvLayout, timezone: str, c
     width = len(layout.header.names)
     first_line = layout.header_lines + 1
     counts: pl.Series | None = None
+    plain: tuple[int, int] | None = None
     if layout.has_quotes:
         counts = _field_counts(path, layout)
         if counts is None:
             return None
         raw = _raw_query(_csv_query(path, layout), layout)
-    else:
+    elif lines:
         raw = _raw_query(_line_query(path, layout), layout)
+    else:
+        # Fastest: polars' own CSV parser, trusted only where the byte counts prove every line
+        # is one record with exactly `width` fields; otherwise split the lines ourselves.
+        plain = _plain_counts(path, layout)
+        raw = _raw_query(_csv_query(path, layout, quotes=False), layout)
     sample = _sample_values(path, layout)
     start_fmt = _guess_format(sample["mulai"], timezone)
     end_fmt = _guess_format(sample["selesai"] or sample["mulai"], timezone)
@@ -772,6 +861,13 @@ def _read_csv_polars(file: str, path: Path, layout: _CsvLayout, timezone: str, c
         parsed = query.collect(engine="streaming")
     except pl.exceptions.NoDataError:
         return _FileResult(_empty_frame(), [], 0, ignored)
+    except pl.exceptions.ComputeError:
+        if plain is None:
+            raise
+        parsed = None  # a line with more fields than the header
+    if plain is not None and (parsed is None or (parsed.height, parsed.height * (width - 1)) != plain):
+        del parsed
+        return _read_csv_polars(file, path, layout, timezone, categorical, lines=True)
     if counts is not None:
         if parsed.height != counts.len():
             return None  # polars split records differently from lines: exact reader
@@ -792,7 +888,9 @@ def _read_csv_polars(file: str, path: Path, layout: _CsvLayout, timezone: str, c
         )
         if counts is not None:
             again_raw = again_raw.with_columns(counts.gather(again_raw["i"]).alias("nfields"))
-        again, problems, _ = _validate(again_raw.drop("i"), source, timezone)
+        elif plain is not None:
+            again_raw = again_raw.with_columns(pl.lit(width, dtype=pl.Int64).alias("nfields"))  # proven
+        again, problems, _, _ = _validate(again_raw.drop("i"), source, timezone)
         if categorical:
             again = _as_categorical(again)
         if again.height:
@@ -866,8 +964,8 @@ def _read_csv_python(file: str, path: Path, timezone: str) -> _FileResult:
     except csv.Error as err:
         raise LogFileError(file, f"berkas log '{file}' baris {consumed + 1}: CSV tidak terbaca ({err}); periksa tanda kutip") from None
     raw = _raw_frame(rows, joined, nfields, values)
-    frame, problems, blank = _validate(raw, _Source(file, None, header, separator), timezone)
-    return _FileResult(frame, problems, blank, {file: list(header.ignored)} if header.ignored else {})
+    frame, problems, blank, merged = _validate(raw, _Source(file, None, header, separator), timezone)
+    return _FileResult(frame, problems, blank, {file: list(header.ignored)} if header.ignored else {}, merged=merged)
 
 
 # -- JSONL -----------------------------------------------------------------------------------
@@ -918,9 +1016,9 @@ def _read_jsonl(file: str, path: Path, timezone: str) -> _FileResult:
         for c in _RAW_COLUMNS:
             values[c].append(_cell_text(obj.get(key_of[c])) if c in key_of else None)
     raw = _raw_frame([n for n, _ in records], joined, [len(names)] * len(records), values)
-    frame, problems, blank_objects = _validate(raw, _Source(file, None, header), timezone)
+    frame, problems, blank_objects, merged = _validate(raw, _Source(file, None, header), timezone)
     problems = sorted(problems + broken, key=lambda p: p.row)
-    return _FileResult(frame, problems, blank + blank_objects, {file: list(header.ignored)} if header.ignored else {})
+    return _FileResult(frame, problems, blank + blank_objects, {file: list(header.ignored)} if header.ignored else {}, merged=merged)
 
 
 # -- XLSX ------------------------------------------------------------------------------------
@@ -947,6 +1045,7 @@ def _read_xlsx(file: str, path: Path, timezone: str) -> _FileResult:
     notes: list[str] = []
     rejected: list[str] = []
     blank = 0
+    merged = 0
     for name, visible in sheets:
         try:
             cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -975,7 +1074,8 @@ def _read_xlsx(file: str, path: Path, timezone: str) -> _FileResult:
             for c, i in index:
                 values[c].append(texts[i] if i is not None and i < len(texts) else None)
         raw = _raw_frame(rows, joined, [width] * len(rows), values)
-        frame, sheet_problems, sheet_blank = _validate(raw, source, timezone)
+        frame, sheet_problems, sheet_blank, sheet_merged = _validate(raw, source, timezone)
+        merged += sheet_merged
         frames.append(frame.with_columns(pl.lit(name, dtype=pl.String).alias("sheet")))
         problems.extend(sheet_problems)
         blank += sheet_blank
@@ -989,7 +1089,7 @@ def _read_xlsx(file: str, path: Path, timezone: str) -> _FileResult:
             f"Nama kolom yang diterima: {_accepted_names()}",
         )
     frame = pl.concat(frames) if len(frames) > 1 else frames[0]
-    return _FileResult(frame, problems, blank, ignored, notes)
+    return _FileResult(frame, problems, blank, ignored, notes, merged)
 
 
 def _find_header(cells: list[list[Any]]) -> tuple[int, _Header | None]:
@@ -1050,9 +1150,16 @@ def read_frames(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, 
     notes: list[str] = []
     files: list[str] = []
     blank = 0
+    merged = 0
     for p in paths:
         file = str(p)
         result = _read_one(file, Path(p), timezone, categorical)
+        merged += result.merged
+        if result.merged:
+            notes.append(
+                f"{file}: {result.merged} peristiwa XES (lifecycle:transition) digabung ke baris pelaksanaan langkahnya: "
+                "'complete' dengan 'start'-nya, transisi lain bukan pelaksanaan"
+            )
         files.append(file)
         sheet = pl.col("sheet") if "sheet" in result.frame.columns else pl.lit(None, dtype=pl.String)
         frames.append(
@@ -1068,7 +1175,7 @@ def read_frames(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, 
         frame = _empty_frame().select(
             pl.lit(None, dtype=pl.Categorical).alias("file"), pl.lit(None, dtype=pl.Categorical).alias("sheet"), *_FRAME_COLUMNS
         )
-    return FrameResult(frame, problems, files, ignored, frame.height + len(problems), blank, notes)
+    return FrameResult(frame, problems, files, ignored, frame.height + len(problems) + merged, blank, notes, merged)
 
 
 def read_logs(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta") -> ReadResult:
@@ -1078,4 +1185,4 @@ def read_logs(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta") -> Re
         LogRow(str(file), row, sheet, sop, case, step, actor, start, end, output, note)
         for file, sheet, row, sop, case, step, actor, start, end, output, note in result.frame.iter_rows()
     ]
-    return ReadResult(rows, result.problems, result.files, result.ignored_columns, result.total_rows, result.blank_rows, result.notes)
+    return ReadResult(rows, result.problems, result.files, result.ignored_columns, result.total_rows, result.blank_rows, result.notes, result.merged_rows)

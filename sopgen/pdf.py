@@ -33,6 +33,7 @@ import mimetypes
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -244,9 +245,8 @@ class _Warnings(logging.Handler):
 
 
 @contextlib.contextmanager
-def _fixed_font_timestamps(sop: Sop):
+def fixed_font_timestamps(day: date | None):
     """fontTools stamps subset fonts with the clock unless SOURCE_DATE_EPOCH is set."""
-    day = sop.tanggal.efektif or sop.tanggal.pembuatan
     epoch = str(calendar.timegm(day.timetuple())) if day else "0"
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = epoch
@@ -305,7 +305,7 @@ def render_sop(
                 )
         _swap_placeholders(geometry, svgs)
         use_pdfa = project.config.pdfa if pdfa is None else pdfa
-        with _fixed_font_timestamps(sop):
+        with fixed_font_timestamps(sop.tanggal.efektif or sop.tanggal.pembuatan):
             pdf = document.write_pdf(
                 pdf_variant=PDFA_VARIANT if use_pdfa else None,
                 pdf_identifier=pdf_identifier(sop, content_hash),

@@ -302,3 +302,32 @@ def test_utf8_scan_carries_sequences_across_chunks(tmp_path: Path, monkeypatch: 
         logread._scan_utf8("bad.csv", bad)
     offset = data.index(b"\xc3(")
     assert f"byte 0xC3 di posisi byte {offset} (baris 5)" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "body, path_taken",
+    [
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00\nOkt,2,Kasi,2023-10-05 09:00,2023-10-05 10:00\n", "plain"),
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00\nOkt,2,Kasi,2023-10-05 09:00\n", "lines"),  # short row
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00\n\nOkt,2,Kasi,2023-10-05 09:00,2023-10-05 10:00\n", "lines"),  # blank
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00,x\nOkt,2,Kasi,2023-10-05 09:00,2023-10-05 10:00\n", "lines"),  # long
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00\nOkt,2,Kasi,2023-10-05 09:00,2023-10-05 10:00", "plain"),  # no final newline
+    ],
+)
+def test_plain_csv_fast_path_only_when_the_byte_counts_prove_it(tmp_path: Path, monkeypatch, body: str, path_taken: str) -> None:
+    """polars' own parser reads a quote-free file only when every line is one full record;
+    otherwise the line reader takes over, and both agree with the exact reader."""
+    from sopgen import logread
+
+    taken = []
+    original = logread._read_csv_polars
+
+    def spy(*args, **kwargs):
+        taken.append("lines" if kwargs.get("lines") else "plain")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(logread, "_read_csv_polars", spy)
+    p = write(tmp_path / "log.csv", "kasus,langkah,pelaksana,mulai,selesai\n" + body)
+    frame, problems = both_engines(p)
+    assert taken[-1] == path_taken
+    assert frame.height + len(problems) == 2
