@@ -16,15 +16,21 @@ Page breaks: an edge whose ends lie on different pages is cut at the page edge i
 through. A downward edge ends in a numbered off-page connector at the bottom of the last row
 of its page and resumes from a connector with the same number at the top of the first row of
 the target page; an upward loop ends at the top of the first row of its page and resumes at the
-bottom of the last row of the target page. Numbers count 1, 2, ... in reading order.
+bottom of the last row of the target page. A connector sits on its edge's track or, when that
+column is taken, anywhere in a lane's band at the page edge, reached by a short jog; tiers
+further from the page edge cost more than the arrow they save, so connectors pack against the
+edge and do not fence off the tracks of the edges still to be routed. Numbers count 1, 2, ...
+in reading order.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Sequence
+from typing import Iterator, Sequence
 from xml.sax.saxutils import escape
 
 END = "selesai"  # branch target meaning the procedure ends
@@ -311,6 +317,7 @@ class _Builder:
             fresh = i == 0 or page != frame.row_pages[i - 1]
             self.tops.append(0.0 if fresh else self.tops[-1] + frame.row_heights[i - 1])
             self.page_rows.setdefault(page, []).append(i)
+        self.bottoms = [top + h for top, h in zip(self.tops, frame.row_heights)]
         self.steps: list[Symbol] = []
         self.extras: list[tuple[int, Symbol]] = []
         self.labels: list[tuple[int, Label]] = []
@@ -330,7 +337,12 @@ class _Builder:
         return self.frame.row_pages[row]
 
     def rows_in(self, page: int, lo: float, hi: float) -> list[int]:
-        return [r for r in self.page_rows[page] if self.tops[r] <= hi + _EPS and self.bottom(r) >= lo - _EPS]
+        rows = self.page_rows[page]
+        first = rows[0]
+        # rows of a page are contiguous and their tops increase
+        a = bisect_left(self.bottoms, lo - _EPS, first, rows[-1] + 1)
+        b = bisect_right(self.tops, hi + _EPS, first, rows[-1] + 1)
+        return list(range(a, b))
 
     def run(self) -> Layout:
         for i, node in enumerate(self.nodes):
@@ -402,7 +414,11 @@ class _Builder:
         kinds = ["end" if t == END else "next" if t == node.no + 1 else "long" for _, t in branches]
         lo, hi = min(node.lanes), max(node.lanes)
         free = hi + 1 if hi + 1 < len(widths) else lo - 1 if lo > 0 else None
-        if "next" in kinds:
+        if "end" in kinds and free is None:
+            # no lane for the end terminator: it goes below the diamond, so the bottom vertex
+            # must lead to it (the other branch leaves by a side, even to the next step)
+            b = kinds.index("end")
+        elif "next" in kinds:
             b = kinds.index("next")
         elif "end" in kinds:
             b = kinds.index("end") if free is None else 1 - kinds.index("end")
@@ -541,32 +557,42 @@ class _Builder:
             ys = [self.bottom(row) - (y - top) - CONNECTOR for y in ys]
         return [(x - CONNECTOR / 2, y, x + CONNECTOR / 2, y + CONNECTOR) for y in ys]
 
-    def _conn_options(self, row: int, where: str, x: float, y: float | None) -> list[tuple[float, list[Point], Box]]:
+    def _conn_options(self, row: int, where: str, x: float, y: float | None) -> Iterator[tuple[float, list[Point], Box]]:
         """Ways between track x and an off-page connector in the row's band at the page edge.
 
         The connector sits on the track itself or, when that column is taken, on another
-        column of the band, reached by a short horizontal run just inside the connector's tier
-        (the band between the page edge and the symbols is free of symbols). With `y` the
+        column inside a lane, reached by a short horizontal run just inside the connector's
+        tier (the band between the page edge and the symbols is free of symbols). With `y` the
         options are tails arriving from (x, y), without it heads leaving towards the track.
-        Sorted cheapest first: a tier further from the page edge costs _TIER_COST more (net of
-        the shorter arrow), a column off the track a jog and the horizontal run.
+        Yielded cheapest first, lazily: a tier further from the page edge costs _TIER_COST
+        more (net of the shorter arrow), a column off the track a jog and the horizontal run.
         """
-        out = []
-        for cx in self._conn_columns(x):
-            for k, box in enumerate(self._conn_boxes(row, where, cx)):
-                edge = box[3] if where == "top" else box[1]  # the side facing the row's middle
-                jog = edge + 3.0 if where == "top" else edge - 3.0
-                if y is None:
-                    pts = [(cx, edge)] if cx == x else [(cx, edge), (cx, jog), (x, jog)]
-                else:
-                    pts = [(x, y), (x, edge)] if cx == x else [(x, y), (x, jog), (cx, jog), (cx, edge)]
-                penalty = k * (_TIER_STEP + _TIER_COST) + (0.0 if cx == x else _JOG_COST)
-                out.append((penalty + _length(pts), penalty, pts, box))
-        out.sort(key=lambda o: o[0])
-        return [(penalty, pts, box) for _, penalty, pts, box in out]
+        cols = self._conn_columns()
+        reach = 2 * max(self.frame.lane_widths)
+        near = sorted((c for c in cols if _EPS < abs(c - x) <= reach), key=lambda c: abs(c - x))
+        on_track = bool(self._conn_boxes(row, where, x))
 
-    def _conn_columns(self, x: float) -> list[float]:
-        """Columns for a connector reached from track x: the track, then spots inside lanes."""
+        def tier(k: int, box: Box) -> Iterator[tuple[float, int, float, float]]:
+            edge = box[3] if where == "top" else box[1]  # the side facing the row's middle
+            base = k * (_TIER_STEP + _TIER_COST) + (abs(edge - y) if y is not None else 0.0)
+            if on_track:
+                yield base, k, x, edge
+            for c in near:
+                yield base + _JOG_COST + abs(c - x) + (3.0 if y is None else 0.0), k, c, edge
+
+        tiers = [tier(k, box) for k, box in enumerate(self._conn_boxes(row, where, self.width / 2))]
+        for _, k, cx, edge in heapq.merge(*tiers):
+            jog = edge + 3.0 if where == "top" else edge - 3.0
+            if y is None:
+                pts = [(cx, edge)] if cx == x else [(cx, edge), (cx, jog), (x, jog)]
+            else:
+                pts = [(x, y), (x, edge)] if cx == x else [(x, y), (x, jog), (cx, jog), (cx, edge)]
+            top = edge - CONNECTOR if where == "top" else edge
+            box = (cx - CONNECTOR / 2, top, cx + CONNECTOR / 2, top + CONNECTOR)
+            yield k * (_TIER_STEP + _TIER_COST) + (0.0 if cx == x else _JOG_COST), pts, box
+
+    def _conn_columns(self) -> list[float]:
+        """Sorted columns inside the lanes where an off-page connector fits (besides tracks)."""
         if self._columns is None:
             cols = []
             for x0, w in zip(self.lane_x, self.frame.lane_widths):
@@ -575,9 +601,8 @@ class _Builder:
                 while lo + k * _TRACK_GAP <= hi + _EPS:
                     cols.append(lo + k * _TRACK_GAP)
                     k += 1
-            self._columns = cols
-        reach = 2 * max(self.frame.lane_widths)
-        return [x] + [c for c in self._columns if abs(c - x) > _EPS and abs(c - x) <= reach]
+            self._columns = sorted(cols)
+        return self._columns
 
     def _direction(self, leg: _Leg) -> int:
         if leg.a != leg.b:
@@ -618,8 +643,12 @@ class _Builder:
             if strict and (pts[1][1] - y) * direction < (2.0 if box else 0.0):
                 continue  # the last run would have to turn back
             pts = _simplify(pts)
-            if self._free(leg.page, pts, box, strict, pts[-1]) and (best is None or penalty + _length(pts) < best[0]):
+            if best is not None and penalty + _length(pts) >= best[0]:
+                continue
+            if self._free(leg.page, pts, box, strict, pts[-1]):
                 best = (penalty + _length(pts), pts, box)
+                if leg.end[0] == "conn":
+                    break  # the options come cheapest first
         return best
 
     def _levels(self, a: int, b: int) -> list[float]:

@@ -228,15 +228,29 @@ def test_labels_and_extra_symbols_do_not_overlap(case) -> None:
                 assert not interiors_overlap(a, b)
 
 
-def test_edges_do_not_share_lines_unless_they_merge(case) -> None:
+# Cases where sharing is unavoidable. seed0-n60-lanes2: on page 4 the joint decision 37 spans
+# both lanes (x 12.0..99.6 of 112.3pt), so everything passing its row must use the channels
+# beside it: 3 tracks at the right, and at the left 3 tracks that its own "Tidak" caption
+# (17.5pt wide, the channel is 12pt) covers. Seven edges (5->43, 11->46 from the top
+# connectors down; 38->22, 38->24, 59->14, 59->17, 60->21 up to the top) must cross that row,
+# more than even all six tracks could carry, so some of them have to share a track.
+OVER_CAPACITY = {(0, 60, 2)}
+
+
+def test_edges_do_not_share_lines_unless_they_merge(case, request: pytest.FixtureRequest) -> None:
     _, _, lay = case
-    for i, p in enumerate(lay.paths):
-        for q in lay.paths[i + 1 :]:
-            if p.page != q.page or p.points[-1] == q.points[-1]:
-                continue
-            for s in pairwise(p.points):
-                for t in pairwise(q.points):
-                    assert not collinear_overlap(s, t), (p, q)
+    try:
+        for i, p in enumerate(lay.paths):
+            for q in lay.paths[i + 1 :]:
+                if p.page != q.page or p.points[-1] == q.points[-1]:
+                    continue
+                for s in pairwise(p.points):
+                    for t in pairwise(q.points):
+                        assert not collinear_overlap(s, t), (p, q)
+    except AssertionError:
+        if request.node.callspec.params["case"] in OVER_CAPACITY:
+            pytest.xfail("more edges must pass a row than there are free tracks beside its symbol")
+        raise
 
 
 def test_each_decision_has_one_ya_and_one_tidak(case) -> None:
@@ -301,6 +315,28 @@ def test_row_strips_stay_in_their_cells_and_add_up(case) -> None:
     assert abs(drawn_length - path_length) < 1e-6
     assert sum(s.arrow for s in pieces) == len(lay.paths)
     assert sum(isinstance(p, Symbol) for prims in lay.rows for p in prims) == len(lay.symbols)
+
+
+# A cheaper sweep over more shapes: 1 to 60 steps and 2 to 8 actors, drawn per seed, checked
+# for the essentials only (ends on borders, no edge through a symbol, connectors in pairs).
+def _sweep_case(seed: int) -> tuple[int, int, int]:
+    rng = random.Random(seed)
+    n = rng.randint(1, 60)
+    return seed, n, rng.randint(2, 8)
+
+
+SWEEP = [_sweep_case(seed) for seed in range(100, 124)]
+
+
+@pytest.mark.parametrize("params", SWEEP, ids=lambda c: f"seed{c[0]}-n{c[1]}-lanes{c[2]}")
+def test_sweep_of_generated_sops(params: tuple[int, int, int]) -> None:
+    nodes, frame = make_case(*params)
+    lay = layout(nodes, frame)
+    case = (nodes, frame, lay)
+    test_paths_start_and_end_on_symbol_borders(case)
+    test_segments_avoid_symbols_and_labels(case)
+    test_connectors_pair_up_in_reading_order(case)
+    test_drawn_edges_match_the_flow(case)
 
 
 def test_layout_is_deterministic(case) -> None:
