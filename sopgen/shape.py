@@ -131,7 +131,18 @@ def _compile(root: dict, node: Any) -> _Check:
             raise _Unsupported(kw)
     if len(checks) == 1:
         return checks[0]
-    return lambda x: all(c(x) for c in checks)
+    return _all(tuple(checks))
+
+
+def _all(checks: tuple[_Check, ...]) -> _Check:
+    # A loop, not all(<generator>): this runs for every node of every file.
+    def check(x: Any) -> bool:
+        for c in checks:
+            if not c(x):
+                return False
+        return True
+
+    return check
 
 
 def _properties(props: dict[str, _Check], closed: bool) -> _Check:

@@ -78,7 +78,8 @@ class ValidationResult(Severities):
         return bool(self.errors or (strict and self.warnings))
 
 
-def validate_file(path: Path, project: Project, display: str | None = None) -> FileResult:
+def validate_file(path: Path, project: Project, display: str | None = None, model: bool = True) -> FileResult:
+    """Every diagnostic of one file; `model=False` skips building the Sop (diagnostics only)."""
     file = display or project.display(path)
     result = FileResult(path, file)
     loaded = load_file(path, file)
@@ -93,7 +94,7 @@ def validate_file(path: Path, project: Project, display: str | None = None) -> F
     result.data = data
     result.source = loaded.source
     result.take_facts()
-    if not any(d.severity == ERROR for d in result.diagnostics):
+    if model and not any(d.severity == ERROR for d in result.diagnostics):
         result.sop = build_sop(
             data,
             path=path,
@@ -182,7 +183,7 @@ def _validate_files(targets: list[Path], project: Project, models: bool) -> list
         or threading.active_count() > 1
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        return [validate_file(p, project) for p in targets]
+        return [validate_file(p, project, model=models) for p in targets]
     size = -(-len(targets) // (workers * 4))
     chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
     _FORKED = (project, models)
@@ -190,7 +191,7 @@ def _validate_files(targets: list[Path], project: Project, models: bool) -> list
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return [r for part in pool.map(_validate_chunk, chunks) for r in part]
     except (BrokenProcessPool, OSError):
-        return [validate_file(p, project) for p in targets]
+        return [validate_file(p, project, model=models) for p in targets]
     finally:
         _FORKED = None
 
@@ -198,7 +199,7 @@ def _validate_files(targets: list[Path], project: Project, models: bool) -> list
 def _validate_chunk(paths: list[Path]) -> list[FileResult]:
     assert _FORKED is not None
     project, models = _FORKED
-    return [validate_file(p, project).slim(models) for p in paths]
+    return [validate_file(p, project, model=models).slim(models) for p in paths]
 
 
 def _rest_of_project(project: Project, targets: list[Path]) -> list[FileResult]:

@@ -61,6 +61,13 @@ class _Resolver(yaml.resolver.BaseResolver):
             return _TAG + "seq"
         return _TAG + "map"
 
+    # libyaml calls these for every node; sopgen registers no path resolvers.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
 
 class _PyLoader(
     yaml.reader.Reader,
@@ -311,7 +318,7 @@ def load_text(raw: bytes, file: str) -> Loaded:
         diag(file, n, len(m.group(1)) + 1, "SOP004", "tab dipakai untuk indentasi; YAML hanya menerima spasi — ganti tab dengan spasi")
         for n, line in enumerate(text.splitlines(), 1)
         if (m := _TAB_INDENT.match(line))
-    ]
+    ] if "\t" in text else []
     if tabs:
         return Loaded(file, None, SourceMap(), tabs)
     try:
