@@ -22,6 +22,7 @@ that way are counted (`merged_rows`), so the accounting still covers every line.
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
 import csv
 import io
 import json
@@ -720,6 +721,9 @@ def _csv_query(path: Path, layout: _CsvLayout, quotes: bool = True) -> pl.LazyFr
     )
 
 
+_COUNTER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopgen-hitung")
+
+
 def _plain_counts(path: Path, layout: _CsvLayout) -> tuple[int, int]:
     """Data lines and separators after the header, counted on the bytes in bounded chunks."""
     sep = layout.separator.encode()
@@ -804,6 +808,7 @@ def _read_csv_polars(
     first_line = layout.header_lines + 1
     counts: pl.Series | None = None
     plain: tuple[int, int] | None = None
+    plain_job: concurrent.futures.Future | None = None
     if layout.has_quotes:
         counts = _field_counts(path, layout)
         if counts is None:
@@ -814,7 +819,8 @@ def _read_csv_polars(
     else:
         # Fastest: polars' own CSV parser, trusted only where the byte counts prove every line
         # is one record with exactly `width` fields; otherwise split the lines ourselves.
-        plain = _plain_counts(path, layout)
+        # Counted on a thread while polars parses (polars releases the GIL).
+        plain_job = _COUNTER.submit(_plain_counts, path, layout)
         raw = _raw_query(_csv_query(path, layout, quotes=False), layout)
     sample = _sample_values(path, layout)
     start_fmt = _guess_format(sample["mulai"], timezone)
@@ -862,9 +868,11 @@ def _read_csv_polars(
     except pl.exceptions.NoDataError:
         return _FileResult(_empty_frame(), [], 0, ignored)
     except pl.exceptions.ComputeError:
-        if plain is None:
+        if plain_job is None:
             raise
         parsed = None  # a line with more fields than the header
+    if plain_job is not None:
+        plain = plain_job.result()
     if plain is not None and (parsed is None or (parsed.height, parsed.height * (width - 1)) != plain):
         del parsed
         return _read_csv_polars(file, path, layout, timezone, categorical, lines=True)

@@ -8,6 +8,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -552,3 +553,29 @@ def test_zip_that_is_not_excel(project_dir: Path) -> None:
         z.writestr("a.txt", "x")
     result = check(project_dir, path)
     assert result.file_errors and "bukan.xlsx" in result.file_errors[0].message
+
+
+def test_both_sort_strategies_give_the_same_stable_order(monkeypatch) -> None:
+    """Small frames are sorted in one go, big ones column by column: same order, ties by input."""
+    import random
+
+    from sopgen import check as check_module
+
+    rng = random.Random(4)
+    n = 2000
+    frame = pl.DataFrame(
+        {
+            "sop_i": [rng.randint(0, 1) for _ in range(n)],
+            "case": pl.Series([f"K-{rng.randint(1, 30)}" for _ in range(n)], dtype=pl.Categorical),
+            "start": [rng.randint(0, 5) for _ in range(n)],
+            "step": [rng.randint(1, 3) for _ in range(n)],
+            "row": list(range(n)),
+        }
+    )
+    one_go = check_module._sort_by_case(frame)
+    monkeypatch.setattr(check_module, "_SORT_IN_ONE_GO", 0)
+    by_column = check_module._sort_by_case(frame)
+    assert one_go.equals(by_column)
+    assert one_go.columns == frame.columns
+    keyed = one_go.select("sop_i", pl.col("case").to_physical(), "start", "step", "row").rows()
+    assert keyed == sorted(keyed)  # ties keep input order: row ascends within equal keys
