@@ -50,6 +50,10 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+class BuildError(Exception):
+    """A problem with the output folder itself: nothing can be written (message in Indonesian)."""
+
+
 @dataclass
 class SopOutcome:
     slug: str
@@ -376,7 +380,13 @@ def build(
     for r in current:
         result.outcomes.append(SopOutcome(summaries[r]["slug"], r, TIDAK_BERUBAH))
 
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildError(
+            f"folder keluaran '{_display_dir(project, out)}' tidak bisa dibuat ({e.strerror or e}); "
+            "hapus atau ganti nama berkas yang menghalangi, atau atur [keluaran] folder di sopgen.toml"
+        ) from None
     _remove_stale_temporaries(out)
     new_entries = {k: v for k, v in entries.items() if k in {s["slug"] for s in summaries.values()}}
     total = len(todo)
@@ -400,8 +410,16 @@ def build(
                 else:
                     pdf_path, html_path = out / f"{task.slug}.pdf", out / f"{task.slug}.html"
                     html_bytes = output.html.encode("utf-8")
-                    write_atomic(pdf_path, output.pdf)
-                    write_atomic(html_path, html_bytes)
+                    try:
+                        write_atomic(pdf_path, output.pdf)
+                        write_atomic(html_path, html_bytes)
+                    except OSError as e:
+                        message = f"tidak bisa menulis ke {_display_dir(project, out)} ({e.strerror or e}); berkas lama tetap utuh"
+                        result.outcomes.append(SopOutcome(task.slug, task.file, GAGAL, message, seconds=output.seconds))
+                        new_entries.pop(task.slug, None)
+                        if progress:
+                            progress(done, total, task.slug)
+                        continue
                     new_entries[task.slug] = {
                         "sumber": task.file,
                         "sidik": task.fingerprint,
@@ -430,8 +448,14 @@ def build(
             result.catalog_written = _write_catalog(project, out, summaries, templates)
         except RenderError as e:
             result.catalog_error = f"katalog {CATALOG_NAME}: {e}"
+        except OSError as e:
+            result.catalog_error = f"katalog {CATALOG_NAME} tidak bisa ditulis ({e.strerror or e})"
     finally:
-        _save_state_if_changed(out, state, {"versi": STATE_VERSION, "sopgen": __version__, "validasi": new_cache, "keluaran": new_entries})
+        try:
+            _save_state_if_changed(out, state, {"versi": STATE_VERSION, "sopgen": __version__, "validasi": new_cache, "keluaran": new_entries})
+        except OSError as e:
+            # Only the next build's skipping depends on it: that build renders everything again.
+            result.catalog_error = result.catalog_error or f"catatan build {STATE_NAME} tidak bisa ditulis ({e.strerror or e})"
 
     order = {r: i for i, r in enumerate(sorted(summaries))}
     result.outcomes.sort(key=lambda o: order.get(o.file, 0))

@@ -71,8 +71,14 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
         click.echo(REPORTERS["text"](ValidationResult(project, [], list(config_diags))))
         click.echo("Tidak ada berkas yang ditulis.")
         sys.exit(1)
-    with _build_progress() as progress:
-        result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress)
+    from sopgen.build import BuildError
+
+    try:
+        with _build_progress() as progress:
+            result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress)
+    except BuildError as err:
+        click.echo(f"galat: {err}", err=True)
+        sys.exit(1)
     if result.errors:
         click.echo(REPORTERS["text"](result.validation))
         click.echo("Tidak ada berkas yang ditulis.")

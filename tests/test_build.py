@@ -255,3 +255,36 @@ def test_reference_project_builds(tmp_path: Path) -> None:
     assert proc.exit_code == 0, proc.output
     assert "3 peringatan validasi" in proc.output
     assert (root / "output" / f"{REFERENCE.stem}.pdf").is_file()
+
+
+def test_output_folder_blocked_by_a_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    project_at(root)
+    (root / "output").write_text("bukan folder", encoding="utf-8")
+    proc = run_cli(root)
+    assert proc.exit_code == 1
+    assert "folder keluaran 'output/' tidak bisa dibuat" in proc.output and "Traceback" not in proc.output
+    assert (root / "output").read_text(encoding="utf-8") == "bukan folder"
+
+
+def test_disk_full_while_writing_is_a_failed_sop_and_the_old_files_stay(built: Path, tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    root = copy_of(built, tmp_path)
+    good = outputs(root)
+    real = build_module.write_atomic
+
+    def full(path: Path, data: bytes) -> None:
+        if path.name.startswith("800-002"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(build_module, "write_atomic", full)
+    project, _ = load_project(root)
+    result = build(project, force=True)
+    assert [o.status for o in result.outcomes] == [DIBUAT, GAGAL]
+    assert "No space left on device" in result.failed[0].message and not result.ok
+    now = outputs(root)
+    assert now["800-002-surat-pindah.pdf"] == good["800-002-surat-pindah.pdf"]
+    monkeypatch.setattr(build_module, "write_atomic", real)
+    assert [o.status for o in build(project).outcomes] == [TIDAK_BERUBAH, DIBUAT]  # retried next time
