@@ -473,37 +473,20 @@ def _sort_by_case(frame: pl.DataFrame) -> pl.DataFrame:
     return _sorted(frame, ["sop_i", pl.col("case").to_physical(), "start", "step"])
 
 
-_SORT_IN_ONE_GO = 3_000_000
-
-
 def _sorted(frame: pl.DataFrame, keys: list[Any]) -> pl.DataFrame:
-    """frame sorted by keys (stable), one column at a time: each original column is dropped
-    once gathered, so ten million rows never exist twice over."""
+    """frame sorted by keys; ties keep input order (file, row).
+
+    One multi-key sort with the row number as the last key, not maintain_order (a fraction of
+    the time). Measured on 10M events it also peaks lower than sorting a narrow key frame and
+    gathering column by column (1.7 GB against 2.1 GB for the whole check)."""
     if frame.height == 0:
         return frame
-    if frame.height <= _SORT_IN_ONE_GO:
-        # Small enough to hold twice: one multi-key sort, the row number as the last key instead
-        # of maintain_order (same order, a fraction of the time).
-        exprs = [pl.col(k) if isinstance(k, str) else k for k in keys]
-        return (
-            frame.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"))
-            .sort([*exprs, pl.col("__i")])
-            .drop("__i")
-        )
-    # A narrow frame of the keys and the row number is sorted (arg_sort_by with
-    # maintain_order is many times slower), then every column is gathered in that order.
     exprs = [pl.col(k) if isinstance(k, str) else k for k in keys]
-    names = [f"k{i}" for i in range(len(exprs))]
-    order = (
-        frame.select(*[e.alias(n) for e, n in zip(exprs, names)], pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"))
-        .sort(names, maintain_order=True, nulls_last=False)
-        .get_column("i")
+    return (
+        frame.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"))
+        .sort([*exprs, pl.col("__i")])
+        .drop("__i")
     )
-    columns = {}
-    for name in frame.columns:
-        columns[name] = frame.get_column(name).gather(order)
-        frame = frame.drop(name)
-    return pl.DataFrame(columns)
 
 
 def _fmt_minutes(e: pl.Expr) -> pl.Expr:
