@@ -417,17 +417,15 @@ def build(
                         message = f"tidak bisa menulis ke {_display_dir(project, out)} ({e.strerror or e}); berkas lama tetap utuh"
                         result.outcomes.append(SopOutcome(task.slug, task.file, GAGAL, message, seconds=output.seconds))
                         new_entries.pop(task.slug, None)
-                        if progress:
-                            progress(done, total, task.slug)
-                        continue
-                    new_entries[task.slug] = {
-                        "sumber": task.file,
-                        "sidik": task.fingerprint,
-                        "pdf": len(output.pdf),
-                        "html": len(html_bytes),
-                        "halaman": output.pages,
-                    }
-                    result.outcomes.append(SopOutcome(task.slug, task.file, DIBUAT, pages=output.pages, seconds=output.seconds))
+                    else:
+                        new_entries[task.slug] = {
+                            "sumber": task.file,
+                            "sidik": task.fingerprint,
+                            "pdf": len(output.pdf),
+                            "html": len(html_bytes),
+                            "halaman": output.pages,
+                        }
+                        result.outcomes.append(SopOutcome(task.slug, task.file, DIBUAT, pages=output.pages, seconds=output.seconds))
                 if progress:
                     progress(done, total, task.slug)
 

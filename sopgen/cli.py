@@ -56,6 +56,7 @@ def rules_cmd() -> None:
 )
 def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
     """Validasi semua SOP, lalu tulis PDF, tampilan HTML dan katalog output/index.html."""
+    from sopgen.build import BuildError
     from sopgen.build import build as run
     from sopgen.project import load_project
     from sopgen.reporters import REPORTERS
@@ -71,8 +72,6 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
         click.echo(REPORTERS["text"](ValidationResult(project, [], list(config_diags))))
         click.echo("Tidak ada berkas yang ditulis.")
         sys.exit(1)
-    from sopgen.build import BuildError
-
     try:
         with _build_progress() as progress:
             result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress)

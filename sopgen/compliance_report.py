@@ -198,6 +198,11 @@ def write_csv(result: CheckResult, out: BinaryIO, options: ReportOptions) -> Non
 # -- text (rich) -----------------------------------------------------------------------------------
 
 
+def _pct_cell(value: float | None) -> str:
+    """A percentage in rich markup, coloured by how good it is."""
+    return f"[{_pct_style(value)}]{persen(value)}[/]"
+
+
 def _pct_style(value: float | None) -> str:
     if value is None:
         return "dim"
@@ -233,9 +238,9 @@ def render_text(result: CheckResult, console: Any, options: ReportOptions) -> No
     )
     comp, within = s["compliance"], s["within_standard"]
     console.print(
-        f"Kepatuhan: [{_pct_style(comp['percent'])}]{persen(comp['percent'])}[/] "
+        f"Kepatuhan: {_pct_cell(comp['percent'])} "
         f"({angka(comp['compliant'])} dari {angka(comp['rows'])} baris tanpa pelanggaran); "
-        f"tepat waktu: [{_pct_style(within['percent'])}]{persen(within['percent'])}[/] "
+        f"tepat waktu: {_pct_cell(within['percent'])} "
         f"({angka(within['within'])} dari {angka(within['finished'])} langkah selesai)"
     )
     cases = s["cases"]
@@ -254,8 +259,8 @@ def render_text(result: CheckResult, console: Any, options: ReportOptions) -> No
             angka(so["cases"]),
             angka(so["complete_cases"]),
             angka(so["rows"]),
-            f"[{_pct_style(so['percent_within'])}]{persen(so['percent_within'])}[/]",
-            f"[{_pct_style(so['percent_compliant'])}]{persen(so['percent_compliant'])}[/]",
+            _pct_cell(so['percent_within']),
+            _pct_cell(so['percent_compliant']),
         )
     console.print(t)
 
@@ -273,7 +278,7 @@ def render_text(result: CheckResult, console: Any, options: ReportOptions) -> No
             angka(st["p90_minutes"]),
             angka(st["max_minutes"]),
             angka(st["finished"]),
-            f"[{_pct_style(st['percent_within'])}]{persen(st['percent_within'])}[/]",
+            _pct_cell(st['percent_within']),
             kinds or "–",
         )
     if not multi:
@@ -301,7 +306,7 @@ def render_text(result: CheckResult, console: Any, options: ReportOptions) -> No
                 angka(a["rows"]),
                 persen(a["percent_within"]),
                 angka(a["violations"]),
-                f"[{_pct_style(a['percent_compliant'])}]{persen(a['percent_compliant'])}[/]",
+                _pct_cell(a['percent_compliant']),
             )
         console.print(t)
 

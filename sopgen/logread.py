@@ -22,12 +22,12 @@ that way are counted (`merged_rows`), so the accounting still covers every line.
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
 import csv
 import io
 import json
 import mmap
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -721,30 +721,6 @@ def _csv_query(path: Path, layout: _CsvLayout, quotes: bool = True) -> pl.LazyFr
     )
 
 
-class _Background:
-    """A function run on its own short-lived thread (none is left behind: forking elsewhere
-    stays safe)."""
-
-    def __init__(self, fn, *args) -> None:
-        self._out: list = []
-        self._thread = threading.Thread(target=lambda: self._out.append(_capture(fn, *args)), name="sopgen-hitung")
-        self._thread.start()
-
-    def result(self):
-        self._thread.join()
-        ok, value = self._out[0]
-        if not ok:
-            raise value
-        return value
-
-
-def _capture(fn, *args) -> tuple[bool, Any]:
-    try:
-        return True, fn(*args)
-    except BaseException as err:  # re-raised on the caller's thread
-        return False, err
-
-
 def _plain_counts(path: Path, layout: _CsvLayout) -> tuple[int, int]:
     """Data lines and separators after the header, counted on the bytes in bounded chunks."""
     sep = layout.separator.encode()
@@ -829,7 +805,7 @@ def _read_csv_polars(
     first_line = layout.header_lines + 1
     counts: pl.Series | None = None
     plain: tuple[int, int] | None = None
-    plain_job: _Background | None = None
+    plain_job: concurrent.futures.Future | None = None
     if layout.has_quotes:
         counts = _field_counts(path, layout)
         if counts is None:
@@ -841,7 +817,9 @@ def _read_csv_polars(
         # Fastest: polars' own CSV parser, trusted only where the byte counts prove every line
         # is one record with exactly `width` fields; otherwise split the lines ourselves.
         # Counted on a thread while polars parses (polars releases the GIL).
-        plain_job = _Background(_plain_counts, path, layout)
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        plain_job = pool.submit(_plain_counts, path, layout)
+        pool.shutdown(wait=False)  # the thread ends with the count: none is left behind
         raw = _raw_query(_csv_query(path, layout, quotes=False), layout)
     sample = _sample_values(path, layout)
     start_fmt = _guess_format(sample["mulai"], timezone)

@@ -16,6 +16,7 @@ bit-identical results; durations are returned as float minutes.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -242,14 +243,22 @@ def _periods_us(key: str, periods: Sequence[Sequence[str]], allow_empty: bool) -
     return tuple((a, b) for a, b, _ in out)
 
 
-def _holiday_class(country: str, categories: Sequence[str], country_key: str, categories_key: str) -> Any:
+@functools.lru_cache(maxsize=8)
+def _country_probe(country: str) -> Any:
+    """An empty holiday table of the country: what it supports. None if the package lacks it."""
     import holidays
 
     # Not list_supported_countries(): it imports every country module (0.3 s per run).
     try:
-        probe = holidays.country_holidays(country)
+        return holidays.country_holidays(country)
     except NotImplementedError:
-        raise ValueError(f"kalender › {country_key} '{country}' tidak dikenal paket holidays; tulis kode negara ISO, mis. 'ID'") from None
+        return None
+
+
+def _holiday_class(country: str, categories: Sequence[str], country_key: str, categories_key: str) -> Any:
+    probe = _country_probe(country)
+    if probe is None:
+        raise ValueError(f"kalender › {country_key} '{country}' tidak dikenal paket holidays; tulis kode negara ISO, mis. 'ID'")
     allowed = tuple(getattr(probe, "supported_categories", ("public",)))
     for c in categories:
         if c not in allowed:
@@ -276,7 +285,7 @@ class WorkCalendar:
         self._workdays = frozenset(cfg.workdays)
         self._closed = frozenset(cfg.extra_closed)
         self._open = frozenset(cfg.extra_open)
-        probe = _holiday_class(cfg.holidays_country, cfg.holiday_categories, "holidays_country", "holiday_categories")
+        probe = _country_probe(cfg.holidays_country)  # validated by check() above
         languages = tuple(getattr(probe, "supported_languages", ()))
         language = "id" if "id" in languages else None
         import holidays

@@ -266,14 +266,20 @@ def test_a4_portrait(tmp_path: Path) -> None:
 # --- templates and fetching --------------------------------------------------------------------
 
 
-def test_project_template_overrides_packaged(tmp_path: Path) -> None:
+def project_with_own_template(tmp_path: Path, old: str, new: str) -> Path:
+    """A reference project whose templates/sop.html.j2 is the packaged one with old -> new."""
     root = make_project(tmp_path, {}, reference=True)
     (root / "templates").mkdir()
-    packaged = Templates().packaged / "sop.html.j2"
-    text = packaged.read_text(encoding="utf-8").replace(
-        '<h1 class="judul-mekanisme">', '<p>TEMPLAT KANTOR SENDIRI</p><h1 class="judul-mekanisme">'
+    text = (Templates().packaged / "sop.html.j2").read_text(encoding="utf-8")
+    assert old in text
+    (root / "templates" / "sop.html.j2").write_text(text.replace(old, new), encoding="utf-8")
+    return root
+
+
+def test_project_template_overrides_packaged(tmp_path: Path) -> None:
+    root = project_with_own_template(
+        tmp_path, '<h1 class="judul-mekanisme">', '<p>TEMPLAT KANTOR SENDIRI</p><h1 class="judul-mekanisme">'
     )
-    (root / "templates" / "sop.html.j2").write_text(text, encoding="utf-8")
     project, sop = load_sop(root, REFERENCE.name)
     out = render_sop(sop, project, slug="ref")
     assert "TEMPLAT KANTOR SENDIRI" in " ".join(page_texts(out.pdf))
@@ -294,13 +300,9 @@ def test_url_fetcher_refuses_network_and_outside_files(tmp_path: Path) -> None:
 
 
 def test_template_asking_for_network_fails_without_connecting(tmp_path: Path, monkeypatch) -> None:
-    root = make_project(tmp_path, {}, reference=True)
-    (root / "templates").mkdir()
-    packaged = Templates().packaged / "sop.html.j2"
-    text = packaged.read_text(encoding="utf-8").replace(
-        "</head>", '<link rel="stylesheet" href="https://fonts.example.com/font.css"></head>'
+    root = project_with_own_template(
+        tmp_path, "</head>", '<link rel="stylesheet" href="https://fonts.example.com/font.css"></head>'
     )
-    (root / "templates" / "sop.html.j2").write_text(text, encoding="utf-8")
 
     def no_network(*args, **kwargs):
         raise AssertionError("sopgen tried to open a network connection")
