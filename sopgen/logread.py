@@ -210,6 +210,8 @@ _SERIAL_RE = r"^\d{5}(?:\.\d+)?$"
 # Excel serials are accepted for 1950-01-01 .. 2099-12-31 only, so a stray number (a step
 # number in the wrong column) is not silently read as a date in 1900.
 _SERIAL_MIN, _SERIAL_MAX = 18264.0, 73051.0
+# Step numbers are kept as Int32; a larger "step" is no step number (an invalid row).
+_MAX_STEP = 2**31 - 1
 _STEP_RE = r"^(?i:langkah|step)?\s*\+?(\d+)(?:[.,]0+)?(?:[^\d.,]|[.,](?:\D|$)|$)"
 
 # (kind, format); the formats are mutually exclusive, so trying them in any order or only
@@ -294,14 +296,14 @@ def _clean(e: pl.Expr) -> pl.Expr:
 def _step_expr(e: pl.Expr) -> pl.Expr:
     """The leading step number of "6", "6.0", "Langkah 6", "6. Menganalisa ..."; null if none."""
     n = e.str.extract(_STEP_RE, 1).cast(pl.Int64, strict=False)
-    return pl.when(n >= 1).then(n).otherwise(None)
+    return pl.when(n.is_between(1, _MAX_STEP)).then(n).otherwise(None)
 
 
 def _plain_step_expr(e: pl.Expr) -> pl.Expr:
     """The step of a plain number: the columnar reader's quick path. Every value it accepts
     `_step_expr` reads the same; the rest are flagged and go to `_step_expr`."""
     n = e.cast(pl.Int64, strict=False)
-    return pl.when(n >= 1).then(n).otherwise(None)
+    return pl.when(n.is_between(1, _MAX_STEP)).then(n).otherwise(None)
 
 
 def _cell_text(value: Any) -> str | None:
@@ -704,7 +706,7 @@ def _line_query(path: Path, layout: _CsvLayout) -> pl.LazyFrame:
 
 def _csv_query(path: Path, layout: _CsvLayout, quotes: bool = True) -> pl.LazyFrame:
     """quotes=False: a file with no quote character at all, parsed by polars as is; a line with
-    too many fields makes polars refuse it, and `_plain_counts` proves the rest (no blank line
+    too many fields makes polars refuse it, and `_PlainCounts.prove` the rest (no blank line
     skipped, no line short of fields), so record i is physical line i."""
     width = len(layout.header.names)
     return pl.scan_csv(
@@ -721,19 +723,43 @@ def _csv_query(path: Path, layout: _CsvLayout, quotes: bool = True) -> pl.LazyFr
     )
 
 
-def _plain_counts(path: Path, layout: _CsvLayout) -> tuple[int, int]:
-    """Data lines and separators after the header, counted on the bytes in bounded chunks."""
-    sep = layout.separator.encode()
-    lines = seps = 0
+@dataclass(frozen=True)
+class _PlainCounts:
+    """What the bytes after the header hold, for proving polars' parse of a quote-free file."""
+
+    lines: int
+    newlines: int
+    size: int  # bytes
+    has_cr: bool
+
+    def prove(self, height: int, width: int, field_bytes: int) -> bool:
+        """Every physical line is one record of exactly `width` fields.
+
+        Without quotes and carriage returns, polars keeps every byte of a line but the
+        separators in its fields, pads a short line with empty fields and refuses a long
+        one. So the lines' bytes (`size` less the newlines) equal the fields' bytes plus
+        `width - 1` separators per line only when no line is short; and the line count must
+        match, or a line was skipped. A carriage return (which polars drops) proves nothing.
+        """
+        if self.has_cr or height != self.lines:
+            return False
+        return self.size - self.newlines == field_bytes + height * (width - 1)
+
+
+def _plain_counts(path: Path, layout: _CsvLayout) -> _PlainCounts:
+    """Count lines and bytes after the header, in bounded chunks."""
+    newlines = size = 0
+    has_cr = False
     last = b"\n"
     with open(path, "rb") as fh:
         for _ in range(layout.header_lines):
             fh.readline()
         while chunk := fh.read(1 << 24):
-            lines += chunk.count(b"\n")
-            seps += chunk.count(sep)
+            newlines += chunk.count(b"\n")
+            has_cr = has_cr or b"\r" in chunk
+            size += len(chunk)
             last = chunk[-1:]
-    return lines + (last != b"\n"), seps
+    return _PlainCounts(newlines + (last != b"\n"), newlines, size, has_cr)
 
 
 def _raw_query(base: pl.LazyFrame, layout: _CsvLayout) -> pl.LazyFrame:
@@ -804,66 +830,36 @@ def _read_csv_polars(
     width = len(layout.header.names)
     first_line = layout.header_lines + 1
     counts: pl.Series | None = None
-    plain: tuple[int, int] | None = None
+    proven = False
     plain_job: concurrent.futures.Future | None = None
     if layout.has_quotes:
         counts = _field_counts(path, layout)
         if counts is None:
             return None
-        raw = _raw_query(_csv_query(path, layout), layout)
+        base = _csv_query(path, layout)
     elif lines:
-        raw = _raw_query(_line_query(path, layout), layout)
+        base = _line_query(path, layout)
     else:
         # Fastest: polars' own CSV parser, trusted only where the byte counts prove every line
-        # is one record with exactly `width` fields; otherwise split the lines ourselves.
-        # Counted on a thread while polars parses (polars releases the GIL).
+        # is one record with exactly `width` fields (`_PlainCounts.prove`); otherwise split
+        # the lines ourselves. Counted on a thread while polars parses (it releases the GIL).
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         plain_job = pool.submit(_plain_counts, path, layout)
         pool.shutdown(wait=False)  # the thread ends with the count: none is left behind
-        raw = _raw_query(_csv_query(path, layout, quotes=False), layout)
+        base = _csv_query(path, layout, quotes=False)
+    raw = _raw_query(base, layout)
     sample = _sample_values(path, layout)
-    start_fmt = _guess_format(sample["mulai"], timezone)
-    end_fmt = _guess_format(sample["selesai"] or sample["mulai"], timezone)
-    c = pl.col
-    text = (lambda e: e.cast(pl.Categorical)) if categorical else (lambda e: e)  # noqa: E731
-    # Stages keep each expression computed once per row (a streaming query does not share
-    # common subexpressions across columns).
-    query = (
-        raw.select(
-            c("i"),
-            (c("joined").is_null() | (c("joined").str.strip_chars().str.len_bytes() == 0)).alias("blank"),
-            c("nfields"),
-            *[_clean(c(col)).alias(col) for col in _RAW_COLUMNS],
-        )
-        .with_columns(
-            _plain_step_expr(c("langkah")).alias("step"),
-            _time_expr(c("mulai"), start_fmt, timezone).alias("start"),
-            _time_expr(c("selesai"), end_fmt, timezone).alias("end"),
-        )
-        .select(
-            c("i"),
-            c("blank"),
-            (
-                c("nfields").is_not_null() & (c("nfields") != width)
-                | pl.any_horizontal([c(col).is_null() for col in REQUIRED])
-                | c("step").is_null()
-                | c("start").is_null()
-                | (c("selesai").is_not_null() & c("end").is_null())
-                | (c("end") < c("start")).fill_null(False)
-            ).alias("flagged"),
-            (c("i").cast(pl.Int64) + first_line).alias("row"),
-            text(c("sop")),
-            text(c("kasus")).alias("case"),
-            c("step"),
-            text(c("pelaksana")).alias("actor"),
-            c("start"),
-            c("end"),
-            text(c("output").fill_null("")),
-            text(c("catatan").fill_null("")).alias("note"),
-        )
-    )
+    times = _Times(_guess_format(sample["mulai"], timezone), _guess_format(sample["selesai"] or sample["mulai"], timezone), timezone)
+    parsed: pl.DataFrame | None = None
     try:
-        parsed = query.collect(engine="streaming")
+        if categorical and not lines:
+            query = _as_written_query(base, layout, times, field_bytes=plain_job is not None)
+            parsed = query.collect(engine="streaming")
+            if not _texts_are_trimmed(parsed):
+                parsed = None
+        if parsed is None:
+            query = _trimming_query(raw, layout, times, categorical=categorical, field_bytes=plain_job is not None)
+            parsed = query.collect(engine="streaming")
     except pl.exceptions.NoDataError:
         return _FileResult(_empty_frame(), [], 0, ignored)
     except pl.exceptions.ComputeError:
@@ -871,10 +867,13 @@ def _read_csv_polars(
             raise
         parsed = None  # a line with more fields than the header
     if plain_job is not None:
-        plain = plain_job.result()
-    if plain is not None and (parsed is None or (parsed.height, parsed.height * (width - 1)) != plain):
-        del parsed
-        return _read_csv_polars(file, path, layout, timezone, categorical, lines=True)
+        counts_of_bytes: _PlainCounts = plain_job.result()
+        proven = parsed is not None and counts_of_bytes.prove(parsed.height, width, int(parsed["nbytes"].sum()))
+        if not proven:
+            del parsed
+            return _read_csv_polars(file, path, layout, timezone, categorical, lines=True)
+    assert parsed is not None
+    c = pl.col
     if counts is not None:
         if parsed.height != counts.len():
             return None  # polars split records differently from lines: exact reader
@@ -895,14 +894,111 @@ def _read_csv_polars(
         )
         if counts is not None:
             again_raw = again_raw.with_columns(counts.gather(again_raw["i"]).alias("nfields"))
-        elif plain is not None:
-            again_raw = again_raw.with_columns(pl.lit(width, dtype=pl.Int64).alias("nfields"))  # proven
-        again, problems, _, _ = _validate(again_raw.drop("i"), source, timezone)
+        elif proven:
+            again_raw = again_raw.with_columns(pl.lit(width, dtype=pl.Int64).alias("nfields"))
+        again, problems, again_blank, _ = _validate(again_raw.drop("i"), source, timezone)
+        blank_count += again_blank  # whitespace-only rows, which the as-written query flags
         if categorical:
             again = _as_categorical(again)
         if again.height:
             good = pl.concat([good, again]).sort("row")
     return _FileResult(good, problems, blank_count, ignored)
+
+
+@dataclass(frozen=True)
+class _Times:
+    """How the columnar reader parses the start and end columns."""
+
+    start: tuple[str, str]  # a `_TIME_FORMATS` entry
+    end: tuple[str, str]
+    timezone: str
+
+
+def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text) -> pl.LazyFrame:
+    """cells (i, blank, nfields, the canonical columns, and nbytes if wanted) parsed into the
+    reader's rows: i, blank, flagged (rows `_validate` must look at), row, `_FRAME_COLUMNS`
+    and nbytes.
+
+    Stages keep each expression computed once per row (a streaming query does not share
+    common subexpressions across columns)."""
+    c = pl.col
+    width = len(layout.header.names)
+    return (
+        cells.with_columns(
+            _plain_step_expr(c("langkah")).alias("step"),
+            _time_expr(c("mulai"), times.start, times.timezone).alias("start"),
+            _time_expr(c("selesai"), times.end, times.timezone).alias("end"),
+        )
+        .select(
+            c("i"),
+            c("blank"),
+            (
+                c("nfields").is_not_null() & (c("nfields") != width)
+                | pl.any_horizontal([c(col).is_null() for col in REQUIRED])
+                | c("step").is_null()
+                | c("start").is_null()
+                | (c("selesai").is_not_null() & c("end").is_null())
+                | (c("end") < c("start")).fill_null(False)
+            ).alias("flagged"),
+            (c("i").cast(pl.Int64) + layout.header_lines + 1).alias("row"),
+            text(c("sop")),
+            text(c("kasus")).alias("case"),
+            c("step"),
+            text(c("pelaksana")).alias("actor"),
+            c("start"),
+            c("end"),
+            text(c("output").fill_null("")),
+            text(c("catatan").fill_null("")).alias("note"),
+            *([c("nbytes")] if "nbytes" in cells.collect_schema().names() else []),
+        )
+    )
+
+
+def _trimming_query(raw: pl.LazyFrame, layout: _CsvLayout, times: _Times, categorical: bool, field_bytes: bool = False) -> pl.LazyFrame:
+    """Every cell trimmed (an all-space cell is empty), then parsed. field_bytes: add nbytes,
+    the bytes of a row's cells as written (for `_PlainCounts.prove`)."""
+    c = pl.col
+    cells = raw.select(
+        c("i"),
+        (c("joined").is_null() | (c("joined").str.strip_chars().str.len_bytes() == 0)).alias("blank"),
+        c("nfields"),
+        *[_clean(c(col)).alias(col) for col in _RAW_COLUMNS],
+        *([c("joined").str.len_bytes().cast(pl.Int64).fill_null(0).alias("nbytes")] if field_bytes else []),
+    )
+    text = (lambda e: e.cast(pl.Categorical)) if categorical else (lambda e: e)  # noqa: E731
+    return _rows_query(cells, layout, times, text)
+
+
+def _as_written_query(base: pl.LazyFrame, layout: _CsvLayout, times: _Times, field_bytes: bool = False) -> pl.LazyFrame:
+    """The cells parsed as written, texts straight to categories: about half the work of
+    `_trimming_query`, and the same rows wherever no cell has spaces around it.
+
+    A row is blank when every cell is empty. Padded times or steps fail to parse and are
+    flagged, so `_validate` reads them (and finds whitespace-only rows blank); padded texts
+    are seen in the categories (`_texts_are_trimmed`) and send the file to the trimming query.
+    field_bytes as in `_trimming_query`.
+    """
+    c = pl.col
+    width = len(layout.header.names)
+    index = layout.header.index
+    missing = pl.lit(None, dtype=pl.String)
+    cells = base.select(
+        c("i"),
+        pl.all_horizontal([c(f"c{k}").is_null() for k in range(width)]).alias("blank"),
+        pl.lit(None, dtype=pl.Int64).alias("nfields"),
+        *[(c(f"c{index[col]}") if col in index else missing).alias(col) for col in _RAW_COLUMNS],
+        *([pl.sum_horizontal([c(f"c{k}").str.len_bytes().cast(pl.Int64) for k in range(width)]).alias("nbytes")] if field_bytes else []),
+    )
+    return _rows_query(cells, layout, times, lambda e: e.cast(pl.Categorical))
+
+
+def _texts_are_trimmed(parsed: pl.DataFrame) -> bool:
+    """No text value (of the few distinct ones) has spaces around it or is only spaces."""
+    for col in _TEXT_COLUMNS:
+        values = parsed.get_column(col).unique().cast(pl.String).drop_nulls()
+        if values.len() and (values.str.strip_chars() != values).any():
+            return False
+    return True
 
 
 def _sample_values(path: Path, layout: _CsvLayout, limit: int = 500) -> dict[str, list[str]]:

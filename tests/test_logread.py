@@ -26,6 +26,12 @@ def both_engines(path: Path) -> tuple[pl.DataFrame, list]:
     exact = read_csv_frame(path, engine="python")
     assert fast[0].to_dicts() == exact[0].to_dicts()
     assert fast[1] == exact[1]
+    # categorical=True (what `sopgen check` reads with) parses cells as written when it can.
+    cat = logread._read_csv(str(path), path, "Asia/Jakarta", "auto", categorical=True)
+    assert cat.frame.with_columns(pl.col(pl.Categorical).cast(pl.String)).to_dicts() == exact[0].to_dicts()
+    assert cat.problems == exact[1]
+    blanks = {logread._read_csv(str(path), path, "Asia/Jakarta", engine).blank for engine in ("auto", "python")}
+    assert blanks == {cat.blank}
     return fast
 
 
@@ -312,6 +318,9 @@ def test_utf8_scan_carries_sequences_across_chunks(tmp_path: Path, monkeypatch: 
         ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00\n\nOkt,2,Kasi,2023-10-05 09:00,2023-10-05 10:00\n", "lines"),  # blank
         ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00,x\nOkt,2,Kasi,2023-10-05 09:00,2023-10-05 10:00\n", "lines"),  # long
         ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00\nOkt,2,Kasi,2023-10-05 09:00,2023-10-05 10:00", "plain"),  # no final newline
+        ("Okt,1,Kasi,2023-10-05 08:00,\nOkt,2,Kasi,,\n", "plain"),  # empty last fields are fields
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00\r\nOkt,2,Kasi,2023-10-05 09:00,2023-10-05 10:00\r\n", "lines"),  # CR
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00\r\nOkt,2,Kasi,2023-10-05 09:00\r\n", "lines"),  # CR and short
     ],
 )
 def test_plain_csv_fast_path_only_when_the_byte_counts_prove_it(tmp_path: Path, monkeypatch, body: str, path_taken: str) -> None:
@@ -331,3 +340,44 @@ def test_plain_csv_fast_path_only_when_the_byte_counts_prove_it(tmp_path: Path, 
     frame, problems = both_engines(p)
     assert taken[-1] == path_taken
     assert frame.height + len(problems) == 2
+
+
+@pytest.mark.parametrize(
+    "body, trimmed_query, invalid_rows",
+    [
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00,a,\nOkt,2,Kasi,2023-10-05 09:00,,,\n", False, []),
+        # padded times and steps are flagged and read by _validate; no full re-read
+        ("Okt, 1 ,Kasi, 2023-10-05 08:00 ,2023-10-05 09:00 ,a,\nOkt,2,Kasi,2023-10-05 09:00, ,,\n", False, []),
+        # empty rows, one with nothing but an ignored column (invalid), one with a bad time
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00,a,\n,,,,,,\n,,,,,,x\n,,,,,, \nOkt,2,Kasi,kemarin,,,\n", False, [4, 6]),
+        # padded or all-space texts: the trimming query
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00,a,\n , ,  , , ,\t,\nOkt,2,Kasi,kemarin,,,\n", True, [4]),
+        ("Okt , 1,Kasi,2023-10-05 08:00,2023-10-05 09:00,a,\n", True, []),
+        ("Okt,1,Kasi,2023-10-05 08:00,2023-10-05 09:00,a,\nOkt,2,  ,2023-10-05 09:00,,,\n", True, [3]),
+    ],
+)
+def test_cells_as_written_agree_with_trimmed_cells(tmp_path: Path, monkeypatch, body: str, trimmed_query: bool, invalid_rows: list[int]) -> None:
+    """`sopgen check` parses cells as written and trims only files that need it; either way
+    rows, problems and blank rows are those of the exact reader."""
+    used = []
+    original = logread._trimming_query
+
+    def spy(*args, **kwargs):
+        used.append(kwargs["categorical"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(logread, "_trimming_query", spy)
+    p = write(tmp_path / "log.csv", "kasus,langkah,pelaksana,mulai,selesai,output,lain\n" + body)
+    _frame, problems = both_engines(p)
+    assert (True in used) == trimmed_query
+    assert [pr.row for pr in problems] == invalid_rows
+
+
+def test_a_step_number_too_large_to_keep_is_an_invalid_row(tmp_path: Path) -> None:
+    p = write(
+        tmp_path / "big.csv",
+        "kasus,langkah,pelaksana,mulai\nK,1,Kasi,2023-10-05 08:00\nK,3000000000,Kasi,2023-10-05 09:00\nK,2147483647,Kasi,2023-10-05 09:00\n",
+    )
+    frame, problems = both_engines(p)
+    assert frame["step"].to_list() == [1, 2147483647]  # an unknown step, for the checker to report
+    assert [(pr.row, "'3000000000', bukan nomor langkah" in pr.message) for pr in problems] == [(3, True)]
