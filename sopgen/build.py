@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from typing import Any, Callable
 
 from sopgen import __version__
 from sopgen.diagnostics import Diagnostic, Severities
+from sopgen.files import write_atomic
 from sopgen.project import CONFIG_NAME, Project, discover
 
 STATE_NAME = ".sopgen-build.json"
@@ -45,10 +45,6 @@ TIDAK_BERUBAH = "tidak berubah"
 GAGAL = "gagal"
 
 Progress = Callable[[int, int, str], None]
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
 
 class BuildError(Exception):
     """A problem with the output folder itself: nothing can be written (message in Indonesian)."""
@@ -108,24 +104,6 @@ def _display_dir(project: Project, path: Path) -> str:
 
 
 # --- files ---------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so readers see the old content or the new one, never a partial file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def _remove_stale_temporaries(out: Path) -> None:

@@ -24,6 +24,8 @@ from sopgen.diagnostics import Diagnostic, diag
 from sopgen.yamlload import SourceMap
 
 CONFIG_NAME = "sopgen.toml"
+# Copies of slow lookups (the holiday years), safe to delete; it carries its own .gitignore.
+CACHE_NAME = ".sopgen-cache"
 DAYS = ["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"]
 PAPER_MM = {"F4": (215.0, 330.0), "A4": (210.0, 297.0)}
 
@@ -107,6 +109,10 @@ class Project:
     @property
     def output(self) -> Path:
         return self.root / self.config.output_dir
+
+    @property
+    def cache(self) -> Path:
+        return self.root / CACHE_NAME
 
     def display(self, path: Path) -> str:
         """Paths in messages are relative to where the user stands when possible."""

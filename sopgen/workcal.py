@@ -17,10 +17,12 @@ bit-identical results; durations are returned as float minutes.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -115,8 +117,11 @@ class CalendarConfig:
         config.check(where)
         return config
 
-    def check(self, names: Mapping[str, str] | None = None) -> None:
-        """Raise ValueError (Indonesian) for a config that cannot describe a calendar."""
+    def check(self, names: Mapping[str, str] | None = None, *, holidays: bool = True) -> None:
+        """Raise ValueError (Indonesian) for a config that cannot describe a calendar.
+
+        holidays=False leaves out asking the holidays package whether it knows the country
+        and categories (`HolidayTable` asks when it opens the package)."""
         names = names or {}
         name = lambda field: names.get(field, _FIELD_TO_INDONESIAN.get(field, field))  # noqa: E731
         if not self.workdays and not self.extra_open:
@@ -142,7 +147,8 @@ class CalendarConfig:
             ZoneInfo(self.timezone)
         except Exception:
             raise ValueError(f"kalender › {name('timezone')} '{self.timezone}' tidak dikenal; tulis mis. 'Asia/Jakarta'") from None
-        _holiday_class(self.holidays_country, self.holiday_categories, name("holidays_country"), name("holiday_categories"))
+        if holidays:
+            _holiday_class(self.holidays_country, self.holiday_categories, name("holidays_country"), name("holiday_categories"))
 
 
 _FIELDS = (
@@ -266,6 +272,116 @@ def _holiday_class(country: str, categories: Sequence[str], country_key: str, ca
     return probe
 
 
+class HolidayTable:
+    """Holiday names by date for one country and set of categories, a year at a time.
+
+    The years come from the holidays package, or from a cache file that an earlier run wrote
+    for the same package version: importing the package loads all of its 250 countries, a
+    quarter of a second of every check. The file is only a copy; a missing, stale or broken
+    one is rebuilt from the package, and one that cannot be written is done without.
+    """
+
+    FORMAT = 1
+
+    def __init__(self, country: str, categories: Sequence[str], cache_dir: Path | None = None) -> None:
+        self.country = country
+        self.categories = tuple(categories)
+        self._names: dict[date, str] = {}
+        self._years: set[int] = set()
+        self._new_years = False
+        self._package: Any = None
+        self._language: str | None = None
+        self._version = ""
+        self._file = self._cache_file(cache_dir)
+        if not self._load():
+            self._open_package()  # now, not at the first date: validates the country and categories
+
+    def get(self, d: date) -> str | None:
+        if d.year not in self._years:
+            self._add_year(d.year)
+        return self._names.get(d)
+
+    def __contains__(self, d: date) -> bool:
+        return self.get(d) is not None
+
+    def ensure_years(self, first: int, last: int) -> None:
+        """Have the years first..last, and keep any new ones in the cache file."""
+        for year in range(first, last + 1):
+            if year not in self._years:
+                self._add_year(year)
+        if self._new_years:
+            self._save()
+
+    def _add_year(self, year: int) -> None:
+        if 1 <= year <= 9999:
+            package = self._open_package()
+            _ = date(year, 1, 1) in package  # asking for a date fills its whole year (expand=True)
+            for d, name in package.items():
+                if d.year == year:
+                    self._names[d] = str(name)
+        self._years.add(year)
+        self._new_years = True
+
+    def _open_package(self) -> Any:
+        if self._package is None:
+            import holidays
+
+            probe = _holiday_class(self.country, self.categories, "negara", "kategori_libur")
+            languages = tuple(getattr(probe, "supported_languages", ()))
+            self._language = "id" if "id" in languages else None
+            self._package = holidays.country_holidays(self.country, categories=self.categories, language=self._language)
+        return self._package
+
+    def _cache_file(self, cache_dir: Path | None) -> Path | None:
+        if cache_dir is None:
+            return None
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            self._version = version("holidays")
+        except PackageNotFoundError:
+            return None
+        key = "-".join([self.country, *self.categories, self._version])
+        return cache_dir / f"libur-{re.sub(r'[^A-Za-z0-9._+-]', '_', key)}.json"
+
+    def _identity(self) -> dict[str, Any]:
+        return {"format": self.FORMAT, "holidays": self._version, "country": self.country, "categories": list(self.categories)}
+
+    def _load(self) -> bool:
+        if self._file is None:
+            return False
+        try:
+            data = json.loads(self._file.read_bytes())
+            if not isinstance(data, dict) or data.get("identity") != self._identity():
+                return False
+            names = {date.fromisoformat(d): str(n) for d, n in data["names"].items()}
+            years = {int(y) for y in data["years"]}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return False
+        self._names, self._years = names, years
+        return True
+
+    def _save(self) -> None:
+        if self._file is None:
+            return
+        from sopgen.files import write_atomic
+
+        data = {
+            "identity": self._identity(),
+            "years": sorted(self._years),
+            "names": {d.isoformat(): n for d, n in sorted(self._names.items())},
+        }
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self._file.parent / ".gitignore"
+            if not ignore.exists():
+                write_atomic(ignore, b"# sopgen's cache: safe to delete, not for version control\n*\n")
+            write_atomic(self._file, json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8"))
+        except OSError:
+            return  # a read-only project: the next run asks the package again
+        self._new_years = False
+
+
 class WorkCalendar:
     """Working days and hours of one office, with fast duration arithmetic.
 
@@ -274,9 +390,10 @@ class WorkCalendar:
     (O(1) per pair once the years are built) for the scalar and the vectorised path alike.
     """
 
-    def __init__(self, config: CalendarConfig | None = None) -> None:
+    def __init__(self, config: CalendarConfig | None = None, cache_dir: Path | None = None) -> None:
+        """cache_dir: where `HolidayTable` may keep its copy of the holiday years (None: nowhere)."""
         self.config = config or CalendarConfig()
-        self.config.check()
+        self.config.check(holidays=False)
         cfg = self.config
         self._zone = ZoneInfo(cfg.timezone)
         self._standard = _periods_us("hours", cfg.hours, allow_empty=False)
@@ -285,14 +402,7 @@ class WorkCalendar:
         self._workdays = frozenset(cfg.workdays)
         self._closed = frozenset(cfg.extra_closed)
         self._open = frozenset(cfg.extra_open)
-        probe = _country_probe(cfg.holidays_country)  # validated by check() above
-        languages = tuple(getattr(probe, "supported_languages", ()))
-        language = "id" if "id" in languages else None
-        import holidays
-
-        self._holidays = holidays.country_holidays(
-            cfg.holidays_country, categories=tuple(cfg.holiday_categories), language=language
-        )
+        self._holidays = HolidayTable(cfg.holidays_country, cfg.holiday_categories, cache_dir)
         self._year_lo = 0  # first year in the table, 0 = no table yet
         self._year_hi = -1
         self._lo_day = 0  # epoch day of the table's first day
@@ -355,6 +465,7 @@ class WorkCalendar:
         if self._year_lo:
             first, last = min(first, self._year_lo), max(last, self._year_hi)
         first, last = max(first, 1), min(last, 9999)
+        self._holidays.ensure_years(first, last)
         start = date(first, 1, 1)
         days = (date(last, 12, 31) - start).days + 1
         kinds = [0] * days

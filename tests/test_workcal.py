@@ -206,3 +206,61 @@ def test_from_mapping_rejects_bad_config(data: dict, fragment: str) -> None:
     with pytest.raises(ValueError) as err:
         CalendarConfig.from_mapping(data)
     assert fragment in str(err.value)
+
+
+# -- the holiday cache --------------------------------------------------------------------------
+
+
+def no_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any use of the holidays package fail: what must come from the cache file."""
+    from sopgen import workcal
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("the holidays package was asked")
+
+    monkeypatch.setattr(workcal.HolidayTable, "_open_package", refuse)
+    monkeypatch.setattr(workcal, "_holiday_class", refuse)
+
+
+def test_holiday_years_come_from_the_cache_once_written(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = WorkCalendar(cache_dir=tmp_path / "cache")
+    first.ensure_years(2023, 2024)
+    files = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert files[0] == ".gitignore" and files[1].startswith("libur-ID-public-government-") and len(files) == 2
+    no_package(monkeypatch)
+    again = WorkCalendar(cache_dir=tmp_path / "cache")
+    again.ensure_years(2023, 2024)
+    days = [date(2023, 1, 1) + timedelta(days=i) for i in range(731)]
+    assert [again.holiday_name(d) for d in days] == [first.holiday_name(d) for d in days]
+    assert again.holiday_name(date(2023, 8, 17)) == first.holiday_name(date(2023, 8, 17)) and "Kemerdekaan" in first.holiday_name(date(2023, 8, 17))
+    a, b = dt("2023-08-16 08:00"), dt("2023-08-21 09:00")
+    assert again.working_minutes(a, b) == first.working_minutes(a, b) == 960.0  # 420 + 17th closed + Friday 450 + 90
+    with pytest.raises(AssertionError, match="package was asked"):
+        again.ensure_years(2025, 2025)  # a year the file lacks comes from the package
+
+
+def test_a_broken_or_foreign_cache_file_is_rebuilt(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    WorkCalendar(cache_dir=tmp_path).ensure_years(2023, 2023)
+    (cache,) = tmp_path.glob("libur-*.json")
+    good = json.loads(cache.read_text(encoding="utf-8"))
+    for broken in ("{", json.dumps({**good, "identity": {**good["identity"], "holidays": "0.0"}}), json.dumps({**good, "names": []})):
+        cache.write_text(broken, encoding="utf-8")
+        cal = WorkCalendar(cache_dir=tmp_path)
+        cal.ensure_years(2023, 2023)
+        assert cal.is_workday(date(2023, 8, 17)) is False
+        assert json.loads(cache.read_text(encoding="utf-8")) == good
+
+
+def test_an_unwritable_cache_is_done_without(tmp_path) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the folder would be", encoding="utf-8")
+    cal = WorkCalendar(cache_dir=blocked)
+    cal.ensure_years(2023, 2023)
+    assert cal.is_workday(date(2023, 8, 17)) is False and blocked.is_file()
+
+
+def test_an_unknown_country_is_still_refused_with_a_cache(tmp_path) -> None:
+    with pytest.raises(ValueError, match="negara 'XX' tidak dikenal"):
+        WorkCalendar(CalendarConfig(holidays_country="XX"), cache_dir=tmp_path)
