@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from compiled import byte_compile_sopgen  # noqa: E402
 from sopfactory import make_project, sop_yaml  # noqa: E402
 
 from sopgen.build import build  # noqa: E402
@@ -97,6 +98,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=1000, help="SOPs in the no-change rebuild (default 1000)")
     parser.add_argument("--workdir", type=Path, help="keep generated projects here (reused by later runs)")
     args = parser.parse_args()
+    byte_compile_sopgen()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="sopgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"sopgen build benchmark ({os.cpu_count()} CPU, Python {sys.version.split()[0]}), projects in {work}")

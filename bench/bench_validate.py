@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from compiled import byte_compile_sopgen  # noqa: E402
 from sopfactory import make_project, sop_yaml  # noqa: E402
 
 from sopgen.project import load_project  # noqa: E402
@@ -54,6 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     args = parser.parse_args()
+    byte_compile_sopgen()
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp) / "proyek", args.files)
         project, _ = load_project(root)

@@ -41,11 +41,12 @@ share of finished step executions within their `waktu`.
 
 from __future__ import annotations
 
+import concurrent.futures
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -439,12 +440,19 @@ def check_logs(
     period = period or (None, None)
     if period[0] and period[1] and period[1] < period[0]:
         raise CheckError(f"periode tidak sah: --sampai {period[1].isoformat()} sebelum --dari {period[0].isoformat()}")
+    building: concurrent.futures.Future | None = None
     if calendar is None and not elapsed:
+        # The calendar is made in Python (on a first run, importing the holidays package takes
+        # 0.25 s) while polars reads the logs with the GIL released.
         from sopgen.workcal import WorkCalendar
 
-        calendar = WorkCalendar(project.config.calendar.to_calendar_config())
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        building = pool.submit(WorkCalendar, project.config.calendar.to_calendar_config(), project.cache)
+        pool.shutdown(wait=False)
     timezone = project.config.calendar.zona_waktu
     data = _read(log_paths, timezone)
+    if building is not None:
+        calendar = building.result()
     return _Engine(chosen, list(sops), data, period, elapsed, calendar).run()
 
 
@@ -469,8 +477,17 @@ def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None
 
 
 def _sort_by_case(frame: pl.DataFrame) -> pl.DataFrame:
-    """Rows by SOP, case, start, step; ties keep input order (file, row)."""
-    return _sorted(frame, ["sop_i", pl.col("case").to_physical(), "start", "step"])
+    """Rows by SOP, case, start, step; ties keep input order (file, row).
+
+    Three keys, not five: (SOP, case) and (step, input position) are each packed into one
+    UInt64 (sop_i is above -2**31, the case code and the position below 2**32, the step a
+    positive Int32). It sorts in two thirds of the time."""
+    if frame.height == 0:
+        return frame
+    shift = pl.lit(1 << 32, dtype=pl.UInt64)
+    case_key = (pl.col("sop_i").cast(pl.Int64) + (1 << 31)).cast(pl.UInt64) * shift + pl.col("case").to_physical().cast(pl.UInt64)
+    step_key = pl.col("step").cast(pl.UInt64) * shift + pl.int_range(pl.len(), dtype=pl.UInt64)
+    return frame.sort([case_key, "start", step_key])
 
 
 def _sorted(frame: pl.DataFrame, keys: list[Any]) -> pl.DataFrame:
@@ -871,7 +888,17 @@ class _Engine:
         std_min = self._per_step(self._step_values(lambda f, s: s.mutu_baku.menit), pl.Float64)
         std_out = self._per_step(self._step_values(lambda f, s: s.mutu_baku.output), pl.String)
         unit = "menit" if self.elapsed else "menit kerja"
-        late = rows.lazy().filter(pl.col("late")).select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "dur_us").collect()
+        sidx = (self._per_sop(self.step_offset, pl.Int64) + pl.col("step").cast(pl.Int64)).cast(pl.UInt64)
+        code = lambda c: pl.col(c).to_physical().cast(pl.UInt64).fill_null(0xFFFFFFFF)  # noqa: E731
+        actor_key = (sidx * (1 << 32) + code("actor")).alias("key")
+        output_key = (sidx * (1 << 32) + code("output")).alias("key")
+        late, actor_combos, output_combos = pl.collect_all(
+            [
+                rows.lazy().filter(pl.col("late")).select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "dur_us"),
+                rows.lazy().select("sop_i", "step", "actor", actor_key).unique(),
+                rows.lazy().select("sop_i", "step", "output", output_key).unique(),
+            ]
+        )
         minutes = pl.col("dur_us") / _MINUTE_US
         self._finding(
             late,
@@ -888,17 +915,8 @@ class _Engine:
             standard_minutes=std_min,
         )
         # Actor and output: decided once per distinct (step, actor) and (step, output) in
-        # Python, then found in the rows by a 64-bit key: step index << 32 | category code.
-        sidx = (self._per_sop(self.step_offset, pl.Int64) + pl.col("step").cast(pl.Int64)).cast(pl.UInt64)
-        code = lambda c: pl.col(c).to_physical().cast(pl.UInt64).fill_null(0xFFFFFFFF)  # noqa: E731
-        actor_key = (sidx * (1 << 32) + code("actor")).alias("key")
-        output_key = (sidx * (1 << 32) + code("output")).alias("key")
-        actor_combos, output_combos = pl.collect_all(
-            [
-                rows.lazy().select("sop_i", "step", "actor", actor_key).unique(),
-                rows.lazy().select("sop_i", "step", "output", output_key).unique(),
-            ]
-        )
+        # Python (the combos above), then found in the rows by a 64-bit key: step index << 32 |
+        # category code.
         self._actor_ids: list[dict[str, str]] = []
         for flow in self.flows:
             names: dict[str, str] = {}
@@ -1058,7 +1076,12 @@ class _Engine:
             .then(flow_msg)
             .otherwise(time_msg),
         )
-        loops = rows.lazy().filter(pl.col("cls") == _LOOP).select("fi", "sheet", "row", "sop_i", "case", "prev", "step", "actor").collect()
+        loops, lasts = pl.collect_all(
+            [
+                rows.lazy().filter(pl.col("cls") == _LOOP).select("fi", "sheet", "row", "sop_i", "case", "prev", "step", "actor"),
+                rows.lazy().filter(pl.col("last")).select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "end", "final"),
+            ]
+        )
         self._rework = loops.group_by("sop_i", "case", maintain_order=True).agg(
             pl.col("fi").first(),
             pl.col("sheet").first(),
@@ -1079,7 +1102,6 @@ class _Engine:
             ),
             count=pl.col("count"),
         )
-        lasts = rows.lazy().filter(pl.col("last")).select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "end", "final").collect()
         complete = pl.col("final") & pl.col("end").is_not_null()
         self._finding(
             lasts.filter(~complete),
@@ -1110,20 +1132,14 @@ class _Engine:
             kind_counts[KINDS[code]] = n
         violation_codes = [KIND_CODE[k] for k in VIOLATION_KINDS]
         # A row violates when a violation finding names it; count each row once.
-        bad_rows = (
+        bad_rows_query = (
             findings.lazy()
             .select("fi", "sheet", "row", "kind", "sop_i", "actor")
             .filter(pl.col("kind").is_in(violation_codes))
             .unique(["fi", "sheet", "row"])
-            .collect()
         )
+        kind_step_query = findings.lazy().select("sop_i", "step", "kind").filter(pl.col("sop_i") >= 0).group_by("sop_i", "step", "kind").len()
         checked = accounting.checked
-        by_kind_step: dict[tuple[int, int, str], int] = {}
-        for s, st, k, n in findings.lazy().select("sop_i", "step", "kind").filter(pl.col("sop_i") >= 0).group_by("sop_i", "step", "kind").len().collect().iter_rows():
-            by_kind_step[(s, st, KINDS[k])] = n
-        by_kind_sop: dict[tuple[int, str], int] = {}
-        for (s, _st, k), n in by_kind_step.items():
-            by_kind_sop[(s, k)] = by_kind_sop.get((s, k), 0) + n
 
         # Quantiles: each group's durations sorted once into a list (one copy of the column,
         # not one per statistic), then read at the interpolated positions.
@@ -1135,7 +1151,7 @@ class _Engine:
             return (a + (b - a) * (pos - lo.cast(pl.Float64))) / _MINUTE_US
 
         within_expr = (pl.col("late") == False).sum().alias("within")  # noqa: E712
-        step_stats = (
+        step_stats_query = (
             rows.lazy()
             .select("sop_i", "step", "dur_us", "late")
             .group_by("sop_i", "step")
@@ -1153,15 +1169,21 @@ class _Engine:
                 quantile(0.9).alias("p90"),
                 quantile(1.0).alias("max"),
             )
-            .collect()
         )
-        per_actor = (
+        per_actor_query = (
             rows.lazy()
             .select("sop_i", "actor", "dur_us", "late")
             .group_by("sop_i", "actor")
             .agg(pl.len().alias("rows"), pl.col("dur_us").count().alias("finished"), within_expr)
-            .collect()
         )
+        # Independent queries: collected together, they run side by side.
+        bad_rows, by_kind_step_frame, step_stats, per_actor = pl.collect_all([bad_rows_query, kind_step_query, step_stats_query, per_actor_query])
+        by_kind_step: dict[tuple[int, int, str], int] = {}
+        for s, st, k, n in by_kind_step_frame.iter_rows():
+            by_kind_step[(s, st, KINDS[k])] = n
+        by_kind_sop: dict[tuple[int, str], int] = {}
+        for (s, _st, k), n in by_kind_step.items():
+            by_kind_sop[(s, k)] = by_kind_sop.get((s, k), 0) + n
         stats = {(r["sop_i"], r["step"]): r for r in step_stats.iter_rows(named=True)}
         steps_out = []
         for i, flow in enumerate(self.flows):
@@ -1298,7 +1320,9 @@ class _Engine:
         per_case = per_case.join(rework, on=["sop_i", "case"], how="full", coalesce=True).with_columns(
             pl.col("violations").fill_null(0), pl.col("over").fill_null(0.0), pl.col("rework").fill_null(0)
         )
-        top = per_case.sort(["violations", "over", "rework", "case"], descending=[True, True, True, False]).head(limit)
+        # The few first of many cases (top_k, then sort those); the SOP breaks a full tie.
+        keys, descending = ["violations", "over", "rework", "case", "sop_i"], [True, True, True, False, False]
+        top = per_case.top_k(limit, by=keys, reverse=[not d for d in descending]).sort(keys, descending=descending)
         if top.height == 0:
             return []
         keys = top.select("sop_i", pl.col("case").cast(rows.schema["case"]))

@@ -40,7 +40,7 @@ from urllib.request import url2pathname
 
 from sopgen import layout as flow
 from sopgen import render
-from sopgen.measure import PX_TO_PT, MeasureError, TableGeometry, measure
+from sopgen.measure import MeasureError, TableGeometry, measure
 from sopgen.model import Sop
 from sopgen.project import Project
 from sopgen.render import RenderError, SopLink, Templates

@@ -565,7 +565,7 @@ def test_sorting_by_case_is_stable() -> None:
     n = 2000
     frame = pl.DataFrame(
         {
-            "sop_i": [rng.randint(0, 1) for _ in range(n)],
+            "sop_i": pl.Series([rng.choice([-5, -2, 0, 1]) for _ in range(n)], dtype=pl.Int32),
             "case": pl.Series([f"K-{rng.randint(1, 30)}" for _ in range(n)], dtype=pl.Categorical),
             "start": [rng.randint(0, 5) for _ in range(n)],
             "step": [rng.randint(1, 3) for _ in range(n)],
@@ -576,3 +576,27 @@ def test_sorting_by_case_is_stable() -> None:
     assert ordered.columns == frame.columns and ordered.height == n
     keyed = ordered.select("sop_i", pl.col("case").to_physical(), "start", "step", "row").rows()
     assert keyed == sorted(keyed)  # ties keep input order: row ascends within equal keys
+
+
+def test_json_findings_are_the_same_however_they_are_split(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The findings are encoded in pieces (per chunk, per polars thread); the bytes must not
+    depend on how many."""
+    import io
+
+    from sopgen import compliance_report
+
+    rows = clean_case("A") + clean_case("B")[:4] + [row("C", 3, "2023-10-02 08:00", "2023-10-03 08:00", output="")]
+    result = check(project_dir, write_csv(project_dir / "l.csv", rows))
+    options = compliance_report.ReportOptions(project=load(project_dir)[0], color=False)
+
+    def report() -> bytes:
+        out = io.BytesIO()
+        compliance_report.write_json(result, out, options)
+        return out.getvalue()
+
+    whole = report()
+    assert len(json.loads(whole)["findings"]) == result.findings_frame.height >= 4
+    for chunk, threads in ((1, 1), (2, 3), (3, 8)):
+        monkeypatch.setattr(compliance_report, "CHUNK", chunk)
+        monkeypatch.setattr(pl, "thread_pool_size", lambda threads=threads: threads)
+        assert report() == whole

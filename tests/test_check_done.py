@@ -19,8 +19,6 @@ from sopfactory import ROOT, make_project
 from sopgen.check import KINDS, check_logs
 from sopgen.cli import main
 from sopgen.compliance_report import ReportOptions, write_report
-from sopgen.project import load_project
-from sopgen.validate import validate
 
 from test_check import HEADER, OUT, REF, WHO, load, project_dir  # noqa: F401 (shared fixture)
 

@@ -7,7 +7,6 @@ one with hostile text, and the same SOPs on A4 portrait.
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 from datetime import date
 from pathlib import Path
