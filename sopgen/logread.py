@@ -982,14 +982,24 @@ def _as_written_query(base: pl.LazyFrame, layout: _CsvLayout, times: _Times, fie
     width = len(layout.header.names)
     index = layout.header.index
     missing = pl.lit(None, dtype=pl.String)
+
+    def cell(col: str) -> pl.Expr:
+        e = c(f"c{index[col]}") if col in index else missing
+        if layout.has_quotes and col in _QUOTABLE_TEXTS:  # polars reads "" as an empty text, not a null
+            e = pl.when(e.str.len_bytes() > 0).then(e)
+        return e
+
     cells = base.select(
         c("i"),
         pl.all_horizontal([c(f"c{k}").is_null() for k in range(width)]).alias("blank"),
         pl.lit(None, dtype=pl.Int64).alias("nfields"),
-        *[(c(f"c{index[col]}") if col in index else missing).alias(col) for col in _RAW_COLUMNS],
+        *[cell(col).alias(col) for col in _RAW_COLUMNS],
         *([pl.sum_horizontal([c(f"c{k}").str.len_bytes().cast(pl.Int64) for k in range(width)]).alias("nbytes")] if field_bytes else []),
     )
     return _rows_query(cells, layout, times, lambda e: e.cast(pl.Categorical))
+
+
+_QUOTABLE_TEXTS = ("sop", "kasus", "pelaksana", "output", "catatan")
 
 
 def _texts_are_trimmed(parsed: pl.DataFrame) -> bool:
