@@ -600,3 +600,16 @@ def test_json_findings_are_the_same_however_they_are_split(project_dir: Path, mo
         monkeypatch.setattr(compliance_report, "CHUNK", chunk)
         monkeypatch.setattr(pl, "thread_pool_size", lambda threads=threads: threads)
         assert report() == whole
+
+
+def test_worst_cases_by_violations_then_minutes_over_then_case(project_dir: Path) -> None:
+    def late(case: str, *ends: str) -> list[tuple]:
+        rows = clean_case(case)
+        for i, end in enumerate(ends):
+            rows[i] = rows[i][:5] + (f"2023-10-02 {end}",) + rows[i][6:]
+        return rows
+
+    rows = late("E", "08:07") + late("A", "08:09", "08:19") + clean_case("D") + late("C", "08:07") + late("B", "08:09")
+    result = check(project_dir, write_csv(project_dir / "l.csv", rows))
+    worst = result.summary["worst_cases"]
+    assert [(w["case"], w["violations"], w["minutes_over"]) for w in worst] == [("A", 2, 8.0), ("B", 1, 4.0), ("C", 1, 2.0), ("E", 1, 2.0)]
