@@ -429,7 +429,8 @@ def check_logs(
     elapsed: bool = False,
     calendar: Any = None,
 ) -> CheckResult:
-    """Check logs against validated SOPs. Pure: reads the logs, writes nothing.
+    """Check logs against validated SOPs. Reads the logs; writes nothing but the holiday
+    cache of the project (`workcal.HolidayTable`).
 
     period: (from, to) dates, inclusive, on each case's first start; either may be None.
     sop_filter: nomor values to check (others' rows are counted as outside the selection).
