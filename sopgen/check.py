@@ -1179,9 +1179,7 @@ class _Engine:
         )
         # Independent queries: collected together, they run side by side.
         bad_rows, by_kind_step_frame, step_stats, per_actor = pl.collect_all([bad_rows_query, kind_step_query, step_stats_query, per_actor_query])
-        by_kind_step: dict[tuple[int, int, str], int] = {}
-        for s, st, k, n in by_kind_step_frame.iter_rows():
-            by_kind_step[(s, st, KINDS[k])] = n
+        by_kind_step = {(s, st, KINDS[k]): n for s, st, k, n in by_kind_step_frame.iter_rows()}
         by_kind_sop: dict[tuple[int, str], int] = {}
         for (s, _st, k), n in by_kind_step.items():
             by_kind_sop[(s, k)] = by_kind_sop.get((s, k), 0) + n

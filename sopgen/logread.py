@@ -914,7 +914,7 @@ class _Times:
     timezone: str
 
 
-def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text) -> pl.LazyFrame:
+def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text, field_bytes: bool) -> pl.LazyFrame:
     """cells (i, blank, nfields, the canonical columns, and nbytes if wanted) parsed into the
     reader's rows: i, blank, flagged (rows `_validate` must look at), row, `_FRAME_COLUMNS`
     and nbytes.
@@ -949,7 +949,7 @@ def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text) ->
             c("end"),
             text(c("output").fill_null("")),
             text(c("catatan").fill_null("")).alias("note"),
-            *([c("nbytes")] if "nbytes" in cells.collect_schema().names() else []),
+            *([c("nbytes")] if field_bytes else []),
         )
     )
 
@@ -966,7 +966,7 @@ def _trimming_query(raw: pl.LazyFrame, layout: _CsvLayout, times: _Times, catego
         *([c("joined").str.len_bytes().cast(pl.Int64).fill_null(0).alias("nbytes")] if field_bytes else []),
     )
     text = (lambda e: e.cast(pl.Categorical)) if categorical else (lambda e: e)  # noqa: E731
-    return _rows_query(cells, layout, times, text)
+    return _rows_query(cells, layout, times, text, field_bytes)
 
 
 def _as_written_query(base: pl.LazyFrame, layout: _CsvLayout, times: _Times, field_bytes: bool = False) -> pl.LazyFrame:
@@ -996,7 +996,7 @@ def _as_written_query(base: pl.LazyFrame, layout: _CsvLayout, times: _Times, fie
         *[cell(col).alias(col) for col in _RAW_COLUMNS],
         *([pl.sum_horizontal([c(f"c{k}").str.len_bytes().cast(pl.Int64) for k in range(width)]).alias("nbytes")] if field_bytes else []),
     )
-    return _rows_query(cells, layout, times, lambda e: e.cast(pl.Categorical))
+    return _rows_query(cells, layout, times, lambda e: e.cast(pl.Categorical), field_bytes)
 
 
 _QUOTABLE_TEXTS = ("sop", "kasus", "pelaksana", "output", "catatan")

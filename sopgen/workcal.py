@@ -272,6 +272,16 @@ def _holiday_class(country: str, categories: Sequence[str], country_key: str, ca
     return probe
 
 
+def _package_version(name: str) -> str | None:
+    """The installed version, read from its metadata (importing the package is what costs)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 class HolidayTable:
     """Holiday names by date for one country and set of categories, a year at a time.
 
@@ -290,15 +300,13 @@ class HolidayTable:
         self._years: set[int] = set()
         self._new_years = False
         self._package: Any = None
-        self._language: str | None = None
-        self._version = ""
-        self._file = self._cache_file(cache_dir)
+        self._version = _package_version("holidays") if cache_dir is not None else None
+        self._file = self._cache_file(cache_dir) if self._version else None
         if not self._load():
             self._open_package()  # now, not at the first date: validates the country and categories
 
     def get(self, d: date) -> str | None:
-        if d.year not in self._years:
-            self._add_year(d.year)
+        self._have(d.year)
         return self._names.get(d)
 
     def __contains__(self, d: date) -> bool:
@@ -307,12 +315,13 @@ class HolidayTable:
     def ensure_years(self, first: int, last: int) -> None:
         """Have the years first..last, and keep any new ones in the cache file."""
         for year in range(first, last + 1):
-            if year not in self._years:
-                self._add_year(year)
+            self._have(year)
         if self._new_years:
             self._save()
 
-    def _add_year(self, year: int) -> None:
+    def _have(self, year: int) -> None:
+        if year in self._years:
+            return
         if 1 <= year <= 9999:
             package = self._open_package()
             _ = date(year, 1, 1) in package  # asking for a date fills its whole year (expand=True)
@@ -327,21 +336,12 @@ class HolidayTable:
             import holidays
 
             probe = _holiday_class(self.country, self.categories, "negara", "kategori_libur")
-            languages = tuple(getattr(probe, "supported_languages", ()))
-            self._language = "id" if "id" in languages else None
-            self._package = holidays.country_holidays(self.country, categories=self.categories, language=self._language)
+            language = "id" if "id" in tuple(getattr(probe, "supported_languages", ())) else None
+            self._package = holidays.country_holidays(self.country, categories=self.categories, language=language)
         return self._package
 
-    def _cache_file(self, cache_dir: Path | None) -> Path | None:
-        if cache_dir is None:
-            return None
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            self._version = version("holidays")
-        except PackageNotFoundError:
-            return None
-        key = "-".join([self.country, *self.categories, self._version])
+    def _cache_file(self, cache_dir: Path) -> Path:
+        key = "-".join([self.country, *self.categories, str(self._version)])
         return cache_dir / f"libur-{re.sub(r'[^A-Za-z0-9._+-]', '_', key)}.json"
 
     def _identity(self) -> dict[str, Any]:

@@ -35,6 +35,20 @@ def both_engines(path: Path) -> tuple[pl.DataFrame, list]:
     return fast
 
 
+def trimming_queries(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records each use of the trimming query (its `categorical`): the as-written query's
+    fallback when it is True."""
+    used: list[bool] = []
+    original = logread._trimming_query
+
+    def spy(*args, **kwargs):
+        used.append(kwargs["categorical"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(logread, "_trimming_query", spy)
+    return used
+
+
 def test_comma_csv_becomes_log_rows(tmp_path: Path) -> None:
     p = write(
         tmp_path / "log.csv",
@@ -359,14 +373,7 @@ def test_plain_csv_fast_path_only_when_the_byte_counts_prove_it(tmp_path: Path, 
 def test_cells_as_written_agree_with_trimmed_cells(tmp_path: Path, monkeypatch, body: str, trimmed_query: bool, invalid_rows: list[int]) -> None:
     """`sopgen check` parses cells as written and trims only files that need it; either way
     rows, problems and blank rows are those of the exact reader."""
-    used = []
-    original = logread._trimming_query
-
-    def spy(*args, **kwargs):
-        used.append(kwargs["categorical"])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(logread, "_trimming_query", spy)
+    used = trimming_queries(monkeypatch)
     p = write(tmp_path / "log.csv", "kasus,langkah,pelaksana,mulai,selesai,output,lain\n" + body)
     _frame, problems = both_engines(p)
     assert (True in used) == trimmed_query
@@ -427,13 +434,6 @@ def test_random_cells_read_alike_by_every_reader(tmp_path: Path, monkeypatch: py
         if quoted:
             cells = [f'"{c}"' if rng.random() < 0.5 else c for c in cells]
         lines.append(sep.join(c if quoted or sep not in c else c.replace(sep, " ") for c in cells))
-    used = []
-    original = logread._trimming_query
-
-    def spy(*args, **kwargs):
-        used.append(kwargs["categorical"])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(logread, "_trimming_query", spy)
+    used = trimming_queries(monkeypatch)
     both_engines(write(tmp_path / "r.csv", "\n".join(lines) + "\n"))
     assert (True not in used) == (seed < 6)
