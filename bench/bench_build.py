@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from compiled import byte_compile_sopgen  # noqa: E402
 from sopfactory import make_project, sop_yaml  # noqa: E402
 
-from sopgen.build import build  # noqa: E402
-from sopgen.project import load_project  # noqa: E402
+from sopgen.render.build import build  # noqa: E402
+from sopgen.source.project import load_project  # noqa: E402
 
 
 def generate(root: Path, count: int, seed: int = 35) -> Path:
@@ -70,9 +70,9 @@ def weasyprint_alone(project, count: int) -> float:
     """Seconds per SOP for WeasyPrint rendering our final HTML (flowchart SVGs inline) to PDF."""
     from weasyprint import HTML
 
-    from sopgen.pdf import PDFA_VARIANT, _output_uri, pdf_identifier, render_sop, url_fetcher
-    from sopgen.render import Templates
-    from sopgen.validate import validate
+    from sopgen.render.pdf import PDFA_VARIANT, _output_uri, pdf_identifier, render_sop, url_fetcher
+    from sopgen.render.html import Templates
+    from sopgen.source.validate import validate
 
     result = validate(None, project)
     templates = Templates(project.root)
@@ -156,7 +156,7 @@ def main() -> None:
         assert proc.returncode == 0, proc.stdout + proc.stderr
     print(f"no-change rebuild, {args.big} SOP, `sopgen build` process: {min(cli):.3f} s (best of 3) -> {proc.stdout.strip().splitlines()[-1]}")
     # And what a full validation of the same files costs (what the cache saves).
-    from sopgen.validate import validate
+    from sopgen.source.validate import validate
 
     _, seconds = timed(lambda: validate(None, project))
     print(f"  (full validation of {args.big} SOP, which the no-change path skips: {seconds:.2f} s)")

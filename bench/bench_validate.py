@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from compiled import byte_compile_sopgen  # noqa: E402
 from sopfactory import make_project, sop_yaml  # noqa: E402
 
-from sopgen.project import load_project  # noqa: E402
-from sopgen.validate import validate  # noqa: E402
+from sopgen.source.project import load_project  # noqa: E402
+from sopgen.source.validate import validate  # noqa: E402
 
 
 def generate(root: Path, count: int, seed: int = 2) -> Path:

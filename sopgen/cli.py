@@ -27,8 +27,8 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Peringatan juga menggagalkan (exit 1).")
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Periksa berkas SOP (bawaan: folder sops/ proyek) dan sopgen.toml."""
-    from sopgen.reporters import REPORTERS
-    from sopgen.validate import validate as run
+    from sopgen.source.reporters import REPORTERS
+    from sopgen.source.validate import validate as run
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -43,7 +43,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
 @main.command("rules")
 def rules_cmd() -> None:
     """Daftar kode aturan validasi (Markdown)."""
-    from sopgen.diagnostics import rules_markdown
+    from sopgen.source.diagnostics import rules_markdown
 
     click.echo(rules_markdown(), nl=False)
 
@@ -57,11 +57,11 @@ def rules_cmd() -> None:
 )
 def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
     """Validasi semua SOP, lalu tulis PDF, tampilan HTML dan katalog output/index.html."""
-    from sopgen.build import BuildError
-    from sopgen.build import build as run
-    from sopgen.project import load_project
-    from sopgen.reporters import REPORTERS
-    from sopgen.validate import ValidationResult
+    from sopgen.render.build import BuildError
+    from sopgen.render.build import build as run
+    from sopgen.source.project import load_project
+    from sopgen.source.reporters import REPORTERS
+    from sopgen.source.validate import ValidationResult
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -146,8 +146,8 @@ class _Tanggal(click.ParamType):
 
 def _load_checked_sops():
     """The project and its valid SOPs; prints validation errors and exits 1 when there are any."""
-    from sopgen.reporters import REPORTERS
-    from sopgen.validate import validate as run_validation
+    from sopgen.source.reporters import REPORTERS
+    from sopgen.source.validate import validate as run_validation
 
     result = run_validation(None)
     if not (result.project.root / "sops").is_dir():
@@ -181,8 +181,8 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
     # collector would rescan every object the imports made, again and again (0.1 s of a
     # one-million-row check). The reports (jinja2, WeasyPrint) run with it on again.
     gc.disable()
-    from sopgen.check import CheckError, check_logs
-    from sopgen.compliance_report import BINARY_FORMATS, ReportOptions, report_summary_line, save_report, print_text
+    from sopgen.conformance.check import CheckError, check_logs
+    from sopgen.conformance.report import BINARY_FORMATS, ReportOptions, report_summary_line, save_report, print_text
 
     try:
         missing = [str(p) for p in logs if not p.exists()]
@@ -200,7 +200,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
     if output is None and fmt == "text":
         print_text(result, options)
     elif output is None:
-        from sopgen.compliance_report import write_report
+        from sopgen.conformance.report import write_report
 
         sys.stdout.flush()
         stream = sys.stdout.buffer
@@ -232,8 +232,8 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
 @click.option("--force", is_flag=True, help="Timpa berkas yang sudah ada.")
 def log_template_cmd(sops, output, force) -> None:
     """Tulis templat log Excel (.xlsx) untuk SOP (nomor atau berkas YAML; bawaan: semua SOP)."""
-    from sopgen.check import CheckError, select_sops
-    from sopgen.logtemplate import write_log_template
+    from sopgen.conformance.check import CheckError, select_sops
+    from sopgen.conformance.logtemplate import write_log_template
 
     if output.suffix.lower() != ".xlsx":
         raise click.UsageError(f"--output '{output}': templat log adalah berkas .xlsx")

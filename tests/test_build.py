@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import sopgen.build as build_module
-import sopgen.pdf as pdf_module
+import sopgen.render.build as build_module
+import sopgen.render.pdf as pdf_module
 from sopfactory import REFERENCE, make_project, pdf_streams, sop_yaml
-from sopgen.build import DIBUAT, GAGAL, STATE_NAME, TIDAK_BERUBAH, build
+from sopgen.render.build import DIBUAT, GAGAL, STATE_NAME, TIDAK_BERUBAH, build
 from sopgen.cli import main
-from sopgen.project import load_project
+from sopgen.source.project import load_project
 
 SOPS = {
     "800-001-surat-domisili.yaml": sop_yaml("800/001/416-317/2023", "Surat Keterangan Domisili", 4, decisions={3: (None, 1)}),

@@ -21,9 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from sopgen.cli import main
-from sopgen.reporters import REPORTERS
-from sopgen.validate import validate
-from sopgen.yamlload import MAX_BYTES
+from sopgen.source.reporters import REPORTERS
+from sopgen.source.validate import validate
+from sopgen.source.yamlload import MAX_BYTES
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -168,7 +168,7 @@ def test_repository_sops(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_alias_bomb_is_refused_without_expanding(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bomb (9^10 values) is refused after at most MAX_NODES values, not expanded."""
-    from sopgen import yamlload
+    from sopgen.source import yamlload
 
     built = []
     original = yamlload._Builder.build

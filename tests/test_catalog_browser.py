@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from sopfactory import forty_steps, make_project, sop_yaml
-from sopgen.build import build
-from sopgen.project import load_project
+from sopgen.render.build import build
+from sopgen.source.project import load_project
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from sopfactory import ROOT, make_project
-from sopgen.check import KINDS, check_logs
+from sopgen.conformance.check import KINDS, check_logs
 from sopgen.cli import main
-from sopgen.compliance_report import ReportOptions, write_report
+from sopgen.conformance.report import ReportOptions, write_report
 
 from test_check import HEADER, OUT, REF, WHO, load, project_dir  # noqa: F401 (shared fixture)
 
@@ -223,7 +223,7 @@ def test_csv_findings_cannot_run_as_formulas(project_dir: Path) -> None:
 def test_template_text_cannot_run_as_formulas(tmp_path: Path) -> None:
     import openpyxl
 
-    from sopgen.logtemplate import write_log_template
+    from sopgen.conformance.logtemplate import write_log_template
 
     text = (ROOT / REF_FILE).read_text(encoding="utf-8")
     text = text.replace("alias: [Kasubag PK]", 'alias: ["=HYPERLINK(\\"http://x\\")", "@SUM(A1)", "+62 31", "-kasubag"]')

@@ -11,8 +11,8 @@ import openpyxl
 import polars as pl
 import pytest
 
-from sopgen import logread
-from sopgen.logread import LogFileError, LogRow, read_csv_frame, read_frames, read_logs
+from sopgen.conformance import logread
+from sopgen.conformance.logread import LogFileError, LogRow, read_csv_frame, read_frames, read_logs
 
 
 def write(path: Path, text: str, encoding: str = "utf-8", newline: str = "\n") -> Path:
@@ -340,7 +340,7 @@ def test_utf8_scan_carries_sequences_across_chunks(tmp_path: Path, monkeypatch: 
 def test_plain_csv_fast_path_only_when_the_byte_counts_prove_it(tmp_path: Path, monkeypatch, body: str, path_taken: str) -> None:
     """polars' own parser reads a quote-free file only when every line is one full record;
     otherwise the line reader takes over, and both agree with the exact reader."""
-    from sopgen import logread
+    from sopgen.conformance import logread
 
     taken = []
     original = logread._read_csv_polars

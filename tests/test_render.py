@@ -15,10 +15,10 @@ import pypdfium2 as pdfium
 import pytest
 
 from sopfactory import REFERENCE, forty_steps, make_project, pdf_streams, sop_yaml
-from sopgen import layout
-from sopgen.pdf import render_sop, url_fetcher
-from sopgen.project import load_project
-from sopgen.render import (
+from sopgen.render import layout
+from sopgen.render.pdf import render_sop, url_fetcher
+from sopgen.source.project import load_project
+from sopgen.render.html import (
     RenderError,
     Templates,
     column_widths,
@@ -28,7 +28,7 @@ from sopgen.render import (
     slugify,
     tanggal_id,
 )
-from sopgen.validate import validate
+from sopgen.source.validate import validate
 
 F4_LANDSCAPE = (935.43, 609.45)
 A4_PORTRAIT = (595.28, 841.89)

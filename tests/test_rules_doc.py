@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from sopgen.diagnostics import RULES, rules_markdown
+from sopgen.source.diagnostics import RULES, rules_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"

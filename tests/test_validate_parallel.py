@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sopgen import validate as validate_module
-from sopgen.validate import validate
+from sopgen.source import validate as validate_module
+from sopgen.source.validate import validate
 
 CASES = Path(__file__).resolve().parent / "cases"
 

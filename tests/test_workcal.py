@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 import polars as pl
 import pytest
 
-from sopgen.workcal import CalendarConfig, WorkCalendar
+from sopgen.conformance.workcal import CalendarConfig, WorkCalendar
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +213,7 @@ def test_from_mapping_rejects_bad_config(data: dict, fragment: str) -> None:
 
 def no_package(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make any use of the holidays package fail: what must come from the cache file."""
-    from sopgen import workcal
+    from sopgen.conformance import workcal
 
     def refuse(*_a: object, **_k: object) -> None:
         raise AssertionError("the holidays package was asked")

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sopgen import shape, yamlload
-from sopgen.yamlload import MAX_BYTES, MAX_NODES, load_file, load_text
+from sopgen.source import shape
+from sopgen.source import yamlload
+from sopgen.source.yamlload import MAX_BYTES, MAX_NODES, load_file, load_text
 
 DEFAULT_LOADER = yamlload._Loader
 LOADERS = [pytest.param(yamlload._PyLoader, id="pyyaml")]

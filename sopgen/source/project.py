@@ -20,8 +20,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from sopgen.diagnostics import Diagnostic, diag
-from sopgen.yamlload import SourceMap
+from sopgen.source.diagnostics import Diagnostic, diag
+from sopgen.source.yamlload import SourceMap
 
 CONFIG_NAME = "sopgen.toml"
 # Copies of slow lookups (the holiday years), safe to delete; it carries its own .gitignore.
@@ -62,7 +62,7 @@ class CalendarSettings:
         return float(sum(_period_minutes(p) for p in self.jam_kerja))
 
     def to_calendar_config(self):
-        from sopgen.workcal import CalendarConfig
+        from sopgen.conformance.workcal import CalendarConfig
 
         split = lambda ps: tuple(tuple(p.split("-")) for p in ps)  # noqa: E731
         return CalendarConfig(
@@ -189,7 +189,7 @@ def _toml_error(text: str, error: Exception) -> tuple[int, int, str]:
 
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     """Read sopgen.toml (absent is fine: defaults); problems are diagnostics, not exceptions."""
-    from sopgen import shape
+    from sopgen.source import shape
 
     path = root / CONFIG_NAME
     if not path.is_file():

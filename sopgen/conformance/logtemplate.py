@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from sopgen.duration import format_menit
-from sopgen.model import Sop
+from sopgen.source.duration import format_menit
+from sopgen.source.model import Sop
 
 COLUMNS = ("sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan")
 WIDTHS = {"sop": 22, "kasus": 18, "langkah": 9, "pelaksana": 36, "mulai": 17, "selesai": 17, "output": 34, "catatan": 30}

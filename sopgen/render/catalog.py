@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from sopgen.model import Sop
-from sopgen.render import CATALOG_TEMPLATE, Templates, tanggal_id
+from sopgen.source.model import Sop
+from sopgen.render.html import CATALOG_TEMPLATE, Templates, tanggal_id
 
 
 def summary(sop: Sop, slug: str, file: str) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def render_catalog(summaries: Sequence[dict[str, Any]], templates: Templates, ti
         )
     import jinja2
 
-    from sopgen.render import template_error
+    from sopgen.render.html import template_error
 
     try:
         return templates.env.get_template(CATALOG_TEMPLATE).render(rows=rows, title=title)

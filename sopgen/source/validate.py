@@ -17,11 +17,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopgen import rules, shape
-from sopgen.diagnostics import ERROR, Diagnostic, Severities, diag, did_you_mean
-from sopgen.model import Sop, build_sop
-from sopgen.project import Project, discover, load_project
-from sopgen.yamlload import SourceMap, load_file
+from sopgen.source import rules
+from sopgen.source import shape
+from sopgen.source.diagnostics import ERROR, Diagnostic, Severities, diag, did_you_mean
+from sopgen.source.model import Sop, build_sop
+from sopgen.source.project import Project, discover, load_project
+from sopgen.source.yamlload import SourceMap, load_file
 
 _EXAMPLE = {"pemerintah": "pemerintah = \"Pemerintah Kabupaten Mojokerto\"", "nama": "nama = \"Kecamatan Dawarblandong\""}
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
@@ -220,7 +221,7 @@ def _config_logo(project: Project) -> list[Diagnostic]:
     logo = project.config.instansi.get("logo")
     if not isinstance(logo, str) or not project.config.file:
         return []
-    from sopgen.project import _pos_of
+    from sopgen.source.project import _pos_of
 
     text = (project.root / "sopgen.toml").read_text(encoding="utf-8-sig")
     return check_logo(logo, project, project.config.file, *_pos_of(text, "instansi", "logo"))

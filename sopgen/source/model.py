@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sopgen.duration import DurationError, parse_waktu
-from sopgen.yamlload import SourceMap
+from sopgen.source.duration import DurationError, parse_waktu
+from sopgen.source.yamlload import SourceMap
 
 END = "selesai"
 PROSES = "proses"

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sopgen import __version__
-from sopgen.diagnostics import Diagnostic, Severities
+from sopgen.source.diagnostics import Diagnostic, Severities
 from sopgen.files import write_atomic
-from sopgen.project import CONFIG_NAME, Project, discover
+from sopgen.source.project import CONFIG_NAME, Project, discover
 
 STATE_NAME = ".sopgen-build.json"
 STATE_VERSION = 1
@@ -144,7 +144,7 @@ def code_fingerprint() -> str:
                 h.update(f"{dist} {metadata.version(dist)}".encode())
             except metadata.PackageNotFoundError:
                 h.update(f"{dist} -".encode())
-        pkg = Path(__file__).resolve().parent
+        pkg = Path(__file__).resolve().parent.parent  # the whole sopgen package
         for p in sorted(pkg.rglob("*.py")):
             if "__pycache__" not in p.parts:
                 h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
@@ -211,7 +211,7 @@ _TEMPLATES: dict[tuple[str, str], Any] = {}
 
 def _templates(project: Project, fingerprint: str | None = None):
     """The project's templates; one Jinja environment per process and template version."""
-    from sopgen.render import Templates
+    from sopgen.render.html import Templates
 
     fresh = Templates(project.root)
     key = (str(project.root), fingerprint or fresh.fingerprint())
@@ -244,11 +244,11 @@ class RenderOutput:
 
 def render_task(project: Project, task: RenderTask) -> RenderOutput:
     """Render one SOP; user-fixable problems and internal errors come back as `error`."""
-    from sopgen.render import RenderError
+    from sopgen.render.html import RenderError
 
     start = time.perf_counter()
     try:
-        from sopgen.pdf import render_sop
+        from sopgen.render.pdf import render_sop
 
         out = render_sop(
             task.sop,
@@ -304,7 +304,7 @@ def build(
     config_path = project.root / CONFIG_NAME
     config_bytes = config_path.read_bytes() if config_path.is_file() else b""
     code = code_fingerprint()
-    from sopgen.render import Templates
+    from sopgen.render.html import Templates
 
     templates = Templates(project.root)
     templates_fp = templates.fingerprint()
@@ -326,9 +326,9 @@ def build(
                 summaries = None  # something must be rendered: that needs the SOP models
 
     if summaries is None:
-        from sopgen.catalog import summary
-        from sopgen.render import assign_slugs
-        from sopgen.validate import validate
+        from sopgen.render.catalog import summary
+        from sopgen.render.html import assign_slugs
+        from sopgen.source.validate import validate
 
         validation = validate(files, project) if files else None
         result.validated = True
@@ -372,7 +372,7 @@ def build(
         if progress:
             progress(0, total, "")
         if todo:
-            from sopgen.render import SopLink
+            from sopgen.render.html import SopLink
 
             links = {s["nomor"]: SopLink(s["nomor"], s["nama"], s["slug"]) for s in summaries.values()}
             tasks = []
@@ -418,7 +418,7 @@ def build(
                     result.removed.append(p.name)
 
         # 4. The catalog.
-        from sopgen.render import RenderError
+        from sopgen.render.html import RenderError
 
         try:
             result.catalog_written = _write_catalog(project, out, summaries, templates)
@@ -488,7 +488,7 @@ def _run(project: Project, tasks: list[RenderTask], jobs: int):
 
 
 def _write_catalog(project: Project, out: Path, summaries: dict[str, dict], templates) -> bool:
-    from sopgen.catalog import render_catalog
+    from sopgen.render.catalog import render_catalog
 
     names = [s.get("instansi") for s in summaries.values() if s.get("instansi")]
     office = project.config.instansi.get("nama") or (max(set(names), key=names.count) if names else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from sopgen.validate import ValidationResult
+from sopgen.source.validate import ValidationResult
 
 Reporter = Callable[[ValidationResult], str]
 REPORTERS: dict[str, Reporter] = {}

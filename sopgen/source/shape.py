@@ -7,9 +7,9 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from sopgen.diagnostics import Diagnostic, diag, did_you_mean
+from sopgen.source.diagnostics import Diagnostic, diag, did_you_mean
 from sopgen.resources import asset_path
-from sopgen.yamlload import SourceMap
+from sopgen.source.yamlload import SourceMap
 
 if TYPE_CHECKING:  # imported when a document fails `quick_check`: 0.08 s that valid files never need
     import jsonschema

@@ -53,7 +53,7 @@ from typing import Any
 
 import polars as pl
 
-from sopgen.model import END, Sop
+from sopgen.source.model import END, Sop
 
 KINDS = (
     "time_exceeded",
@@ -362,7 +362,7 @@ _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "
 
 
 def _read(paths: Sequence[str | Path], timezone: str) -> _Input:
-    from sopgen.logread import LogFileError, read_frames
+    from sopgen.conformance.logread import LogFileError, read_frames
 
     frames: list[pl.DataFrame] = []
     files: list[str] = []
@@ -445,7 +445,7 @@ def check_logs(
     if calendar is None and not elapsed:
         # The calendar is made in Python (on a first run, importing the holidays package takes
         # 0.25 s) while polars reads the logs with the GIL released.
-        from sopgen.workcal import WorkCalendar
+        from sopgen.conformance.workcal import WorkCalendar
 
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         building = pool.submit(WorkCalendar, project.config.calendar.to_calendar_config(), project.cache)
@@ -461,7 +461,7 @@ def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None
     """The SOPs named by nomor (case and spaces ignored) or by the path of their YAML file.
 
     Raises CheckError naming a value that matches no SOP (with a "did you mean")."""
-    from sopgen.diagnostics import did_you_mean
+    from sopgen.source.diagnostics import did_you_mean
 
     by_nomor = {norm_nomor(s.nomor): s for s in sops}
     by_path = {s.path.resolve(): s for s in sops}
@@ -699,7 +699,7 @@ class _Engine:
 
         An empty `sop` means the only chosen SOP, or the SOP whose template sheet the row is
         on (`logtemplate.sheet_name`). The raw `sop` column is dropped."""
-        from sopgen.logtemplate import sheet_name
+        from sopgen.conformance.logtemplate import sheet_name
 
         chosen = {norm_nomor(s.nomor): i for i, s in enumerate(self.sops)}
         others = {norm_nomor(s.nomor) for s in self.all_sops}
@@ -813,7 +813,7 @@ class _Engine:
     def _unknown_sop(self, frame: pl.DataFrame) -> None:
         if frame.height == 0:
             return
-        from sopgen.diagnostics import did_you_mean
+        from sopgen.source.diagnostics import did_you_mean
 
         known = [s.nomor for s in self.sops]
         codes, messages = [], []

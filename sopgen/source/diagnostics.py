@@ -118,7 +118,7 @@ def rules_markdown() -> str:
     lines = [
         "# Aturan validasi / Validation rules",
         "",
-        "Dibuat dari `sopgen/diagnostics.py` (`python -m sopgen rules`). Peringatan tidak menggagalkan",
+        "Dibuat dari `sopgen/source/diagnostics.py` (`python -m sopgen rules`). Peringatan tidak menggagalkan",
         "`sopgen validate` kecuali dengan `--strict`.",
         "",
         "| kode | tingkat | aturan | contoh |",

@@ -24,9 +24,9 @@ import jinja2
 from markupsafe import Markup
 
 from sopgen import __version__
-from sopgen.duration import format_menit
-from sopgen.model import Keterkaitan, Sop, Step
-from sopgen.project import Project
+from sopgen.source.duration import format_menit
+from sopgen.source.model import Keterkaitan, Sop, Step
+from sopgen.source.project import Project
 from sopgen.resources import asset_dir
 
 BULAN = (

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from sopgen.diagnostics import Diagnostic, diag
+from sopgen.source.diagnostics import Diagnostic, diag
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000  # values after expanding aliases; a real SOP has a few hundred

@@ -16,10 +16,10 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
-from sopgen.diagnostics import Diagnostic, diag, did_you_mean
-from sopgen.duration import DurationError, parse_waktu
-from sopgen.shape import where
-from sopgen.yamlload import SourceMap
+from sopgen.source.diagnostics import Diagnostic, diag, did_you_mean
+from sopgen.source.duration import DurationError, parse_waktu
+from sopgen.source.shape import where
+from sopgen.source.yamlload import SourceMap
 
 END = "selesai"
 

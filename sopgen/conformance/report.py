@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 import polars as pl
 from markupsafe import Markup, escape
 
-from sopgen.check import INFO_KINDS, KIND_LABELS, KINDS, TIME_KINDS, VIOLATION_KINDS, CheckResult
+from sopgen.conformance.check import INFO_KINDS, KIND_LABELS, KINDS, TIME_KINDS, VIOLATION_KINDS, CheckResult
 
 Reporter = Callable[[CheckResult, BinaryIO, "ReportOptions"], None]
 REPORTERS: dict[str, Reporter] = {}
@@ -93,7 +93,7 @@ def _where(file: str, sheet: str | None, row: int) -> str:
 
 
 def period_text(result: CheckResult) -> str:
-    from sopgen.render import tanggal_id
+    from sopgen.render.html import tanggal_id
 
     lo, hi = result.period
     if lo and hi:
@@ -477,7 +477,7 @@ REPORT_TEMPLATE = "laporan.html.j2"
 
 
 def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
-    from sopgen.render import FONT_STACK, tanggal_id
+    from sopgen.render.html import FONT_STACK, tanggal_id
 
     s = result.summary
     project = options.project
@@ -525,7 +525,7 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
 
 
 def _templates(options: ReportOptions):
-    from sopgen.render import Templates
+    from sopgen.render.html import Templates
 
     root = getattr(options.project, "root", None)
     return Templates(root)
@@ -554,7 +554,7 @@ def render_pdf(result: CheckResult, options: ReportOptions) -> bytes:
     templates = _templates(options)
     source = render_html(result, options, mode="pdf")
     fetcher = _fetcher(options, templates)
-    from sopgen.pdf import fixed_font_timestamps
+    from sopgen.render.pdf import fixed_font_timestamps
 
     identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode()
     with fixed_font_timestamps(options.generated.date() if options.generated else None):
@@ -566,7 +566,7 @@ def render_pdf(result: CheckResult, options: ReportOptions) -> bytes:
 def _fetcher(options: ReportOptions, templates):
     """The build's project-only fetcher when there is a project; else one that refuses all."""
     if options.project is not None:
-        from sopgen.pdf import url_fetcher
+        from sopgen.render.pdf import url_fetcher
 
         return url_fetcher(options.project, templates)
 

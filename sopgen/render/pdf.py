@@ -38,12 +38,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from sopgen import layout as flow
-from sopgen import render
-from sopgen.measure import MeasureError, TableGeometry, measure
-from sopgen.model import Sop
-from sopgen.project import Project
-from sopgen.render import RenderError, SopLink, Templates
+from sopgen.render import layout as flow
+from sopgen.render import html as render
+from sopgen.render.measure import MeasureError, TableGeometry, measure
+from sopgen.source.model import Sop
+from sopgen.source.project import Project
+from sopgen.render.html import RenderError, SopLink, Templates
 
 PDFA_VARIANT = "pdf/a-2b"
 PLACEHOLDER_SVG = '<svg class="alur-ph" xmlns="http://www.w3.org/2000/svg"></svg>'
