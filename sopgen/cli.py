@@ -19,6 +19,20 @@ class SopgenGroup(click.Group):
 @click.version_option(__version__, prog_name="sopgen", message="%(prog)s %(version)s")
 def main() -> None:
     """sopgen: SOP Administrasi Pemerintahan (Permenpan RB 35/2012) sebagai kode."""
+    _exit_cleanly_on_sigterm()
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """`kill` (SIGTERM) unwinds like Ctrl-C, so temporaries are removed and no half file stays."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 @main.command()
@@ -125,6 +139,17 @@ class _build_progress:
             self._bar.stop()
 
 
+def _refuse_output_over_input(output: Path, inputs: list[Path], project) -> None:
+    """A report never replaces a log, an SOP or the config, nor a device or a link."""
+    from sopgen.files import OutputRefused, check_target
+    from sopgen.source.project import CONFIG_NAME
+
+    try:
+        check_target(output, [*inputs, project.root / CONFIG_NAME])
+    except OutputRefused as err:
+        raise click.UsageError(f"--output: {err.strerror}") from None
+
+
 # --- conformance of activity logs ------------------------------------------------------------
 
 
@@ -191,6 +216,8 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
         if fmt in BINARY_FORMATS and output is None:
             raise click.UsageError(f"--format {fmt} butuh --output BERKAS")
         project, sops = _load_checked_sops()
+        if output is not None:
+            _refuse_output_over_input(output, [*logs, *(s.path for s in sops)], project)
         result = check_logs(project, sops, list(logs), period=(dari, sampai), sop_filter=list(sop_filter) or None, elapsed=elapsed)
     except CheckError as err:
         raise click.UsageError(str(err)) from None

@@ -1,29 +1,118 @@
-"""Writing files so that a reader never sees half of one."""
+"""Writing files so that a reader never sees half of one, and nothing else is lost.
+
+Every output goes to a temporary file beside its target and is renamed over it only when
+complete. Three things are never done: replacing what is not a regular file (renaming over
+`/dev/null` as root turns the device into a file), writing through a symbolic link (it may
+point anywhere), and writing over one of the command's own inputs. A temporary left by a
+killed process carries its process id, so the next write of the same file removes it once
+that process is gone.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 # The process umask, read once (os.umask can only be read by setting it).
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so readers see the old content or the new one, never a partial file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+class OutputRefused(OSError):
+    """A target sopgen will not write; the message says why, in the user's words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.strerror = message
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}.{os.getpid()}."
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Temporaries of `path` left by processes that no longer run (a kill -9, a power cut)."""
+    prefix = f".{path.name}."
+    try:
+        siblings = list(path.parent.iterdir()) if str(path.parent) else list(Path(".").iterdir())
+    except OSError:
+        return
+    for p in siblings:
+        name = p.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid = name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+
+def check_target(path: Path, inputs: Iterable[Path] = ()) -> bool:
+    """Whether `path` is a plain file to replace atomically (True) or a device or pipe to
+    write straight into (False); OutputRefused for anything else and for an input."""
+    for source in inputs:
+        if same_file(path, source):
+            raise OutputRefused(f"'{path}' adalah berkas masukan; tulis keluaran ke berkas lain")
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return True
+    if stat.S_ISREG(st.st_mode):
+        return True
+    if stat.S_ISLNK(st.st_mode):
+        raise OutputRefused(f"'{path}' adalah tautan (symlink); tulis ke berkas biasa, bukan tautan")
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return False
+    raise OutputRefused(f"'{path}' bukan berkas biasa (folder atau berkas khusus); pilih nama berkas lain")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path, inputs: Iterable[Path] = ()) -> Iterator[BinaryIO]:
+    """A binary stream whose content becomes `path` only when the block ends without error."""
+    path = Path(path)
+    if not check_target(path, inputs):
+        with open(path, "wb") as direct:  # a device or a pipe: nothing to replace
+            yield direct
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
+
+
+def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = ()) -> None:
+    """Write a file so readers see the old content or the new one, never a partial file."""
+    with atomic_output(path, inputs) as f:
+        f.write(data)

@@ -54,9 +54,38 @@ def _reference(root: Path) -> None:
     shutil.copy(REFERENCE, root / "sops" / REFERENCE.name)
 
 
+def _png(width: int, height: int, idat: bytes) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def _raster_logos(root: Path) -> None:
+    """A 60-byte PNG that claims 100,000 x 100,000 pixels, and a real PNG cut in half."""
+    import zlib
+
+    (root / "logo" / "bom.png").write_bytes(_png(100_000, 100_000, zlib.compress(b"\0" * 64)))
+    whole = _png(64, 64, zlib.compress(bytes(range(256)) * 17))
+    (root / "logo" / "terpotong.png").write_bytes(whole[: len(whole) // 2])
+
+
+def _symlink_outside(root: Path) -> None:
+    """sops/luar.yaml is a link to an SOP outside the project (a shared drive, /etc, ...)."""
+    outside = root.parent / "di-luar-proyek.yaml"
+    outside.write_text(REFERENCE.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "sops" / "luar.yaml").symlink_to(outside)
+
+
 GENERATED = {
     "invalid/sop001-not-utf8": _not_utf8,
     "invalid/sop006-too-big": _too_big,
+    "invalid/sop505-logo-unsafe": _raster_logos,
+    "invalid/sop507-symlink-outside": _symlink_outside,
     "valid/reference": _reference,
 }
 

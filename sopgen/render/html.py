@@ -207,6 +207,19 @@ def column_widths(content_width: float, lanes: int, min_lane: float, ideal_lane:
     return Columns(no, akt, (lane,) * lanes, kel, waktu, out, ket)
 
 
+def max_lanes(project: Project) -> int:
+    """How many actor lanes the project's paper holds at the flowchart's minimum lane width."""
+    from sopgen.render.layout import MIN_LANE_WIDTH
+
+    lanes = 1
+    while True:
+        try:
+            column_widths(content_width_pt(project), lanes + 1, MIN_LANE_WIDTH)
+        except RenderError:
+            return lanes
+        lanes += 1
+
+
 # --- templates -----------------------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from sopgen.textsafe import one_line
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -30,8 +32,9 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
+        """One line for a terminal: whatever a file smuggled into the message is escaped."""
         tag = " [peringatan]" if self.severity == WARNING else ""
-        return f"{self.file}:{self.line}:{self.column}: {self.code}{tag} {self.message}"
+        return one_line(f"{self.file}:{self.line}:{self.column}: {self.code}{tag} {self.message}")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -53,6 +56,8 @@ RULES: dict[str, Rule] = {
         _r("SOP006", ERROR, "Berkas terlalu besar", "berkas SOP lebih dari 1 MiB"),
         _r("SOP007", ERROR, "Isi berkas bukan satu peta (mapping) YAML", "- hanya sebuah daftar"),
         _r("SOP008", ERROR, "Tag YAML tidak didukung", "tanggal: !!python/object ..."),
+        _r("SOP009", ERROR, "Karakter kendali dalam teks", "nama: \"Data\\e]0;judul\\a\""),
+        _r("SOP010", ERROR, "Angka terlalu besar", "no: 99999999999999999999"),
         # 1xx: shape (JSON Schema)
         _r("SOP101", ERROR, "Kunci tidak dikenal", "nama_sop: ... (maksud Anda 'nama'?)"),
         _r("SOP102", ERROR, "Kunci wajib tidak ada", "tanpa 'nomor'"),
@@ -83,6 +88,7 @@ RULES: dict[str, Rule] = {
         _r("SOP309", ERROR, "Waktu mutu baku tidak terbaca", "waktu: sebentar"),
         _r("SOP310", ERROR, "Waktu mutu baku tidak positif", "waktu: 0"),
         _r("SOP311", WARNING, "Revisi tidak urut tanggal", "revisi 2024 sebelum revisi 2023"),
+        _r("SOP312", ERROR, "Waktu mutu baku di luar 1 menit sampai 1 tahun kerja", "waktu: 1e308"),
         # 4xx: style
         _r("SOP401", WARNING, "Nama pelaksana mirip: jabatan yang sama ditulis dua cara", "Kasubag Perencanaan dan Keuangan / Kasubag Penyusunan Program dan Keuangan"),
         _r("SOP402", WARNING, "Tanda baca ganda", "S.Sos..MM."),
@@ -94,9 +100,15 @@ RULES: dict[str, Rule] = {
         _r("SOP504", ERROR, "Berkas logo tidak ada", "logo: logo/tidak-ada.png"),
         _r("SOP505", ERROR, "Logo bukan gambar PNG/JPEG/SVG/GIF yang sah", "logo: catatan.txt"),
         _r("SOP506", ERROR, "Data wajib instansi tidak ada di SOP maupun di konfigurasi", "instansi.nama kosong"),
+        _r("SOP507", ERROR, "Berkas SOP berada di luar proyek (tautan)", "sops/x.yaml -> /etc/..."),
+        _r("SOP508", ERROR, "Pelaksana terlalu banyak untuk lebar kertas", "12 lajur pada A4 potret"),
         # 6xx: project config
         _r("SOP601", ERROR, "Konfigurasi sopgen.toml tidak terbaca", "kurung siku tidak ditutup"),
         _r("SOP602", ERROR, "Isi konfigurasi sopgen.toml tidak sah", "kertas.ukuran = 'B5'"),
+        # 7xx: limits (sopgen.toml [batas])
+        _r("SOP701", ERROR, "Teks terlalu panjang", "aktivitas lebih dari 2.000 karakter"),
+        _r("SOP702", ERROR, "Kata terlalu panjang untuk sel tabel", "aktivitas: xxxxxxxx... (60.000 huruf tanpa spasi)"),
+        _r("SOP703", ERROR, "Langkah terlalu banyak", "lebih dari 100 langkah"),
     ]
 }
 

@@ -21,9 +21,15 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from sopgen.source.diagnostics import Diagnostic, diag
+from sopgen.source.limits import Limits
 from sopgen.source.yamlload import SourceMap
+from sopgen.textsafe import char_name, clip, find_control, one_line
 
 CONFIG_NAME = "sopgen.toml"
+MAX_CONFIG_BYTES = 256 * 1024
+MAX_CONFIG_DEPTH = 32
+# Folders that hold the project's sources: the build never writes into them.
+INPUT_FOLDERS = ("", "sops", "templates", "schemas")
 # Copies of slow lookups (the holiday years), safe to delete; it carries its own .gitignore.
 CACHE_NAME = ".sopgen-cache"
 DAYS = ["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"]
@@ -89,6 +95,7 @@ class Config:
     calendar: CalendarSettings = CalendarSettings()
     output_dir: str = "output"
     pdfa: bool = True
+    limits: Limits = Limits()
     file: str | None = None  # the config file as shown in messages, None when absent
     valid: bool = True  # False when sopgen.toml had errors and these are the defaults
 
@@ -196,10 +203,15 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         return Config(), []
     file = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     broken = Config(file=file, valid=False)
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        return broken, [diag(file, 1, 1, "SOP601", f"sopgen.toml lebih dari {MAX_CONFIG_BYTES // 1024} KiB; konfigurasi kantor cukup beberapa baris, periksa isinya")]
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         return broken, [diag(file, 1, 1, "SOP601", "sopgen.toml bukan teks UTF-8; simpan ulang sebagai UTF-8")]
+    too_deep = _nesting_line(text)
+    if too_deep:
+        return broken, [diag(file, too_deep, 1, "SOP601", f"TOML tidak sah: kurung bersarang lebih dari {MAX_CONFIG_DEPTH} tingkat")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -216,6 +228,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         diag(d.file, d.line, d.column, "SOP602", d.message)
         for d in shape.check(plain, source, file, schema="config.schema.json")
     ]
+    diags.extend(_control_characters(plain, source, file))
     # The checks the schema cannot make, on the parts whose shape is right, so that one run
     # reports every problem of the file.
     shape_ok = lambda *p: not any(_under(d, source, p) for d in diags)  # noqa: E731
@@ -248,9 +261,13 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
             diags.append(diag(file, line, col, "SOP602", f"kalender › zona_waktu '{zone}' tidak dikenal; tulis mis. 'Asia/Jakarta'"))
     out = plain.get("keluaran", {}) if isinstance(plain.get("keluaran"), dict) else {}
     folder = out.get("folder", "output")
-    if shape_ok("keluaran", "folder") and Project(root, Config()).inside(folder) is None:
+    if shape_ok("keluaran", "folder"):
+        target = Project(root, Config()).inside(folder)
         line, col = source.value_pos(("keluaran", "folder"))
-        diags.append(diag(file, line, col, "SOP602", f"keluaran › folder '{folder}' berada di luar proyek; pakai folder di dalam proyek, mis. 'output'"))
+        if target is None:
+            diags.append(diag(file, line, col, "SOP602", f"keluaran › folder '{one_line(clip(folder))}' berada di luar proyek; pakai folder di dalam proyek, mis. 'output'"))
+        elif target in {root.resolve() / n for n in INPUT_FOLDERS}:
+            diags.append(diag(file, line, col, "SOP602", f"keluaran › folder '{one_line(clip(folder))}' adalah folder masukan proyek; hasil build tidak boleh bercampur dengan berkas sumber, pakai mis. 'output'"))
     if diags:
         return broken, sorted(set(diags))
     defaults = CalendarSettings()
@@ -264,7 +281,42 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         zona_waktu=zone,
     )
     paper = Paper(**plain.get("kertas", {}))
-    return Config(plain.get("instansi", {}), paper, calendar, folder, out.get("pdfa", True), file), []
+    limits = Limits(**plain.get("batas", {}))
+    return Config(plain.get("instansi", {}), paper, calendar, folder, out.get("pdfa", True), limits, file), []
+
+
+def _nesting_line(text: str) -> int | None:
+    """The line where brackets nest deeper than MAX_CONFIG_DEPTH (tomllib recurses per level
+    and would overflow the stack), counted over the raw text: brackets inside strings only make
+    the count higher, never hide real nesting."""
+    depth = 0
+    line = 1
+    for c in text:
+        if c in "[{":
+            depth += 1
+            if depth > MAX_CONFIG_DEPTH:
+                return line
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        elif c == "\n":
+            line += 1
+    return None
+
+
+def _control_characters(plain: dict, source: SourceMap, file: str) -> list[Diagnostic]:
+    """Config text ends up on every page and in terminal messages: no control characters."""
+    out = []
+    stack: list[tuple[tuple, Any]] = [((), plain)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((path + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((path, v) for v in value)
+        elif isinstance(value, str) and (m := find_control(value)):
+            line, col = source.value_pos(path[:2])
+            out.append(diag(file, line, col, "SOP602", f"{' › '.join(map(str, path))} memuat karakter kendali {char_name(m.group())}; hapus karakter itu (biasanya tersalin dari dokumen lain)"))
+    return out
 
 
 def _under(d: Diagnostic, source: SourceMap, path: tuple) -> bool:

@@ -16,10 +16,12 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
+from sopgen.source import limits as lim
 from sopgen.source.diagnostics import Diagnostic, diag, did_you_mean
 from sopgen.source.duration import DurationError, parse_waktu
 from sopgen.source.shape import where
 from sopgen.source.yamlload import SourceMap
+from sopgen.textsafe import char_name, clip, find_control
 
 END = "selesai"
 
@@ -30,6 +32,7 @@ class Context:
     data: dict[str, Any]
     source: SourceMap
     minutes_per_day: float
+    limits: lim.Limits = lim.DEFAULT
 
     def texts(self) -> list[tuple[tuple, str]]:
         """Every text of the file with its path (computed once for the style rules)."""
@@ -317,8 +320,10 @@ def waktu(ctx: Context) -> Iterator[Diagnostic]:
         except DurationError as e:
             yield ctx.at(path, "SOP309", f"waktu langkah {i + 1}: {e}")
             continue
-        if not minutes > 0 or minutes == float("inf"):
-            yield ctx.at(path, "SOP310", f"waktu langkah {i + 1} harus lebih dari 0 (tertulis {mb['waktu']!r}); isi perkiraan lama langkah ini, mis. 5 (menit)")
+        if not minutes > 0:
+            yield ctx.at(path, "SOP310", f"waktu langkah {i + 1} harus lebih dari 0 (tertulis {clip(repr(mb['waktu']), 40)}); isi perkiraan lama langkah ini, mis. 5 (menit)")
+        elif not lim.MIN_WAKTU <= minutes <= lim.MAX_WAKTU_DAYS * ctx.minutes_per_day:
+            yield ctx.at(path, "SOP312", f"waktu langkah {i + 1} ({clip(repr(mb['waktu']), 40)}) di luar batas 1 menit sampai 1 tahun kerja (260 hari); tulis lama langkah yang wajar, mis. 30 atau \"2 hari\"")
 
 
 # --- dates and NIP -----------------------------------------------------------------------
@@ -443,3 +448,63 @@ def whitespace(ctx: Context) -> Iterator[Diagnostic]:
         body = text[:-1] if text.endswith("\n") else text  # a block scalar (`|`, `>`) ends in a newline
         if body != body.strip() or (("  " in body or "\t" in body) and _INNER_SPACES.search(body)):
             yield ctx.at(path, "SOP403", f"spasi berlebih (di awal, di akhir atau ganda) pada {where(path)}: {body!r}; hapus spasi yang lebih")
+
+
+# --- what the page and the tool can hold ---------------------------------------------------
+
+
+def _all_strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str, bool]]:
+    """Every text of the file, keys included: (path, text, is_key)."""
+    stack = [(path, value)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path, value, False
+        elif isinstance(value, dict):
+            for k, v in reversed(value.items()):
+                if isinstance(k, str):
+                    yield path + (k,), k, True
+                stack.append((path + (k,), v))
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in reversed(list(enumerate(value))))
+
+
+@rule
+def control_characters(ctx: Context) -> Iterator[Diagnostic]:
+    for path, text, is_key in _all_strings(ctx.data):
+        m = find_control(text)
+        if m:
+            line, col = ctx.source.key_pos(path) if is_key else ctx.source.value_pos(path)
+            what = f"kunci {where(path)}" if is_key else where(path)
+            yield diag(ctx.file, line, col, "SOP009", f"{what} memuat karakter kendali {char_name(m.group())} pada posisi {m.start() + 1}; hapus karakter itu (biasanya tersalin dari dokumen atau terminal lain)")
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _is_actor_name(path: tuple) -> bool:
+    return len(path) >= 3 and path[0] == "pelaksana" and path[2] in ("nama", "alias")
+
+
+@rule
+def text_lengths(ctx: Context) -> Iterator[Diagnostic]:
+    for path, text in ctx.texts():
+        limit, key = (ctx.limits.nama_pelaksana, "nama_pelaksana") if _is_actor_name(path) else (ctx.limits.teks, "teks")
+        if len(text) > limit:
+            yield ctx.at(path, "SOP701", f"{where(path)} terlalu panjang: {len(text)} karakter, batasnya {limit}; ringkas teksnya (atau naikkan [batas] {key} di sopgen.toml)")
+            continue
+        if len(text) <= lim.MAX_WORD:
+            continue
+        for m in _WORD.finditer(text):
+            word = m.group()
+            url = word.startswith(("http://", "https://", "www."))
+            if len(word) > (lim.MAX_URL if url else lim.MAX_WORD):
+                yield ctx.at(path, "SOP702", f"{where(path)} memuat kata {len(word)} karakter ('{clip(word, 30)}') yang tidak muat dalam sel tabel; kata paling panjang {lim.MAX_WORD} karakter (alamat web {lim.MAX_URL}), sisipkan spasi")
+                break
+
+
+@rule
+def step_count(ctx: Context) -> Iterator[Diagnostic]:
+    steps = _list(ctx.data.get("langkah"))
+    if len(steps) > ctx.limits.langkah:
+        yield ctx.at(("langkah",), "SOP703", f"SOP ini memuat {len(steps)} langkah, batasnya {ctx.limits.langkah}; pecah menjadi beberapa SOP yang saling terkait (keterkaitan), atau naikkan [batas] langkah di sopgen.toml")

@@ -23,9 +23,9 @@ from sopgen.source.diagnostics import ERROR, Diagnostic, Severities, diag, did_y
 from sopgen.source.model import Sop, build_sop
 from sopgen.source.project import Project, discover, load_project
 from sopgen.source.yamlload import SourceMap, load_file
+from sopgen.textsafe import clip, one_line
 
 _EXAMPLE = {"pemerintah": "pemerintah = \"Pemerintah Kabupaten Mojokerto\"", "nama": "nama = \"Kecamatan Dawarblandong\""}
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
 @dataclass
@@ -83,14 +83,18 @@ def validate_file(path: Path, project: Project, display: str | None = None, mode
     """Every diagnostic of one file; `model=False` skips building the Sop (diagnostics only)."""
     file = display or project.display(path)
     result = FileResult(path, file)
+    if _links_out(path, project):
+        result.diagnostics.append(diag(file, 1, 1, "SOP507", "berkas ini tautan (symlink) ke luar folder proyek; salin berkasnya ke sops/ bila memang bagian proyek ini"))
+        return result
     loaded = load_file(path, file)
     result.diagnostics.extend(loaded.diagnostics)
     if loaded.data is None:
         return result
     data = loaded.data
     result.diagnostics.extend(shape.check(data, loaded.source, file))
-    ctx = rules.Context(file, data, loaded.source, project.config.calendar.minutes_per_day)
+    ctx = rules.Context(file, data, loaded.source, project.config.calendar.minutes_per_day, project.config.limits)
     result.diagnostics.extend(rules.check(ctx))
+    result.diagnostics.extend(_lanes_fit(data, loaded.source, file, project))
     result.diagnostics.extend(_instansi(data, loaded.source, file, project))
     result.data = data
     result.source = loaded.source
@@ -122,18 +126,47 @@ def _instansi(data: dict, source, file: str, project: Project) -> list[Diagnosti
     return out
 
 
+def _links_out(path: Path, project: Project) -> bool:
+    """A file that stands inside the project but whose real place is outside it."""
+    root = project.root.resolve()
+    seen = Path(os.path.abspath(path))
+    real = path.resolve()
+    inside = lambda p: p == root or root in p.parents  # noqa: E731
+    return inside(seen) and not inside(real)
+
+
+def _lanes_fit(data: dict, source: SourceMap, file: str, project: Project) -> list[Diagnostic]:
+    """The flowchart needs a minimum width per actor: refuse what the paper cannot hold,
+    instead of failing while drawing."""
+    actors = data.get("pelaksana")
+    if not isinstance(actors, list) or len(actors) <= 4:
+        return []
+    from sopgen.render.html import max_lanes
+
+    most = max_lanes(project)
+    if len(actors) <= most:
+        return []
+    paper = project.config.paper
+    line, col = source.key_pos(("pelaksana",))
+    return [diag(file, line, col, "SOP508", f"{len(actors)} pelaksana tidak muat pada kertas {paper.ukuran} {paper.orientasi} (paling banyak {most} lajur); gabungkan pelaksana, atau pakai [kertas] F4 lanskap")]
+
+
 def check_logo(logo: str, project: Project, file: str, line: int, col: int) -> list[Diagnostic]:
+    from sopgen.source.logo import LogoProblem, inspect_logo
+
     target = project.inside(logo)
+    shown = one_line(clip(logo, 60))
     if target is None:
-        why = "URL" if "://" in logo else "jalur mutlak" if logo.startswith(("/", "\\")) or logo[1:2] == ":" else "jalur keluar dengan '..'"
-        return [diag(file, line, col, "SOP503", f"logo '{logo}' adalah {why}; logo harus berkas di dalam folder proyek, mis. 'logo/kabupaten.png' (unduh dulu bila perlu)")]
+        why = "URL" if "://" in logo else "jalur mutlak" if logo.startswith(("/", "\\")) or logo[1:2] == ":" else "jalur keluar dengan '..'" if ".." in logo else "tautan ke luar proyek"
+        return [diag(file, line, col, "SOP503", f"logo '{shown}' adalah {why}; logo harus berkas di dalam folder proyek, mis. 'logo/kabupaten.png' (unduh dulu bila perlu)")]
     if not target.is_file():
-        return [diag(file, line, col, "SOP504", f"berkas logo '{logo}' tidak ditemukan; jalur logo dihitung dari folder proyek (tempat sopgen.toml), periksa nama dan foldernya")]
-    with target.open("rb") as f:
-        head = f.read(4096)
-    is_svg = target.suffix.lower() == ".svg" and b"<svg" in head
-    if not (head.startswith(_IMAGE_MAGIC) or is_svg):
-        return [diag(file, line, col, "SOP505", f"berkas logo '{logo}' bukan gambar PNG, JPEG, GIF atau SVG; simpan ulang logo sebagai PNG")]
+        return [diag(file, line, col, "SOP504", f"berkas logo '{shown}' tidak ditemukan; jalur logo dihitung dari folder proyek (tempat sopgen.toml), periksa nama dan foldernya")]
+    try:
+        inspect_logo(target)
+    except LogoProblem as e:
+        return [diag(file, line, col, "SOP505", f"berkas logo '{shown}' {e}")]
+    except OSError as e:
+        return [diag(file, line, col, "SOP504", f"berkas logo '{shown}' tidak terbaca ({e.strerror}); periksa izin berkasnya")]
     return []
 
 

@@ -16,10 +16,12 @@ from typing import Any
 import yaml
 
 from sopgen.source.diagnostics import Diagnostic, diag
+from sopgen.textsafe import clip
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000  # values after expanding aliases; a real SOP has a few hundred
 MAX_DEPTH = 200
+MAX_INT_DIGITS = 18
 
 Path_ = tuple  # a path into the document: keys and list indexes
 
@@ -217,6 +219,9 @@ class _Builder:
             return text.lower() == "true"
         try:
             if tag == "tag:yaml.org,2002:int":
+                if len(text) > MAX_INT_DIGITS:  # Python refuses to parse 4,300 digits; no SOP needs 19
+                    self._add(node, "SOP010", f"angka {clip(text, 20)} terlalu besar ({len(text)} digit); tulis angka yang dimaksud, atau beri tanda kutip bila ini teks")
+                    return text
                 t = text.lower().lstrip("+")
                 if t.startswith(("0o", "-0o")):
                     return int(t.replace("0o", ""), 8)
@@ -226,7 +231,7 @@ class _Builder:
             if tag == "tag:yaml.org,2002:float":
                 return float(text.lower().replace(".inf", "inf").replace(".nan", "nan"))
         except ValueError:  # an explicit `!!int abc`
-            self._add(node, "SOP008", f"'{text}' bertag {tag.rsplit(':', 1)[-1]} tetapi bukan angka; hapus tag '!!' dan tulis nilainya biasa")
+            self._add(node, "SOP008", f"'{clip(text, 40)}' bertag {tag.rsplit(':', 1)[-1]} tetapi bukan angka; hapus tag '!!' dan tulis nilainya biasa")
             return text
         self._add(node, "SOP008", f"tag YAML '{_shown(tag)}' tidak didukung; hapus tag-nya dan tulis nilainya sebagai teks biasa")
         return text
