@@ -236,11 +236,18 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     for key in ("jam_kerja", "jam_jumat"):
         if not shape_ok("kalender", key):
             continue
+        line, col = source.value_pos(("kalender", key))
+        valid = []
         for p in cal.get(key, []):
             a, b = p.split("-")
             if not (_valid_hm(a) and _valid_hm(b) and _period_minutes(p) > 0):
-                line, col = source.value_pos(("kalender", key))
                 diags.append(diag(file, line, col, "SOP602", f"kalender › {key}: '{p}' bukan rentang jam yang sah; tulis mis. '07:30-12:00'"))
+            else:
+                valid.append(p)
+        ordered = sorted(valid, key=lambda p: _minute_of(p.split("-")[0]))
+        for p, q in zip(ordered, ordered[1:]):
+            if _minute_of(q.split("-")[0]) < _minute_of(p.split("-")[1]):
+                diags.append(diag(file, line, col, "SOP602", f"kalender › {key}: rentang '{p}' dan '{q}' bertumpang tindih; tulis jam kerja yang tidak beririsan, mis. ['07:30-12:00', '13:00-16:00']"))
     for key in ("libur", "masuk"):
         if not shape_ok("kalender", key):
             continue
@@ -322,6 +329,11 @@ def _control_characters(plain: dict, source: SourceMap, file: str) -> list[Diagn
 def _under(d: Diagnostic, source: SourceMap, path: tuple) -> bool:
     """Whether a schema diagnostic concerns this part of the config (or the whole section)."""
     return (d.line, d.column) in (source.value_pos(path), source.value_pos(path[:1]))
+
+
+def _minute_of(hm: str) -> int:
+    h, m = map(int, hm.split(":"))
+    return h * 60 + m
 
 
 def _valid_hm(text: str) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from sopgen.source.diagnostics import Diagnostic, diag, did_you_mean
 from sopgen.resources import asset_path
 from sopgen.source.yamlload import SourceMap
+from sopgen.textsafe import clip
 
 if TYPE_CHECKING:  # imported when a document fails `quick_check`: 0.08 s that valid files never need
     import jsonschema
@@ -132,6 +133,8 @@ def _compile(root: dict, node: Any) -> _Check:
             checks.append(lambda x, n=val: not isinstance(x, list) or len(x) >= n)
         elif kw == "minimum":
             checks.append(lambda x, n=val: not _is_type(x, "number") or x >= n)
+        elif kw == "maximum":
+            checks.append(lambda x, n=val: not _is_type(x, "number") or x <= n)
         elif kw == "uniqueItems":
             if val:
                 checks.append(lambda x: not isinstance(x, list) or all(not _equal(a, b) for i, a in enumerate(x) for b in x[i + 1 :]))
@@ -325,7 +328,7 @@ def _translate(err: jsonschema.ValidationError, source: SourceMap, file: str, ro
             out.append(diag(file, line, col, "SOP102", f"kunci wajib '{k}'{what} tidak ada di {here}; tambahkan '{k}: ...'"))
         return out
     if kind == "const" and path == ("versi_format",):
-        return [diag(file, line, col, "SOP105", f"versi_format {err.instance!r} tidak didukung; sopgen ini membaca versi_format: 1")]
+        return [diag(file, line, col, "SOP105", f"versi_format {_shown(err.instance)} tidak didukung; sopgen ini membaca versi_format: 1")]
     if kind == "type":
         wanted = " atau ".join(_TYPE_ID.get(t, t) for t in _as_list(err.validator_value))
         msg = f"{here} harus {wanted}, bukan {_type_name(err.instance)}"
@@ -338,24 +341,31 @@ def _translate(err: jsonschema.ValidationError, source: SourceMap, file: str, ro
     if kind == "enum":
         choices = ", ".join(map(str, err.validator_value))
         hint = did_you_mean(str(err.instance), map(str, err.validator_value))
-        return [diag(file, line, col, "SOP104", f"{here} bernilai {err.instance!r}; pilih salah satu: {choices}{hint}")]
+        return [diag(file, line, col, "SOP104", f"{here} bernilai {_shown(err.instance)}; pilih salah satu: {choices}{hint}")]
     if kind == "pattern":
         if path and path[-1] == "id":
             better = re.sub(r"[^a-z0-9_-]+", "-", str(err.instance).lower()).strip("-_") or "kasubag-pk"
-            return [diag(file, line, col, "SOP104", f"{here} {err.instance!r} harus huruf kecil, angka, '-' atau '_'; tulis mis. '{better}' (dan ganti juga di langkah-langkahnya)")]
+            return [diag(file, line, col, "SOP104", f"{here} {_shown(err.instance)} harus huruf kecil, angka, '-' atau '_'; tulis mis. '{better}' (dan ganti juga di langkah-langkahnya)")]
         if err.validator_value == _DATE_PATTERN:
-            return [diag(file, line, col, "SOP301", f"{here} {err.instance!r} bukan tanggal YYYY-MM-DD; {_date_hint(err.instance)}")]
-        return [diag(file, line, col, "SOP104", f"{here} {err.instance!r} tidak sesuai bentuk {err.validator_value}")]
+            return [diag(file, line, col, "SOP301", f"{here} {_shown(err.instance)} bukan tanggal YYYY-MM-DD; {_date_hint(err.instance)}")]
+        return [diag(file, line, col, "SOP104", f"{here} {_shown(err.instance)} tidak sesuai bentuk {err.validator_value}")]
     if kind in ("minLength", "minItems"):
         return [diag(file, line, col, "SOP104", _empty(root, path, here))]
     if kind == "minimum":
-        return [diag(file, line, col, "SOP104", f"{here} bernilai {err.instance!r}; harus paling kecil {err.validator_value}")]
+        return [diag(file, line, col, "SOP104", f"{here} bernilai {_shown(err.instance)}; harus paling kecil {err.validator_value}")]
+    if kind == "maximum":
+        return [diag(file, line, col, "SOP104", f"{here} bernilai {_shown(err.instance)}; paling besar {err.validator_value}")]
     if kind == "uniqueItems":
         return [diag(file, line, col, "SOP104", f"{here} berisi nilai ganda; tulis setiap nilai sekali")]
     return [diag(file, line, col, "SOP104", f"{here}: {err.message}")]
 
 
 _DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$"
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: repr, clipped (a value may be 100,000 characters)."""
+    return clip(repr(value), 60)
 
 
 def _date_hint(value: Any) -> str:
