@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from sopfactory import make_project, sop_yaml
-from sopgen.conformance.check import CheckError, Flow, check_logs, output_matches, select_sops
+from sopgen.conformance.engine import CheckError, Flow, check_logs, output_matches, select_sops
 from sopgen.cli import main
 from sopgen.source.project import load_project
 from sopgen.source.validate import validate
@@ -559,7 +559,7 @@ def test_sorting_by_case_is_stable() -> None:
     """Rows by SOP, case, start, step; rows with equal keys keep their input order."""
     import random
 
-    from sopgen.conformance import check as check_module
+    from sopgen.conformance.engine import intake as check_module
 
     rng = random.Random(4)
     n = 2000

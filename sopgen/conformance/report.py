@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 import polars as pl
 from markupsafe import Markup, escape
 
-from sopgen.conformance.check import INFO_KINDS, KIND_LABELS, KINDS, TIME_KINDS, VIOLATION_KINDS, CheckResult
+from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS, KINDS, TIME_KINDS, VIOLATION_KINDS, CheckResult
 
 Reporter = Callable[[CheckResult, BinaryIO, "ReportOptions"], None]
 REPORTERS: dict[str, Reporter] = {}
