@@ -583,7 +583,7 @@ def test_json_findings_are_the_same_however_they_are_split(project_dir: Path, mo
     depend on how many."""
     import io
 
-    from sopgen.conformance import report as compliance_report
+    from sopgen.conformance.report import export as compliance_report
 
     rows = clean_case("A") + clean_case("B")[:4] + [row("C", 3, "2023-10-02 08:00", "2023-10-03 08:00", output="")]
     result = check(project_dir, write_csv(project_dir / "l.csv", rows))
