@@ -206,7 +206,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
     # collector would rescan every object the imports made, again and again (0.1 s of a
     # one-million-row check). The reports (jinja2, WeasyPrint) run with it on again.
     gc.disable()
-    from sopgen.conformance.check import CheckError, check_logs
+    from sopgen.conformance.engine import CheckError, check_logs
     from sopgen.conformance.report import BINARY_FORMATS, ReportOptions, report_summary_line, save_report, print_text
 
     try:
@@ -259,7 +259,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
 @click.option("--force", is_flag=True, help="Timpa berkas yang sudah ada.")
 def log_template_cmd(sops, output, force) -> None:
     """Tulis templat log Excel (.xlsx) untuk SOP (nomor atau berkas YAML; bawaan: semua SOP)."""
-    from sopgen.conformance.check import CheckError, select_sops
+    from sopgen.conformance.engine import CheckError, select_sops
     from sopgen.conformance.logtemplate import write_log_template
 
     if output.suffix.lower() != ".xlsx":

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from sopfactory import make_project, sop_yaml
-from sopgen.conformance.check import CheckError, Flow, check_logs, output_matches, select_sops
+from sopgen.conformance.engine import CheckError, Flow, check_logs, output_matches, select_sops
 from sopgen.cli import main
 from sopgen.source.project import load_project
 from sopgen.source.validate import validate
@@ -559,7 +559,7 @@ def test_sorting_by_case_is_stable() -> None:
     """Rows by SOP, case, start, step; rows with equal keys keep their input order."""
     import random
 
-    from sopgen.conformance import check as check_module
+    from sopgen.conformance.engine import intake as check_module
 
     rng = random.Random(4)
     n = 2000
@@ -583,7 +583,7 @@ def test_json_findings_are_the_same_however_they_are_split(project_dir: Path, mo
     depend on how many."""
     import io
 
-    from sopgen.conformance import report as compliance_report
+    from sopgen.conformance.report import export as compliance_report
 
     rows = clean_case("A") + clean_case("B")[:4] + [row("C", 3, "2023-10-02 08:00", "2023-10-03 08:00", output="")]
     result = check(project_dir, write_csv(project_dir / "l.csv", rows))

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from sopfactory import ROOT, make_project
-from sopgen.conformance.check import KINDS, check_logs
+from sopgen.conformance.engine import KINDS, check_logs
 from sopgen.cli import main
 from sopgen.conformance.report import ReportOptions, write_report
 

@@ -1,0 +1,206 @@
+"""The conformance engine: do the activity logs follow their SOPs?
+
+`check_logs(project, sops, paths)` reads logs (xlsx, csv, jsonl;
+`sopgen.conformance.logread`), and checks every row against its SOP: the time standard (in
+working minutes of the project's calendar, or elapsed minutes), the standard output, the
+actors, and each case's path through the flow. It returns a `CheckResult`: the findings (a
+polars frame, sorted by file, sheet, row, then `ROW_ORDER` of the kinds, then step), the
+summary the reports print, and the accounting of every input row.
+
+One engine for every input size. All rows live in one polars frame; per-row rules are
+expressions, lookups into the SOP are joins with small tables or gathers from dense arrays,
+and the path check sorts each case's rows and compares every row with the one before it
+(`shift` within the sorted case), so only rows that produce a finding become strings.
+
+The stages, one module each, share two things passed explicitly: `tables.SopTables` (the
+chosen SOPs, their flows and the dense per-step tables) and `findings.Findings` (where the
+rules put their findings):
+
+- `read`: the log files into one frame, a file that cannot be read set apart;
+- `intake`: each row's SOP, then what is not checked (invalid, other SOP or period,
+  duplicate, unknown SOP or step), counted in the `RowAccounting`;
+- `rows`: the per-row columns of the rows sorted by case (duration, previous step, class
+  of the transition in the `flow`);
+- `row_rules`: time, output, actor; `path_rules`: skipped steps, order, rework, the end;
+- `summary`: the figures the reports print; `model`: the result and the kinds of finding.
+
+The rules (see docs/log-format.md for the words):
+
+- A row's SOP is its `sop` value (matched on nomor, case and spaces ignored). Without one it
+  belongs to the single SOP checked; when more SOPs are checked, a file with no `sop` at all
+  is an error of that file and an empty `sop` cell an `unknown_sop` finding.
+- Duplicates: a row equal to an earlier one in (sop, case, step, actor, start, end, output)
+  is a `duplicate_row` and is not checked further.
+- Actors match by id, nama or alias of the step's pelaksana, ignoring case and spacing.
+- Output: a finished row with an empty output is `output_missing`. A non-empty output matches
+  the standard output when it contains every word of it, compared without case and
+  punctuation ("Rekap dokumen" and "rekap dokumen, bulan Oktober" both match "rekap
+  dokumen,"); otherwise it is `output_mismatch`.
+- Time: a finished row longer than the step's `waktu` is `time_exceeded`.
+- Path: a case's rows are ordered by start (then step, file, row) and replayed from step 1.
+  Each move must follow an edge of the flow. Going back along a decision's branch is rework
+  (one `rework` finding per case, with the count). A move forward over steps lists the
+  steps that every forward path between the two passes through; those the case never
+  executed are `step_skipped` (at the row after the gap); if the case did them at another
+  time, or the move goes anywhere else, the row is `out_of_order`. A row that starts before
+  the row before it in the case ended is `out_of_order` too. A case whose last row is not a
+  finished step that leads to the end is `case_incomplete` (information).
+
+Compliance (`--fail-under`) is the share of checked rows without any violation finding
+(time, output, actor, order, skipped step, unknown step or SOP); "within standard" is the
+share of finished step executions within their `waktu`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sopgen.conformance.engine.findings import Findings
+from sopgen.conformance.engine.flow import Flow
+from sopgen.conformance.engine.intake import admit
+from sopgen.conformance.engine.model import (
+    DATA_KINDS,
+    FINDINGS_SCHEMA,
+    INFO_KINDS,
+    KIND_LABELS,
+    KINDS,
+    ROW_ORDER,
+    TIME_KINDS,
+    VIOLATION_KINDS,
+    CheckError,
+    CheckResult,
+    FileError,
+    Finding,
+    RowAccounting,
+)
+from sopgen.conformance.engine.normalise import norm_name, norm_nomor, output_matches, output_words
+from sopgen.conformance.engine.path_rules import check_paths
+from sopgen.conformance.engine.read import LogInput, read_input
+from sopgen.conformance.engine.row_rules import check_rows
+from sopgen.conformance.engine.rows import case_rows
+from sopgen.conformance.engine.summary import summarise
+from sopgen.conformance.engine.tables import SopTables
+from sopgen.source.model import Sop
+
+__all__ = [
+    "DATA_KINDS",
+    "FINDINGS_SCHEMA",
+    "INFO_KINDS",
+    "KIND_LABELS",
+    "KINDS",
+    "ROW_ORDER",
+    "TIME_KINDS",
+    "VIOLATION_KINDS",
+    "CheckError",
+    "CheckResult",
+    "FileError",
+    "Finding",
+    "Flow",
+    "RowAccounting",
+    "check_logs",
+    "norm_name",
+    "norm_nomor",
+    "output_matches",
+    "output_words",
+    "select_sops",
+]
+
+
+def check_logs(
+    project: Any,
+    sops: Sequence[Sop],
+    log_paths: Sequence[str | Path],
+    *,
+    period: tuple[date | None, date | None] | None = None,
+    sop_filter: Sequence[str] | None = None,
+    elapsed: bool = False,
+    calendar: Any = None,
+) -> CheckResult:
+    """Check logs against validated SOPs. Reads the logs; writes nothing but the holiday
+    cache of the project (`workcal.HolidayTable`).
+
+    period: (from, to) dates, inclusive, on each case's first start; either may be None.
+    sop_filter: nomor values to check (others' rows are counted as outside the selection).
+    elapsed: wall-clock minutes instead of working minutes.
+    Raises CheckError for a filter naming no SOP or a period that ends before it starts.
+    """
+    chosen = select_sops(sops, sop_filter) if sop_filter else list(sops)
+    period = period or (None, None)
+    if period[0] and period[1] and period[1] < period[0]:
+        raise CheckError(f"periode tidak sah: --sampai {period[1].isoformat()} sebelum --dari {period[0].isoformat()}")
+    building: concurrent.futures.Future | None = None
+    if calendar is None and not elapsed:
+        # The calendar is made in Python (on a first run, importing the holidays package takes
+        # 0.25 s) while polars reads the logs with the GIL released.
+        from sopgen.conformance.workcal import WorkCalendar
+
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        building = pool.submit(WorkCalendar, project.config.calendar.to_calendar_config(), project.cache)
+        pool.shutdown(wait=False)
+    timezone = project.config.calendar.zona_waktu
+    data = read_input(log_paths, timezone)
+    if building is not None:
+        calendar = building.result()
+    return _run(chosen, list(sops), data, period, elapsed, calendar)
+
+
+def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None = None) -> list[Sop]:
+    """The SOPs named by nomor (case and spaces ignored) or by the path of their YAML file.
+
+    Raises CheckError naming a value that matches no SOP (with a "did you mean")."""
+    from sopgen.source.diagnostics import did_you_mean
+
+    by_nomor = {norm_nomor(s.nomor): s for s in sops}
+    by_path = {s.path.resolve(): s for s in sops}
+    chosen: list[Sop] = []
+    for value in wanted:
+        sop = by_nomor.get(norm_nomor(value))
+        if sop is None and base is not None and value.lower().endswith((".yaml", ".yml")):
+            sop = by_path.get((base / value).resolve())
+        if sop is None:
+            raise CheckError(f"SOP '{value}' tidak ada di proyek{did_you_mean(value, [s.nomor for s in sops])}; sebut nomor SOP")
+        if sop not in chosen:
+            chosen.append(sop)
+    return chosen
+
+
+def _run(chosen: list[Sop], all_sops: list[Sop], data: LogInput, period: tuple[date | None, date | None], elapsed: bool, calendar: Any) -> CheckResult:
+    """The stages in order: intake, the per-row columns, the row rules, the path rules, the
+    summary. Findings equal in every sort key keep the order the stages add them."""
+    tables = SopTables.of(chosen)
+    findings = Findings(tables)
+    known, intake = admit(data, tables, all_sops, period, findings)
+    rows = case_rows(known, tables, elapsed, calendar)
+    del known
+    check_rows(rows, tables, findings, elapsed)
+    paths = check_paths(rows, tables, findings)
+    # The summary needs these only: dropping the rest frees most of the memory of the rows.
+    rows = rows.select("fi", "sop_i", "case", "step", "actor", "start", "dur_us", "late")
+    frame = findings.collect()
+    summary = summarise(
+        rows,
+        frame,
+        intake.accounting,
+        tables=tables,
+        paths=paths,
+        unknown_steps=intake.unknown_steps,
+        data=data,
+        period=period,
+        elapsed=elapsed,
+    )
+    return CheckResult(
+        sops=chosen,
+        files=data.files,
+        file_errors=data.file_errors,
+        period=period,
+        elapsed=elapsed,
+        accounting=intake.accounting,
+        findings_frame=frame,
+        summary=summary,
+        notes=data.notes,
+        ignored_columns=data.ignored,
+    )

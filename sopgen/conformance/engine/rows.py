@@ -1,0 +1,60 @@
+"""The per-row columns every rule reads, computed in one query over the rows sorted by case.
+
+The path rules compare each row with the one before it in its case; in rows sorted by case
+that is a `shift`, so no rule ever groups the cases or walks them in Python."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from sopgen.conformance.engine.flow import BAD
+from sopgen.conformance.engine.tables import MINUTE_US, SopTables
+
+
+def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: Any) -> pl.DataFrame:
+    """frame (sorted by case) with the columns the checks need.
+
+    cont: same case as the row before; prev: the step before in the case (0 at its
+    start); last: the case's last row; dur_us: duration (null while in progress); late;
+    overlap: started before the row before ended; cls: the transition class; final: the
+    step leads to the end."""
+    if elapsed:
+        dur = (pl.col("end") - pl.col("start")).dt.total_microseconds()
+    else:
+        lo, hi_start, hi_end = frame.select(pl.col("start").min().alias("a"), pl.col("start").max().alias("b"), pl.col("end").max().alias("c")).row(0)
+        if lo is not None:
+            hi = max(d for d in (hi_start, hi_end) if d is not None)
+            calendar.ensure_years(lo.year, hi.year)
+            cum = calendar.cumulative_expr
+            dur = cum(pl.col("end").cast(pl.Int64)) - cum(pl.col("start").cast(pl.Int64))
+        else:
+            dur = pl.lit(None, dtype=pl.Int64)
+    std_us = tables.per_step(tables.step_values(lambda f, s: int(round(s.mutu_baku.menit * MINUTE_US))), pl.Int64)
+    classes: list[int] = []
+    width: list[int] = []
+    offsets: list[int] = []
+    for flow in tables.flows:
+        offsets.append(len(classes))
+        width.append(flow.n + 1)
+        classes.extend(flow.transitions.get((a, b), (BAD, ()))[0] for a in range(flow.n + 1) for b in range(flow.n + 1))
+    tidx = tables.per_sop(offsets, pl.Int64) + pl.col("prev").cast(pl.Int64) * tables.per_sop(width, pl.Int64) + pl.col("step")
+    cont = ((pl.col("sop_i") == pl.col("sop_i").shift(1)) & (pl.col("case") == pl.col("case").shift(1))).fill_null(False)
+    query = (
+        frame.lazy()
+        .with_columns(pl.col("step").cast(pl.Int32), cont.alias("cont"))
+        .with_columns(
+            pl.when(pl.col("cont")).then(pl.col("step").shift(1)).otherwise(0).cast(pl.Int32).alias("prev"),
+            (pl.col("cont") & (pl.col("start") < pl.col("end").shift(1))).fill_null(False).alias("overlap"),
+            (~pl.col("cont").shift(-1).fill_null(False)).alias("last"),
+            pl.when(pl.col("end").is_not_null()).then(dur).otherwise(None).alias("dur_us"),
+        )
+        .with_columns(
+            (pl.col("dur_us") > std_us).alias("late"),
+            tables.table(classes, pl.Int8).gather(tidx).alias("cls"),
+            tables.per_step(tables.step_values(lambda f, s: s.no in f.final), pl.Boolean).alias("final"),
+        )
+        .drop("cont")
+    )
+    return query.collect()

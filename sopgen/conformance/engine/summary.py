@@ -1,0 +1,302 @@
+"""The summary the reports print: compliance, durations per step, SOPs, actors, worst cases.
+
+The independent queries over the rows and findings are collected together, so polars runs
+them side by side; what is left is small and put together in Python."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from sopgen.conformance.engine.model import KIND_CODE, KINDS, VIOLATION_KINDS, RowAccounting
+from sopgen.conformance.engine.normalise import norm_name
+from sopgen.conformance.engine.path_rules import CasePaths
+from sopgen.conformance.engine.read import LogInput
+from sopgen.conformance.engine.tables import MINUTE_US, SopTables
+
+
+def _pct(a: int, b: int) -> float | None:
+    return round(100.0 * a / b, 1) if b else None
+
+
+def _r2(v: Any) -> float | None:
+    return None if v is None else round(float(v), 2)
+
+
+def _quantile(q: float) -> pl.Expr:
+    """Quantiles: each group's durations sorted once into a list (one copy of the column,
+    not one per statistic), then read at the interpolated positions."""
+    pos = (pl.col("sorted").list.len() - 1).cast(pl.Float64) * q
+    lo, hi = pos.floor().cast(pl.Int64), pos.ceil().cast(pl.Int64)
+    a = pl.col("sorted").list.get(lo, null_on_oob=True).cast(pl.Float64)
+    b = pl.col("sorted").list.get(hi, null_on_oob=True).cast(pl.Float64)
+    return (a + (b - a) * (pos - lo.cast(pl.Float64))) / MINUTE_US
+
+
+def summarise(
+    rows: pl.DataFrame,
+    findings: pl.DataFrame,
+    accounting: RowAccounting,
+    *,
+    tables: SopTables,
+    paths: CasePaths,
+    unknown_steps: pl.DataFrame,
+    data: LogInput,
+    period: tuple[date | None, date | None],
+    elapsed: bool,
+) -> dict[str, Any]:
+    """The summary of a check (its keys, in this order, are the JSON report's)."""
+    kind_counts = dict.fromkeys(KINDS, 0)
+    for code, n in findings.group_by("kind").len().iter_rows():
+        kind_counts[KINDS[code]] = n
+    violation_codes = [KIND_CODE[k] for k in VIOLATION_KINDS]
+    # A row violates when a violation finding names it; count each row once.
+    bad_rows_query = (
+        findings.lazy()
+        .select("fi", "sheet", "row", "kind", "sop_i", "actor")
+        .filter(pl.col("kind").is_in(violation_codes))
+        .unique(["fi", "sheet", "row"])
+    )
+    kind_step_query = findings.lazy().select("sop_i", "step", "kind").filter(pl.col("sop_i") >= 0).group_by("sop_i", "step", "kind").len()
+    checked = accounting.checked
+    step_stats_query, per_actor_query = _duration_queries(rows)
+    # Independent queries: collected together, they run side by side.
+    bad_rows, by_kind_step_frame, step_stats, per_actor = pl.collect_all([bad_rows_query, kind_step_query, step_stats_query, per_actor_query])
+    by_kind_step = {(s, st, KINDS[k]): n for s, st, k, n in by_kind_step_frame.iter_rows()}
+    stats = {(r["sop_i"], r["step"]): r for r in step_stats.iter_rows(named=True)}
+    steps_out = _steps(tables, stats, by_kind_step)
+    sops_out = _sops(tables, steps_out, stats, by_kind_step, bad_rows, paths, unknown_steps)
+    fin_all = sum(s["finished"] for s in sops_out)
+    win_all = sum(s["within_standard"] for s in sops_out)
+    n_cases = paths.cases.height
+    n_complete = int(paths.cases["complete"].sum()) if n_cases else 0
+    return {
+        "files": list(data.files),
+        "file_errors": [{"file": e.file, "message": e.message} for e in data.file_errors],
+        "period": {
+            "from": period[0].isoformat() if period[0] else None,
+            "to": period[1].isoformat() if period[1] else None,
+        },
+        "duration": "elapsed" if elapsed else "working",
+        "rows": accounting.as_dict(),
+        "kinds": kind_counts,
+        "violations": sum(kind_counts[k] for k in VIOLATION_KINDS),
+        "within_standard": {"finished": fin_all, "within": win_all, "percent": _pct(win_all, fin_all)},
+        "compliance": {"rows": checked, "compliant": checked - bad_rows.height, "percent": _pct(checked - bad_rows.height, checked)},
+        "cases": {
+            "total": n_cases,
+            "complete": n_complete,
+            "incomplete": n_cases - n_complete,
+            "with_rework": paths.rework.height,
+        },
+        "sops": sops_out,
+        "steps": steps_out,
+        "actors": _actors(tables, per_actor, bad_rows, unknown_steps),
+        "worst_cases": _worst_cases(tables, data.files, paths, rows, findings),
+    }
+
+
+def _duration_queries(rows: pl.DataFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """Per step: rows, finished, within the standard and the duration quantiles; per actor:
+    rows, finished and within the standard."""
+    within_expr = (pl.col("late") == False).sum().alias("within")  # noqa: E712
+    step_stats_query = (
+        rows.lazy()
+        .select("sop_i", "step", "dur_us", "late")
+        .group_by("sop_i", "step")
+        .agg(pl.len().alias("rows"), within_expr, pl.col("dur_us").drop_nulls().sort().alias("sorted"))
+        .select(
+            "sop_i",
+            "step",
+            "rows",
+            "within",
+            pl.col("sorted").list.len().alias("finished"),
+            _quantile(0.0).alias("min"),
+            _quantile(0.25).alias("q1"),
+            _quantile(0.5).alias("median"),
+            _quantile(0.75).alias("q3"),
+            _quantile(0.9).alias("p90"),
+            _quantile(1.0).alias("max"),
+        )
+    )
+    per_actor_query = (
+        rows.lazy()
+        .select("sop_i", "actor", "dur_us", "late")
+        .group_by("sop_i", "actor")
+        .agg(pl.len().alias("rows"), pl.col("dur_us").count().alias("finished"), within_expr)
+    )
+    return step_stats_query, per_actor_query
+
+
+def _steps(tables: SopTables, stats: dict[tuple[int, int], dict[str, Any]], by_kind_step: dict[tuple[int, int, str], int]) -> list[dict[str, Any]]:
+    """One entry per step of every chosen SOP, executed or not."""
+    steps_out = []
+    for i, flow in enumerate(tables.flows):
+        for step in flow.sop.langkah:
+            st = stats.get((i, step.no), {})
+            fin, win = st.get("finished", 0), st.get("within", 0)
+            steps_out.append(
+                {
+                    "sop": flow.sop.nomor,
+                    "step": step.no,
+                    "activity": step.aktivitas,
+                    "standard_minutes": step.mutu_baku.menit,
+                    "standard_output": step.mutu_baku.output,
+                    "rows": st.get("rows", 0),
+                    "finished": fin,
+                    "within_standard": win,
+                    "percent_within": _pct(win, fin),
+                    "min_minutes": _r2(st.get("min")),
+                    "q1_minutes": _r2(st.get("q1")),
+                    "median_minutes": _r2(st.get("median")),
+                    "q3_minutes": _r2(st.get("q3")),
+                    "p90_minutes": _r2(st.get("p90")),
+                    "max_minutes": _r2(st.get("max")),
+                    "kinds": {k: by_kind_step[(i, step.no, k)] for k in KINDS if (i, step.no, k) in by_kind_step},
+                }
+            )
+    return steps_out
+
+
+def _sops(
+    tables: SopTables,
+    steps_out: list[dict[str, Any]],
+    stats: dict[tuple[int, int], dict[str, Any]],
+    by_kind_step: dict[tuple[int, int, str], int],
+    bad_rows: pl.DataFrame,
+    paths: CasePaths,
+    unknown_steps: pl.DataFrame,
+) -> list[dict[str, Any]]:
+    """One entry per chosen SOP; its rows include those of unknown steps."""
+    by_kind_sop: dict[tuple[int, str], int] = {}
+    for (s, _st, k), n in by_kind_step.items():
+        by_kind_sop[(s, k)] = by_kind_sop.get((s, k), 0) + n
+    case_stats = {s: (n, c) for s, n, c in paths.cases.group_by("sop_i").agg(pl.len(), pl.col("complete").sum()).iter_rows()}
+    rework_by_sop = dict(paths.rework.group_by("sop_i").len().iter_rows())
+    rows_by_sop: dict[int, int] = dict(unknown_steps.group_by("sop_i").len().iter_rows())
+    for r in stats.values():
+        rows_by_sop[r["sop_i"]] = rows_by_sop.get(r["sop_i"], 0) + r["rows"]
+    bad_by_sop = dict(bad_rows.filter(pl.col("sop_i") >= 0).group_by("sop_i").len().iter_rows())
+    sops_out = []
+    for i, flow in enumerate(tables.flows):
+        fin = sum(s["finished"] for s in steps_out if s["sop"] == flow.sop.nomor)
+        win = sum(s["within_standard"] for s in steps_out if s["sop"] == flow.sop.nomor)
+        n_rows = rows_by_sop.get(i, 0)
+        n_bad = bad_by_sop.get(i, 0)
+        n_cases, n_complete = case_stats.get(i, (0, 0))
+        sops_out.append(
+            {
+                "sop": flow.sop.nomor,
+                "name": flow.sop.nama,
+                "rows": n_rows,
+                "cases": n_cases,
+                "complete_cases": n_complete,
+                "cases_with_rework": rework_by_sop.get(i, 0),
+                "finished": fin,
+                "within_standard": win,
+                "percent_within": _pct(win, fin),
+                "compliant_rows": n_rows - n_bad,
+                "percent_compliant": _pct(n_rows - n_bad, n_rows),
+                "kinds": {k: by_kind_sop[(i, k)] for k in KINDS if (i, k) in by_kind_sop},
+            }
+        )
+    return sops_out
+
+
+def _label(tables: SopTables, sop_i: int, actor: str | None) -> str:
+    """An actor as the report names it: the SOP's nama when the log's name matches one."""
+    if actor is None:
+        return ""
+    if 0 <= sop_i < len(tables.flows):
+        aid = tables.actor_ids[sop_i].get(norm_name(actor))
+        if aid is not None:
+            return tables.flows[sop_i].sop.actor(aid).nama
+    return actor
+
+
+def _actors(tables: SopTables, per: pl.DataFrame, bad_rows: pl.DataFrame, unknown_steps: pl.DataFrame) -> list[dict[str, Any]]:
+    """One entry per actor as the report names it (several spellings of one actor add up)."""
+    extra = unknown_steps.group_by("sop_i", "actor").agg(pl.len().alias("rows"))
+    bad = bad_rows.filter(pl.col("sop_i") >= 0).group_by("sop_i", "actor").agg(pl.len().alias("violations"))
+    table: dict[str, dict[str, Any]] = {}
+
+    def entry(sop_i: int, actor: Any) -> dict[str, Any]:
+        label = _label(tables, sop_i, None if actor is None else str(actor))
+        return table.setdefault(label, {"actor": label, "rows": 0, "finished": 0, "within_standard": 0, "violations": 0})
+
+    for sop_i, actor, n, fin, win in per.iter_rows():
+        e = entry(sop_i, actor)
+        e["rows"] += n
+        e["finished"] += fin
+        e["within_standard"] += win
+    for sop_i, actor, n in extra.iter_rows():
+        entry(sop_i, actor)["rows"] += n
+    for sop_i, actor, n in bad.iter_rows():
+        entry(sop_i, actor)["violations"] += n
+    out = sorted(table.values(), key=lambda e: (-e["rows"], e["actor"]))
+    for e in out:
+        e["percent_within"] = round(100.0 * e["within_standard"] / e["finished"], 1) if e["finished"] else None
+        e["percent_compliant"] = round(100.0 * (e["rows"] - e["violations"]) / e["rows"], 1) if e["rows"] else None
+    return out
+
+
+def _worst_cases(tables: SopTables, files: list[str], paths: CasePaths, rows: pl.DataFrame, findings: pl.DataFrame, limit: int = 10) -> list[dict[str, Any]]:
+    """Cases with the most violation findings, then the most minutes over standard."""
+    violation_codes = [KIND_CODE[k] for k in VIOLATION_KINDS]
+    per_case = (
+        findings.lazy()
+        .select("kind", "sop_i", "case", "minutes", "standard_minutes")
+        .filter(pl.col("kind").is_in(violation_codes) & (pl.col("sop_i") >= 0))
+        .group_by("sop_i", "case")
+        .agg(
+            pl.len().alias("violations"),
+            pl.col("minutes").sub(pl.col("standard_minutes")).sum().alias("over"),
+        )
+        .collect()
+    )
+    rework = paths.rework.select("sop_i", pl.col("case").cast(pl.String), pl.col("count").alias("rework"))
+    per_case = per_case.join(rework, on=["sop_i", "case"], how="full", coalesce=True).with_columns(
+        pl.col("violations").fill_null(0), pl.col("over").fill_null(0.0), pl.col("rework").fill_null(0)
+    )
+    # The few first of many cases (top_k, then sort those); the SOP breaks a full tie.
+    keys, descending = ["violations", "over", "rework", "case", "sop_i"], [True, True, True, False, False]
+    top = per_case.top_k(limit, by=keys, reverse=[not d for d in descending]).sort(keys, descending=descending)
+    if top.height == 0:
+        return []
+    keys = top.select("sop_i", pl.col("case").cast(rows.schema["case"]))
+    detail = (
+        rows.lazy()
+        .select("sop_i", "case", "start", "fi")
+        .filter(pl.col("case").is_in(keys["case"].implode()))
+        .join(keys.lazy(), on=["sop_i", "case"], how="semi")
+        .group_by("sop_i", "case")
+        .agg(pl.len().alias("rows"), pl.col("start").min().alias("first"), pl.col("fi").first())
+        .with_columns(pl.col("case").cast(pl.String))
+        .collect()
+    )
+    done = (
+        paths.cases.filter(pl.col("case").is_in(keys["case"].implode()))
+        .join(keys, on=["sop_i", "case"], how="semi")
+        .with_columns(pl.col("case").cast(pl.String))
+    )
+    info = {(r["sop_i"], r["case"]): r for r in detail.iter_rows(named=True)}
+    complete = {(s, c): v for s, c, v in done.iter_rows()}
+    out = []
+    for r in top.iter_rows(named=True):
+        d = info.get((r["sop_i"], r["case"]), {})
+        out.append(
+            {
+                "sop": tables.sops[r["sop_i"]].nomor,
+                "case": r["case"],
+                "violations": r["violations"],
+                "rework": r["rework"],
+                "minutes_over": round(float(r["over"]), 2),
+                "rows": d.get("rows", 0),
+                "start": d["first"].isoformat(sep=" ", timespec="minutes") if d.get("first") else None,
+                "complete": bool(complete.get((r["sop_i"], r["case"]), False)),
+                "file": files[d["fi"]] if d.get("fi") is not None else None,
+            }
+        )
+    return out

@@ -1,0 +1,125 @@
+"""The SVG charts of the HTML and PDF reports, drawn as text: no plotting library, and the
+same numbers give the same bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS
+from sopgen.conformance.report.words import angka, persen
+
+_GOOD, _FAIR, _BAD, _GRID, _INK, _STD = "#2e7d32", "#f9a825", "#c62828", "#d0d0d0", "#222", "#c62828"
+
+
+def _color(p: float | None) -> str:
+    if p is None:
+        return "#9e9e9e"
+    return _GOOD if p >= 90 else (_FAIR if p >= 70 else _BAD)
+
+
+def _t(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def percent_chart(items: list[tuple[str, float | None]], *, label_width: float = 150, width: float = 640) -> Markup:
+    """Horizontal bars of percentages (0-100 %), one per item, with gridlines and values."""
+    bar_h, gap, top, bottom = 16, 8, 8, 22
+    plot_w = width - label_width - 60
+    h = top + bottom + len(items) * (bar_h + gap)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="grafik" viewBox="0 0 {_t(width)} {_t(h)}" width="{_t(width)}" height="{_t(h)}" role="img">']
+    for p in range(0, 101, 25):
+        x = label_width + plot_w * p / 100
+        out.append(f'<line x1="{_t(x)}" y1="{top - 4}" x2="{_t(x)}" y2="{_t(h - bottom + 2)}" stroke="{_GRID}" stroke-width="0.8"/>')
+        out.append(f'<text x="{_t(x)}" y="{_t(h - 6)}" font-size="9" text-anchor="middle" fill="#555">{p} %</text>')
+    for i, (label, p) in enumerate(items):
+        y = top + i * (bar_h + gap)
+        out.append(f'<text x="{_t(label_width - 6)}" y="{_t(y + bar_h - 4)}" font-size="10" text-anchor="end" fill="{_INK}">{escape(label)}</text>')
+        w = plot_w * (p or 0) / 100
+        out.append(f'<rect x="{_t(label_width)}" y="{_t(y)}" width="{_t(max(w, 0.5))}" height="{bar_h}" fill="{_color(p)}" rx="2"/>')
+        out.append(f'<text x="{_t(label_width + w + 4)}" y="{_t(y + bar_h - 4)}" font-size="10" fill="{_INK}">{escape(persen(p))}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def duration_chart(steps: list[dict[str, Any]], *, width: float = 640) -> Markup:
+    """Per step, the durations against the standard, on one axis of 'times the standard'.
+
+    Each row: a bar to the median, a line from the median to p90 ending in a tick, a dot at
+    the maximum; the red line at 1x is the standard. A value past the axis end is drawn at the
+    edge with an arrow. Numbers in minutes are written at the right."""
+    label_w, text_w = 70, 190
+    plot_w = width - label_w - text_w
+    row_h, top, bottom = 26, 14, 24
+    ratios = []
+    for s in steps:
+        std = s["standard_minutes"] or 0
+        for key in ("median_minutes", "p90_minutes"):
+            v = s.get(key)
+            if v is not None and std > 0:
+                ratios.append(v / std)
+    limit = 2.0
+    for r in ratios:
+        while r > limit and limit < 5:
+            limit += 1.0
+    h = top + bottom + len(steps) * row_h
+    x_of = lambda ratio: label_w + plot_w * min(ratio, limit) / limit  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="grafik" viewBox="0 0 {_t(width)} {_t(h)}" width="{_t(width)}" height="{_t(h)}" role="img">']
+    step_tick = 0.5 if limit <= 3 else 1.0
+    tick = 0.0
+    while tick <= limit + 1e-9:
+        x = x_of(tick)
+        out.append(f'<line x1="{_t(x)}" y1="{top - 6}" x2="{_t(x)}" y2="{_t(h - bottom + 2)}" stroke="{_GRID}" stroke-width="0.8"/>')
+        out.append(f'<text x="{_t(x)}" y="{_t(h - 8)}" font-size="9" text-anchor="middle" fill="#555">{angka(tick)}×</text>')
+        tick += step_tick
+    xs = x_of(1.0)
+    out.append(f'<line x1="{_t(xs)}" y1="{top - 8}" x2="{_t(xs)}" y2="{_t(h - bottom + 2)}" stroke="{_STD}" stroke-width="1.6" stroke-dasharray="4 2"/>')
+    out.append(f'<text x="{_t(xs + 3)}" y="{top - 4}" font-size="9" fill="{_STD}">standar</text>')
+    for i, s in enumerate(steps):
+        y = top + i * row_h
+        mid = y + row_h / 2
+        std = s["standard_minutes"] or 0
+        label = f"Langkah {s['step']}"
+        out.append(f'<text x="{_t(label_w - 6)}" y="{_t(mid + 3.5)}" font-size="10" text-anchor="end" fill="{_INK}">{escape(label)}</text>')
+        med, p90, mx = s.get("median_minutes"), s.get("p90_minutes"), s.get("max_minutes")
+        if med is None or std <= 0:
+            out.append(f'<text x="{_t(label_w + 4)}" y="{_t(mid + 3.5)}" font-size="9" fill="#777">belum ada langkah yang selesai</text>')
+        else:
+            color = _color(s.get("percent_within"))
+            xm = x_of(med / std)
+            out.append(f'<rect x="{_t(label_w)}" y="{_t(mid - 6)}" width="{_t(max(xm - label_w, 0.8))}" height="12" fill="{color}" opacity="0.85" rx="1.5"/>')
+            if p90 is not None:
+                xp = x_of(p90 / std)
+                out.append(f'<line x1="{_t(xm)}" y1="{_t(mid)}" x2="{_t(xp)}" y2="{_t(mid)}" stroke="{_INK}" stroke-width="1.2"/>')
+                out.append(f'<line x1="{_t(xp)}" y1="{_t(mid - 5)}" x2="{_t(xp)}" y2="{_t(mid + 5)}" stroke="{_INK}" stroke-width="1.2"/>')
+            if mx is not None:
+                r = mx / std
+                xx = x_of(r)
+                if r > limit:
+                    out.append(f'<path d="M{_t(xx - 6)},{_t(mid - 4)} L{_t(xx)},{_t(mid)} L{_t(xx - 6)},{_t(mid + 4)}" fill="none" stroke="{_INK}" stroke-width="1.2"/>')
+                else:
+                    out.append(f'<circle cx="{_t(xx)}" cy="{_t(mid)}" r="2.6" fill="#fff" stroke="{_INK}" stroke-width="1.1"/>')
+        info = f"{angka(med)} · {angka(p90)} · {angka(mx)} / {angka(std)}"
+        out.append(f'<text x="{_t(width - text_w + 8)}" y="{_t(mid + 3.5)}" font-size="9" fill="{_INK}">{escape(info)}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def kinds_chart(kinds: dict[str, int], *, width: float = 640) -> Markup:
+    """Horizontal bars of finding counts per kind (violations in red, information in grey)."""
+    items = [(k, n) for k, n in kinds.items() if n]
+    label_w, bar_h, gap, top, bottom = 170, 14, 6, 4, 4
+    plot_w = width - label_w - 70
+    h = top + bottom + max(len(items), 1) * (bar_h + gap)
+    biggest = max((n for _, n in items), default=1)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="grafik" viewBox="0 0 {_t(width)} {_t(h)}" width="{_t(width)}" height="{_t(h)}" role="img">']
+    for i, (k, n) in enumerate(items):
+        y = top + i * (bar_h + gap)
+        color = "#9e9e9e" if k in INFO_KINDS else ("#f9a825" if k in ("invalid_row", "duplicate_row") else _BAD)
+        w = plot_w * n / biggest
+        out.append(f'<text x="{_t(label_w - 6)}" y="{_t(y + bar_h - 3)}" font-size="10" text-anchor="end" fill="{_INK}">{escape(KIND_LABELS[k])}</text>')
+        out.append(f'<rect x="{_t(label_w)}" y="{_t(y)}" width="{_t(max(w, 0.8))}" height="{bar_h}" fill="{color}" rx="2"/>')
+        out.append(f'<text x="{_t(label_w + w + 4)}" y="{_t(y + bar_h - 3)}" font-size="10" fill="{_INK}">{escape(angka(n))}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -1,0 +1,69 @@
+"""The registry of report formats, their options, and writing a report to a stream or file.
+
+Reporters register by name (`@reporter("json")`), like the validation reporters, so
+`--format` stays open to new formats; each writes bytes to a binary stream, so a big result
+streams to a file without building one huge string."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from sopgen.conformance.engine import CheckResult
+
+Reporter = Callable[[CheckResult, BinaryIO, "ReportOptions"], None]
+REPORTERS: dict[str, Reporter] = {}
+BINARY_FORMATS = frozenset({"pdf"})  # not for a terminal: need --output
+
+
+@dataclass
+class ReportOptions:
+    project: Any = None  # sopgen.project.Project: instansi for the header, root for the fetcher
+    color: bool = False  # text: ANSI colours (a terminal)
+    width: int = 110  # text: console width
+    findings_limit: int | None = None  # html/pdf/text: how many findings to list
+    generated: datetime | None = None  # the report's time stamp (tests fix it)
+
+
+def reporter(name: str) -> Callable[[Reporter], Reporter]:
+    def register(fn: Reporter) -> Reporter:
+        REPORTERS[name] = fn
+        return fn
+
+    return register
+
+
+def write_report(result: CheckResult, fmt: str, out: BinaryIO, options: ReportOptions | None = None) -> None:
+    if fmt not in REPORTERS:
+        raise ValueError(f"format laporan '{fmt}' tidak dikenal; pilih {', '.join(REPORTERS)}")
+    REPORTERS[fmt](result, out, options or ReportOptions())
+
+
+def report_bytes(result: CheckResult, fmt: str, options: ReportOptions | None = None) -> bytes:
+    buf = io.BytesIO()
+    write_report(result, fmt, buf, options)
+    return buf.getvalue()
+
+
+def save_report(result: CheckResult, fmt: str, path: Any, options: ReportOptions) -> None:
+    """Write a report to a file atomically: a half-written report never replaces a good one."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write_report(result, fmt, fh, options)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
