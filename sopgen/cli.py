@@ -139,13 +139,13 @@ class _build_progress:
             self._bar.stop()
 
 
-def _refuse_output_over_input(output: Path, inputs: list[Path], project) -> None:
-    """A report never replaces a log, an SOP or the config, nor a device or a link."""
+def _refuse_output_over_input(output: Path, inputs: list[Path]) -> None:
+    """A report never replaces a log, an SOP or the config, nor a device or a link: said
+    before the check runs, as a usage error."""
     from sopgen.files import OutputRefused, check_target
-    from sopgen.source.project import CONFIG_NAME
 
     try:
-        check_target(output, [*inputs, project.root / CONFIG_NAME])
+        check_target(output, inputs)
     except OutputRefused as err:
         raise click.UsageError(f"--output: {err.strerror}") from None
 
@@ -208,6 +208,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
     gc.disable()
     from sopgen.conformance.engine import CheckError, check_logs
     from sopgen.conformance.report import BINARY_FORMATS, ReportOptions, report_summary_line, save_report, print_text
+    from sopgen.source.project import CONFIG_NAME
 
     try:
         missing = [str(p) for p in logs if not p.exists()]
@@ -216,8 +217,9 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
         if fmt in BINARY_FORMATS and output is None:
             raise click.UsageError(f"--format {fmt} butuh --output BERKAS")
         project, sops = _load_checked_sops()
+        inputs = [*logs, *(s.path for s in sops), project.root / CONFIG_NAME]
         if output is not None:
-            _refuse_output_over_input(output, [*logs, *(s.path for s in sops)], project)
+            _refuse_output_over_input(output, inputs)
         result = check_logs(project, sops, list(logs), period=(dari, sampai), sop_filter=list(sop_filter) or None, elapsed=elapsed)
     except CheckError as err:
         raise click.UsageError(str(err)) from None
@@ -235,7 +237,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
         stream.flush()
     else:
         try:
-            save_report(result, fmt, output, options)
+            save_report(result, fmt, output, options, inputs)
         except OSError as err:
             click.echo(f"laporan tidak bisa ditulis ke '{output}': {err.strerror or err}", err=True)
             sys.exit(1)

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import pytest
 
-from sopgen.render.layout import (
+from sopgen.render.flowchart import (
     END,
     MIN_LANE_WIDTH,
     MIN_ROW_HEIGHT,

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from sopfactory import REFERENCE, forty_steps, make_project, pdf_streams, sop_yaml
-from sopgen.render import layout
+from sopgen.render import flowchart as layout
 from sopgen.render.pdf import render_sop, url_fetcher
 from sopgen.source.project import load_project
 from sopgen.render.html import (

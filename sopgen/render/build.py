@@ -294,7 +294,66 @@ def build(
     if project.inside(project.config.output_dir) is None:
         raise ValueError(f"folder keluaran '{project.config.output_dir}' berada di luar proyek")
 
-    # 1. Gather every input.
+    # 1. Gather every input, and validate (or reuse the previous build's validation).
+    inputs = _gather(project, paths)
+    summaries = _reused_summaries(project, inputs, result, force)
+    sops: dict[str, Any] = {}
+    if summaries is None:
+        validated = _validate(project, inputs, result)
+        if validated is None:
+            result.seconds = time.perf_counter() - start
+            return result  # write nothing
+        summaries, sops, new_cache = validated
+    else:
+        new_cache = inputs.cached
+
+    # 2. What is stale?
+    fingerprints, todo, current = _plan(project, summaries, inputs.entries, inputs.shas, inputs.base, inputs.selected_rel, force)
+    for r in current:
+        result.outcomes.append(SopOutcome(summaries[r]["slug"], r, TIDAK_BERUBAH))
+
+    # 3. Render and write what is stale, then 4. the catalog; the build record in any case.
+    _prepare_output(project, out)
+    entries = inputs.entries
+    new_entries = {k: v for k, v in entries.items() if k in {s["slug"] for s in summaries.values()}}
+    try:
+        if progress:
+            progress(0, len(todo), "")
+        if todo:
+            tasks = _tasks(summaries, sops, todo, fingerprints, inputs.templates_fp, verify)
+            _render_all(project, out, tasks, jobs, progress, result, new_entries)
+        _remove_gone(out, entries, new_entries, summaries, result)
+        _catalog(project, out, summaries, inputs.templates, result)
+    finally:
+        new_state = {"versi": STATE_VERSION, "sopgen": __version__, "validasi": new_cache, "keluaran": new_entries}
+        _save_state_if_changed(out, inputs.state, new_state, result)
+
+    order = {r: i for i, r in enumerate(sorted(summaries))}
+    result.outcomes.sort(key=lambda o: order.get(o.file, 0))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+@dataclass
+class _Inputs:
+    """What a build reads before it decides anything: the files, their hashes, the last record."""
+
+    sops_dir: Path
+    files: list[Path]  # every SOP file (and every selected one), resolved and sorted
+    shas: dict[str, str]  # project-relative file -> sha256 of its bytes
+    selected_rel: set[str]  # project-relative files to build
+    config_bytes: bytes
+    code: str  # code_fingerprint()
+    templates: Any
+    templates_fp: str
+    base: str  # fingerprint of what every SOP's outputs depend on besides its own inputs
+    state: dict[str, Any]  # the previous build's record ({} when there is none)
+    entries: dict[str, dict]  # its outputs, by slug
+    cached: dict[str, Any] | None  # its validation result
+
+
+def _gather(project: Project, paths: list[Path] | None) -> _Inputs:
+    """Read every input once: SOP files, config, templates, sopgen's code, the last record."""
     sops_dir = project.root / "sops"
     selected = [p.resolve() for p in discover(list(paths))] if paths else None
     files = [p.resolve() for p in discover([sops_dir])] if sops_dir.is_dir() else []
@@ -309,55 +368,65 @@ def build(
     templates = Templates(project.root)
     templates_fp = templates.fingerprint()
     base = _sha(json.dumps([STATE_VERSION, code, templates_fp, repr(project.config), _sha(config_bytes)]).encode())
-    state = _load_state(out)
+    state = _load_state(project.output)
     entries: dict[str, dict] = state.get("keluaran", {}) if state else {}
     cached = state.get("validasi") if state else None
-    config_logo = project.config.instansi.get("logo")
     selected_rel = {rel[p] for p in (selected or files)}
+    return _Inputs(sops_dir, files, shas, selected_rel, config_bytes, code, templates, templates_fp, base, state, entries, cached)
 
-    summaries: dict[str, dict] | None = None
+
+def _reused_summaries(project: Project, inputs: _Inputs, result: BuildResult, force: bool) -> dict[str, dict] | None:
+    """The previous build's validation result when no input of it changed and nothing needs
+    rendering (rendering needs the SOP models); None: validate."""
+    cached = inputs.cached
+    if not cached or force:
+        return None
+    logos = list(cached.get("logo", []))
+    key = _validation_key(project, inputs.code, inputs.config_bytes, inputs.shas, logos)
+    if cached.get("kunci") != key or set(cached.get("ringkasan", {})) != set(inputs.shas):
+        return None
+    summaries = cached["ringkasan"]
+    result.diagnostics = [Diagnostic(**d) for d in cached.get("diagnostik", [])]
+    if _plan(project, summaries, inputs.entries, inputs.shas, inputs.base, inputs.selected_rel, force)[1]:
+        return None  # something must be rendered: that needs the SOP models
+    return summaries
+
+
+def _validate(
+    project: Project, inputs: _Inputs, result: BuildResult
+) -> tuple[dict[str, dict], dict[str, Any], dict[str, Any]] | None:
+    """Validate every SOP: (summaries, SOP models, validation record), or None on any error."""
+    from sopgen.render.catalog import summary
+    from sopgen.render.html import assign_slugs
+    from sopgen.source.validate import validate
+
+    files = inputs.files
+    validation = validate(files, project) if files else None
+    result.validated = True
+    result.validation = validation
+    result.diagnostics = validation.diagnostics if validation else []
+    if result.errors:
+        return None
+    slugs = assign_slugs(files, inputs.sops_dir)
+    summaries: dict[str, dict] = {}
     sops: dict[str, Any] = {}
-    if cached and not force:
-        logos = list(cached.get("logo", []))
-        if cached.get("kunci") == _validation_key(project, code, config_bytes, shas, logos) and set(cached.get("ringkasan", {})) == set(shas):
-            summaries = cached["ringkasan"]
-            result.diagnostics = [Diagnostic(**d) for d in cached.get("diagnostik", [])]
-            if _plan(project, summaries, entries, shas, base, selected_rel, force)[1]:
-                summaries = None  # something must be rendered: that needs the SOP models
+    for f in validation.files if validation else []:
+        r = _relative(project, f.path)
+        sops[r] = f.sop
+        summaries[r] = summary(f.sop, slugs[f.path], r)
+    config_logo = project.config.instansi.get("logo")
+    logos = sorted({s["logo"] for s in summaries.values() if s.get("logo")} | ({config_logo} if isinstance(config_logo, str) else set()))
+    record = {
+        "kunci": _validation_key(project, inputs.code, inputs.config_bytes, inputs.shas, logos),
+        "logo": logos,
+        "ringkasan": summaries,
+        "diagnostik": [d.as_dict() for d in result.diagnostics],
+    }
+    return summaries, sops, record
 
-    if summaries is None:
-        from sopgen.render.catalog import summary
-        from sopgen.render.html import assign_slugs
-        from sopgen.source.validate import validate
 
-        validation = validate(files, project) if files else None
-        result.validated = True
-        result.validation = validation
-        result.diagnostics = validation.diagnostics if validation else []
-        if result.errors:
-            result.seconds = time.perf_counter() - start
-            return result  # write nothing
-        slugs = assign_slugs(files, sops_dir)
-        summaries = {}
-        for f in validation.files if validation else []:
-            r = _relative(project, f.path)
-            sops[r] = f.sop
-            summaries[r] = summary(f.sop, slugs[f.path], r)
-        logos = sorted({s["logo"] for s in summaries.values() if s.get("logo")} | ({config_logo} if isinstance(config_logo, str) else set()))
-        new_cache = {
-            "kunci": _validation_key(project, code, config_bytes, shas, logos),
-            "logo": logos,
-            "ringkasan": summaries,
-            "diagnostik": [d.as_dict() for d in result.diagnostics],
-        }
-    else:
-        new_cache = cached
-
-    # 2. What is stale?
-    fingerprints, todo, current = _plan(project, summaries, entries, shas, base, selected_rel, force)
-    for r in current:
-        result.outcomes.append(SopOutcome(summaries[r]["slug"], r, TIDAK_BERUBAH))
-
+def _prepare_output(project: Project, out: Path) -> None:
+    """The output folder, made if missing and cleared of a killed build's temporary files."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -366,77 +435,88 @@ def build(
             "hapus atau ganti nama berkas yang menghalangi, atau atur [keluaran] folder di sopgen.toml"
         ) from None
     _remove_stale_temporaries(out)
-    new_entries = {k: v for k, v in entries.items() if k in {s["slug"] for s in summaries.values()}}
-    total = len(todo)
-    try:
+
+
+def _tasks(
+    summaries: dict[str, dict], sops: dict[str, Any], todo: list[str], fingerprints: dict[str, str], templates_fp: str, verify: bool
+) -> list[RenderTask]:
+    """One task per stale SOP, with the names of the SOPs it links to."""
+    from sopgen.render.html import SopLink
+
+    links = {s["nomor"]: SopLink(s["nomor"], s["nama"], s["slug"]) for s in summaries.values()}
+    tasks = []
+    for r in todo:
+        s = summaries[r]
+        wanted = {n: links[n] for n in s["keterkaitan"] if n in links}
+        tasks.append(RenderTask(s["slug"], r, sops[r], wanted, fingerprints[r], templates_fp, verify))
+    return tasks
+
+
+def _render_all(
+    project: Project, out: Path, tasks: list[RenderTask], jobs: int, progress: Progress | None,
+    result: BuildResult, new_entries: dict[str, dict],
+) -> None:
+    """Render the tasks and write each SOP's outputs as soon as it is done."""
+    total = len(tasks)
+    for done, output in enumerate(_run(project, tasks, jobs), 1):
+        task = next(t for t in tasks if t.slug == output.slug)
+        if output.error:
+            result.outcomes.append(SopOutcome(task.slug, task.file, GAGAL, output.error, seconds=output.seconds))
+            new_entries.pop(task.slug, None)
+        else:
+            _write_outputs(project, out, task, output, result, new_entries)
         if progress:
-            progress(0, total, "")
-        if todo:
-            from sopgen.render.html import SopLink
+            progress(done, total, task.slug)
 
-            links = {s["nomor"]: SopLink(s["nomor"], s["nama"], s["slug"]) for s in summaries.values()}
-            tasks = []
-            for r in todo:
-                s = summaries[r]
-                wanted = {n: links[n] for n in s["keterkaitan"] if n in links}
-                tasks.append(RenderTask(s["slug"], r, sops[r], wanted, fingerprints[r], templates_fp, verify))
-            for done, output in enumerate(_run(project, tasks, jobs), 1):
-                task = next(t for t in tasks if t.slug == output.slug)
-                if output.error:
-                    result.outcomes.append(SopOutcome(task.slug, task.file, GAGAL, output.error, seconds=output.seconds))
-                    new_entries.pop(task.slug, None)
-                else:
-                    pdf_path, html_path = out / f"{task.slug}.pdf", out / f"{task.slug}.html"
-                    html_bytes = output.html.encode("utf-8")
-                    try:
-                        write_atomic(pdf_path, output.pdf)
-                        write_atomic(html_path, html_bytes)
-                    except OSError as e:
-                        message = f"tidak bisa menulis ke {_display_dir(project, out)} ({e.strerror or e}); berkas lama tetap utuh"
-                        result.outcomes.append(SopOutcome(task.slug, task.file, GAGAL, message, seconds=output.seconds))
-                        new_entries.pop(task.slug, None)
-                    else:
-                        new_entries[task.slug] = {
-                            "sumber": task.file,
-                            "sidik": task.fingerprint,
-                            "pdf": len(output.pdf),
-                            "html": len(html_bytes),
-                            "halaman": output.pages,
-                        }
-                        result.outcomes.append(SopOutcome(task.slug, task.file, DIBUAT, pages=output.pages, seconds=output.seconds))
-                if progress:
-                    progress(done, total, task.slug)
 
-        # Outputs of SOPs that are gone from the project.
-        for slug in sorted(set(entries) - set(new_entries)):
-            if slug in {s["slug"] for s in summaries.values()}:
-                continue
-            for ext in ("pdf", "html"):
-                p = out / f"{slug}.{ext}"
-                if p.is_file():
-                    p.unlink()
-                    result.removed.append(p.name)
+def _write_outputs(
+    project: Project, out: Path, task: RenderTask, output: RenderOutput, result: BuildResult, new_entries: dict[str, dict]
+) -> None:
+    """Write one SOP's PDF and HTML view atomically and record them (or the failure)."""
+    pdf_path, html_path = out / f"{task.slug}.pdf", out / f"{task.slug}.html"
+    html_bytes = output.html.encode("utf-8")
+    try:
+        write_atomic(pdf_path, output.pdf)
+        write_atomic(html_path, html_bytes)
+    except OSError as e:
+        message = f"tidak bisa menulis ke {_display_dir(project, out)} ({e.strerror or e}); berkas lama tetap utuh"
+        result.outcomes.append(SopOutcome(task.slug, task.file, GAGAL, message, seconds=output.seconds))
+        new_entries.pop(task.slug, None)
+    else:
+        new_entries[task.slug] = {
+            "sumber": task.file,
+            "sidik": task.fingerprint,
+            "pdf": len(output.pdf),
+            "html": len(html_bytes),
+            "halaman": output.pages,
+        }
+        result.outcomes.append(SopOutcome(task.slug, task.file, DIBUAT, pages=output.pages, seconds=output.seconds))
 
-        # 4. The catalog.
-        from sopgen.render.html import RenderError
 
-        try:
-            result.catalog_written = _write_catalog(project, out, summaries, templates)
-        except RenderError as e:
-            result.catalog_error = f"katalog {CATALOG_NAME}: {e}"
-        except OSError as e:
-            result.catalog_error = f"katalog {CATALOG_NAME} tidak bisa ditulis ({e.strerror or e})"
-    finally:
-        try:
-            _save_state_if_changed(out, state, {"versi": STATE_VERSION, "sopgen": __version__, "validasi": new_cache, "keluaran": new_entries})
-        except OSError as e:
-            # Only the next build's skipping depends on it: that build renders everything again.
-            result.catalog_error = result.catalog_error or f"catatan build {STATE_NAME} tidak bisa ditulis ({e.strerror or e})"
+def _remove_gone(
+    out: Path, entries: dict[str, dict], new_entries: dict[str, dict], summaries: dict[str, dict], result: BuildResult
+) -> None:
+    """Outputs of SOPs that are gone from the project."""
+    for slug in sorted(set(entries) - set(new_entries)):
+        if slug in {s["slug"] for s in summaries.values()}:
+            continue
+        for ext in ("pdf", "html"):
+            p = out / f"{slug}.{ext}"
+            if p.is_file():
+                p.unlink()
+                result.removed.append(p.name)
 
-    order = {r: i for i, r in enumerate(sorted(summaries))}
-    result.outcomes.sort(key=lambda o: order.get(o.file, 0))
-    result.seconds = time.perf_counter() - start
-    return result
+
+def _catalog(project: Project, out: Path, summaries: dict[str, dict], templates, result: BuildResult) -> None:
+    """Write the catalog; a problem with it is the build's `catalog_error`, not an exception."""
+    from sopgen.render.html import RenderError
+
+    try:
+        result.catalog_written = _write_catalog(project, out, summaries, templates)
+    except RenderError as e:
+        result.catalog_error = f"katalog {CATALOG_NAME}: {e}"
+    except OSError as e:
+        result.catalog_error = f"katalog {CATALOG_NAME} tidak bisa ditulis ({e.strerror or e})"
 
 
 def _current(out: Path, slug: str, entry: dict | None, fingerprint: str) -> bool:
@@ -504,7 +584,12 @@ def _write_catalog(project: Project, out: Path, summaries: dict[str, dict], temp
     return True
 
 
-def _save_state_if_changed(out: Path, old: dict, new: dict) -> None:
+def _save_state_if_changed(out: Path, old: dict, new: dict, result: BuildResult) -> None:
+    """Save the build record when it changed; failing to is reported but does not fail the build."""
     if not out.is_dir() or old == new:
         return
-    _save_state(out, new)
+    try:
+        _save_state(out, new)
+    except OSError as e:
+        # Only the next build's skipping depends on it: that build renders everything again.
+        result.catalog_error = result.catalog_error or f"catatan build {STATE_NAME} tidak bisa ditulis ({e.strerror or e})"

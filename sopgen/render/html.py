@@ -209,7 +209,7 @@ def column_widths(content_width: float, lanes: int, min_lane: float, ideal_lane:
 
 def max_lanes(project: Project) -> int:
     """How many actor lanes the project's paper holds at the flowchart's minimum lane width."""
-    from sopgen.render.layout import MIN_LANE_WIDTH
+    from sopgen.render.flowchart import MIN_LANE_WIDTH
 
     lanes = 1
     while True:

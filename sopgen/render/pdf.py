@@ -5,10 +5,10 @@ tallest text, and where the table breaks across pages decides where off-page con
 So:
 
 1. Render the document with an empty placeholder SVG in each step's flowchart cell. CSS keeps
-   every step row at least `layout.MIN_ROW_HEIGHT` tall, so symbols always fit.
+   every step row at least `flowchart.MIN_ROW_HEIGHT` tall, so symbols always fit.
 2. Measure (`measure.py`): each flowchart cell's box and page, and the lane boundaries from the
    actor header cells.
-3. Ask the layout module for the flowchart in exactly that frame and draw each row's SVG.
+3. Lay the flowchart out (`flowchart.layout`) in exactly that frame and draw each row's SVG.
 4. Put each row's SVG into the placeholder's box of the laid-out document, at exactly the
    measured size, and write the PDF. The layout is not run a second time, so the drawing cannot
    disagree with the geometry it was computed for, and the cost over plain WeasyPrint stays small.
@@ -38,7 +38,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from sopgen.render import layout as flow
+from sopgen.render import flowchart as flow
 from sopgen.render import html as render
 from sopgen.render.measure import MeasureError, TableGeometry, measure
 from sopgen.source.model import Sop
@@ -105,7 +105,7 @@ def url_fetcher(project: Project, templates: Templates | None = None):
 
 
 def flow_nodes(sop: Sop) -> list:
-    """The SOP's steps as the layout module's nodes (lanes, kind, where a decision's branches go)."""
+    """The SOP's steps as the flowchart's nodes (lanes, kind, where a decision's branches go)."""
     nodes = []
     for step in sop.langkah:
         decision = step.is_decision
@@ -123,7 +123,7 @@ def flow_nodes(sop: Sop) -> list:
 
 
 def _finish_svg(svg: str, lane_widths: tuple[float, ...], width: float, height: float) -> str:
-    """The layout module's row SVG at the exact measured size, with the lane rules under it.
+    """The flowchart's row SVG at the exact measured size, with the lane rules under it.
 
     The table draws the cell's outer borders; the lines between the actor lanes are drawn here,
     at the measured column boundaries and as thick as the table rules (0.75 pt), so the row
@@ -132,8 +132,8 @@ def _finish_svg(svg: str, lane_widths: tuple[float, ...], width: float, height: 
     head_end = svg.index(">") + 1
     head = svg[:head_end]
     if not head.startswith("<svg"):
-        raise ValueError("layout.to_svg must return one <svg> element")
-    # full precision: the layout module rounds to 0.01 pt, which could nudge a row by a hair
+        raise ValueError("flowchart.to_svg must return one <svg> element")
+    # full precision: the flowchart's SVG rounds to 0.01 pt, which could nudge a row by a hair
     head = re.sub(r'\swidth="[^"]*"', f' width="{width!r}pt"', head, count=1)
     head = re.sub(r'\sheight="[^"]*"', f' height="{height!r}pt"', head, count=1)
     x, rules = 0.0, []
@@ -173,7 +173,7 @@ class RenderedSop:
     final_html: str  # the print document with the flowchart SVGs at their measured sizes
     geometry: TableGeometry
     pages: int
-    layout: object = None  # the layout module's Layout the PDF was drawn from (page coordinates)
+    layout: object = None  # the flowchart's Layout the PDF was drawn from (page coordinates)
     warnings: tuple[str, ...] = ()  # what WeasyPrint logged (unsupported CSS in a template...)
 
 

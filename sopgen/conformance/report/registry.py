@@ -7,9 +7,10 @@ streams to a file without building one huge string."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from sopgen.conformance.engine import CheckResult
@@ -48,22 +49,10 @@ def report_bytes(result: CheckResult, fmt: str, options: ReportOptions | None = 
     return buf.getvalue()
 
 
-def save_report(result: CheckResult, fmt: str, path: Any, options: ReportOptions) -> None:
-    """Write a report to a file atomically: a half-written report never replaces a good one."""
-    import os
-    import tempfile
-    from pathlib import Path
+def save_report(result: CheckResult, fmt: str, path: Any, options: ReportOptions, inputs: Sequence[Path] = ()) -> None:
+    """Write a report atomically: a half-written report never replaces a good one, and a
+    report never replaces an input, a device or what a link points to (sopgen.files)."""
+    from sopgen.files import atomic_output
 
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write_report(result, fmt, fh, options)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_output(Path(path), inputs) as fh:
+        write_report(result, fmt, fh, options)

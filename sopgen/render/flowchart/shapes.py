@@ -1,0 +1,141 @@
+"""The flowchart's inputs and outputs: nodes, the measured frame, and what gets drawn.
+
+Plain frozen values, so every stage can share them and a finished layout can be checked
+(and compared) as data. Sizes are in pt; the constants are the ones the PDF's table is
+measured against, so they live with the types rather than with one stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+END = "selesai"  # branch target meaning the procedure ends
+
+MIN_ROW_HEIGHT = 56.0  # a diamond (26pt) plus 15pt above and below: connector (10) and arrow
+MIN_LANE_WIDTH = 52.0  # a 28pt symbol and a 12pt channel with three tracks at each side
+
+SYMBOL_MAX_W = 60.0
+PROCESS_H = 22.0
+DIAMOND_W = 34.0
+DIAMOND_H = 26.0
+END_W = 28.0
+END_H = 11.0
+CONNECTOR = 10.0  # side of the off-page connector pentagon
+LABEL_FONT = 5.5
+
+# shared by more than one stage (the other tuning constants live with their stage)
+DROP = 4.0  # how far a bottom branch drops before it turns towards its track
+JOG_COST = 15.0  # cost of a jog to another track or column, in pt of edge length
+EPS = 1e-6
+
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class FlowNode:
+    no: int  # step number, 1..n in order
+    lanes: tuple[int, ...]  # 0-based lanes of the actor(s); a joint step spans min..max
+    kind: str  # "proses" or "keputusan"
+    ya: int | str | None = None  # decisions only: step no, END, or None = next step
+    tidak: int | str | None = None
+    label: str = ""  # short text drawn inside a diamond
+
+
+@dataclass(frozen=True)
+class Frame:
+    lane_widths: tuple[float, ...]  # pt
+    row_heights: tuple[float, ...]  # pt, one per node
+    row_pages: tuple[int, ...]  # page index per row, non-decreasing
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A flowchart symbol; (x, y) is the top-left corner of its bounding box."""
+
+    kind: str  # "terminator", "process", "decision", "connector" or "end"
+    x: float
+    y: float
+    w: float
+    h: float
+    text: str = ""
+    step_no: int = 0
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    def box(self) -> Box:
+        return (self.x, self.y, self.right, self.bottom)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """An axis-aligned line; `arrow` puts an arrowhead at (x2, y2)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    arrow: bool = False
+
+
+@dataclass(frozen=True)
+class Label:
+    """A branch caption ("Ya"/"Tidak"); (x, y, w, h) is a generous box around its text."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    text: str
+
+    def box(self) -> Box:
+        return (self.x, self.y, self.x + self.w, self.y + self.h)
+
+
+Primitive = Symbol | Segment | Label
+
+
+@dataclass(frozen=True)
+class Path:
+    """One drawn edge (or the part of it on one page) in page coordinates, kept for checks."""
+
+    page: int
+    points: tuple[Point, ...]  # orthogonal polyline, arrowhead at the last point
+    start: Symbol
+    end: Symbol
+    src: int  # step the edge leaves
+    dst: int | str  # step it leads to, or END
+    branch: str  # "Ya", "Tidak" or "" for a plain flow
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The finished flowchart: one strip per row to draw, and the page-coordinate parts to check."""
+
+    width: float
+    row_heights: tuple[float, ...]
+    row_tops: tuple[float, ...]  # y of each row's top on its page
+    row_pages: tuple[int, ...]
+    rows: tuple[tuple[Primitive, ...], ...]  # per row, in row-local coordinates
+    symbols: tuple[tuple[int, Symbol], ...]  # (row, symbol in page coordinates)
+    labels: tuple[tuple[int, Label], ...]  # (row, label in page coordinates)
+    paths: tuple[Path, ...]
+
+    def svg(self, row: int) -> str:
+        from sopgen.render.flowchart.svg import to_svg  # svg draws these types: import it late
+
+        return to_svg(self.rows[row], self.width, self.row_heights[row])

@@ -1,0 +1,86 @@
+"""One row strip as standalone SVG: the renderer puts one into each row's table cell.
+
+Coordinates are written to 0.01 pt, so the same layout always gives the same text.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+from xml.sax.saxutils import escape
+
+from sopgen.render.flowchart.shapes import CONNECTOR, LABEL_FONT, Point, Primitive, Segment, Symbol
+
+_ARROW = 3.0  # length of an arrowhead
+
+
+def _f(v: float) -> str:
+    s = f"{v:.2f}"
+    return "0.00" if s == "-0.00" else s
+
+
+def _points(pts: Sequence[Point]) -> str:
+    return " ".join(f"{_f(x)},{_f(y)}" for x, y in pts)
+
+
+def _text(x: float, y: float, size: float, text: str, anchor: str = "middle") -> str:
+    return f'<text x="{_f(x)}" y="{_f(y)}" font-size="{_f(size)}" text-anchor="{anchor}">{escape(text)}</text>'
+
+
+def _symbol_text(sym: Symbol) -> list[str]:
+    """Centred text, split over two lines and shrunk until it roughly fits the symbol."""
+    words = sym.text.split()
+    if not words:
+        return []
+    lines = [" ".join(words)]
+    if len(words) > 1 and len(lines[0]) > 10:
+        cut = min(range(1, len(words)), key=lambda k: max(len(" ".join(words[:k])), len(" ".join(words[k:]))))
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+    room_w, room_h = (sym.w * 0.6, sym.h * 0.6) if sym.kind == "decision" else (sym.w - 4, sym.h - 2)
+    longest = max(len(line) for line in lines)
+    size = max(3.0, min(LABEL_FONT, room_w / (0.55 * longest), room_h / (1.15 * len(lines))))
+    if sym.kind == "connector":
+        size = min(size, CONNECTOR * 0.55)
+    centre = sym.y + sym.h * (0.42 if sym.kind == "connector" else 0.5)
+    y0 = centre - (len(lines) - 1) * size * 0.575 + size * 0.35
+    return [_text(sym.cx, y0 + k * size * 1.15, size, line) for k, line in enumerate(lines)]
+
+
+def _shape(sym: Symbol) -> str:
+    x, y, w, h = _f(sym.x), _f(sym.y), _f(sym.w), _f(sym.h)
+    if sym.kind == "decision":
+        return f'<polygon points="{_points([(sym.cx, sym.y), (sym.right, sym.cy), (sym.cx, sym.bottom), (sym.x, sym.cy)])}"/>'
+    if sym.kind == "connector":  # off-page connector: a pentagon pointing down
+        shoulder = sym.y + sym.h * 0.62
+        pts = [(sym.x, sym.y), (sym.right, sym.y), (sym.right, shoulder), (sym.cx, sym.bottom), (sym.x, shoulder)]
+        return f'<polygon points="{_points(pts)}"/>'
+    radius = f' rx="{_f(sym.h / 2)}" ry="{_f(sym.h / 2)}"' if sym.kind in ("terminator", "end") else ""
+    return f'<rect x="{x}" y="{y}" width="{w}" height="{h}"{radius}/>'
+
+
+def to_svg(row_primitives: Sequence[Primitive], width: float, height: float) -> str:
+    """One row's strip as standalone SVG; arrowheads are plain polygons, not <marker>s."""
+    lines, heads, shapes, texts = [], [], [], []
+    for p in row_primitives:
+        if isinstance(p, Segment):
+            x2, y2 = p.x2, p.y2
+            if p.arrow:
+                length = abs(p.x2 - p.x1) + abs(p.y2 - p.y1)
+                ux, uy = (p.x2 - p.x1) / length, (p.y2 - p.y1) / length
+                bx, by = p.x2 - ux * _ARROW, p.y2 - uy * _ARROW
+                heads.append(f'<polygon points="{_points([(p.x2, p.y2), (bx - uy * 1.3, by + ux * 1.3), (bx + uy * 1.3, by - ux * 1.3)])}"/>')
+                x2, y2 = p.x2 - ux * min(_ARROW - 0.5, length), p.y2 - uy * min(_ARROW - 0.5, length)
+            lines.append(f'<line x1="{_f(p.x1)}" y1="{_f(p.y1)}" x2="{_f(x2)}" y2="{_f(y2)}"/>')
+        elif isinstance(p, Symbol):
+            shapes.append(_shape(p))
+            texts.extend(_symbol_text(p))
+        else:
+            texts.append(_text(p.x + 0.5, p.y + p.h * 0.78, LABEL_FONT, p.text, "start"))
+    w, h = _f(width), _f(height)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" viewBox="0 0 {w} {h}">'
+        f'<g fill="none" stroke="#000" stroke-width="0.8">{"".join(lines)}</g>'
+        f'<g fill="#000" stroke="none">{"".join(heads)}</g>'
+        f'<g fill="#fff" stroke="#000" stroke-width="0.8">{"".join(shapes)}</g>'
+        f'<g fill="#000" stroke="none">{"".join(texts)}</g>'
+        "</svg>"
+    )
