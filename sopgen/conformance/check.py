@@ -362,7 +362,7 @@ _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "
 
 
 def _read(paths: Sequence[str | Path], timezone: str) -> _Input:
-    from sopgen.conformance.logread import LogFileError, read_frames
+    from sopgen.conformance.readers import LogFileError, read_frames
 
     frames: list[pl.DataFrame] = []
     files: list[str] = []
