@@ -159,7 +159,6 @@ def _read_csv_polars(
     source = _Source(file, None, layout.header, layout.separator)
     ignored = {file: list(layout.header.ignored)} if layout.header.ignored else {}
     width = len(layout.header.names)
-    first_line = layout.header_lines + 1
     counts: pl.Series | None = None
     proven = False
     plain_job: concurrent.futures.Future | None = None
@@ -218,22 +217,42 @@ def _read_csv_polars(
     del parsed
     problems: list[RowProblem] = []
     if bad_idx.len():
-        again_raw = (
-            raw.filter(c("i").is_in(bad_idx.implode()))
-            .with_columns((c("i").cast(pl.Int64) + first_line).alias("row"))
-            .collect(engine="streaming")
-        )
-        if counts is not None:
-            again_raw = again_raw.with_columns(counts.gather(again_raw["i"]).alias("nfields"))
-        elif proven:
-            again_raw = again_raw.with_columns(pl.lit(width, dtype=pl.Int64).alias("nfields"))
-        again, problems, again_blank, _ = _validate(again_raw.drop("i"), source, timezone)
+        again, problems, again_blank = _read_flagged(raw, bad_idx, counts, proven, layout, source, timezone, categorical)
         blank_count += again_blank  # whitespace-only rows, which the as-written query flags
-        if categorical:
-            again = _as_categorical(again)
         if again.height:
             good = pl.concat([good, again]).sort("row")
     return _FileResult(good, problems, blank_count, ignored)
+
+
+def _read_flagged(
+    raw: pl.LazyFrame,
+    bad_idx: pl.Series,
+    counts: pl.Series | None,
+    proven: bool,
+    layout: _CsvLayout,
+    source: _Source,
+    timezone: str,
+    categorical: bool,
+) -> tuple[pl.DataFrame, list[RowProblem], int]:
+    """The flagged rows (`bad_idx`) read again as raw text and given to `_validate`: their
+    good rows, the problems, and the blank count. nfields comes from `counts` for a quoted
+    file and is the header's width where the byte counts proved every line full."""
+    c = pl.col
+    width = len(layout.header.names)
+    first_line = layout.header_lines + 1
+    again_raw = (
+        raw.filter(c("i").is_in(bad_idx.implode()))
+        .with_columns((c("i").cast(pl.Int64) + first_line).alias("row"))
+        .collect(engine="streaming")
+    )
+    if counts is not None:
+        again_raw = again_raw.with_columns(counts.gather(again_raw["i"]).alias("nfields"))
+    elif proven:
+        again_raw = again_raw.with_columns(pl.lit(width, dtype=pl.Int64).alias("nfields"))
+    again, problems, again_blank, _ = _validate(again_raw.drop("i"), source, timezone)
+    if categorical:
+        again = _as_categorical(again)
+    return again, problems, again_blank
 
 
 @dataclass(frozen=True)
