@@ -11,8 +11,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from sopgen.conformance import logread
-from sopgen.conformance.logread import LogFileError, LogRow, read_csv_frame, read_frames, read_logs
+from sopgen.conformance.readers import LogFileError, LogRow, columnar, csvfile, filecheck, read_csv_frame, read_frames, read_logs
 
 
 def write(path: Path, text: str, encoding: str = "utf-8", newline: str = "\n") -> Path:
@@ -27,10 +26,10 @@ def both_engines(path: Path) -> tuple[pl.DataFrame, list]:
     assert fast[0].to_dicts() == exact[0].to_dicts()
     assert fast[1] == exact[1]
     # categorical=True (what `sopgen check` reads with) parses cells as written when it can.
-    cat = logread._read_csv(str(path), path, "Asia/Jakarta", "auto", categorical=True)
+    cat = csvfile._read_csv(str(path), path, "Asia/Jakarta", "auto", categorical=True)
     assert cat.frame.with_columns(pl.col(pl.Categorical).cast(pl.String)).to_dicts() == exact[0].to_dicts()
     assert cat.problems == exact[1]
-    blanks = {logread._read_csv(str(path), path, "Asia/Jakarta", engine).blank for engine in ("auto", "python")}
+    blanks = {csvfile._read_csv(str(path), path, "Asia/Jakarta", engine).blank for engine in ("auto", "python")}
     assert blanks == {cat.blank}
     return fast
 
@@ -39,13 +38,13 @@ def trimming_queries(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Records each use of the trimming query (its `categorical`): the as-written query's
     fallback when it is True."""
     used: list[bool] = []
-    original = logread._trimming_query
+    original = columnar._trimming_query
 
     def spy(*args, **kwargs):
         used.append(kwargs["categorical"])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(logread, "_trimming_query", spy)
+    monkeypatch.setattr(columnar, "_trimming_query", spy)
     return used
 
 
@@ -177,7 +176,7 @@ def test_columnar_reader_really_runs_and_retries_other_formats(tmp_path: Path, m
     def no_fallback(*_a: object, **_k: object) -> None:
         raise AssertionError("the exact reader should not be needed here")
 
-    monkeypatch.setattr(logread, "_read_csv_python", no_fallback)
+    monkeypatch.setattr(csvfile, "_read_csv_python", no_fallback)
     frame, problems = read_csv_frame(p)
     assert problems == [] and frame.height == 602
     assert frame.to_dicts() == exact[0].to_dicts()
@@ -312,14 +311,14 @@ def test_many_files_in_one_result(tmp_path: Path) -> None:
 
 
 def test_utf8_scan_carries_sequences_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(logread, "_UTF8_CHUNK", 5)
+    monkeypatch.setattr(filecheck, "_UTF8_CHUNK", 5)
     good = write(tmp_path / "ok.csv", "kasus\nKecamatan Dawarblandong — é ü 漢字\n" * 3)
-    logread._scan_utf8("ok.csv", good)  # no error: every split sequence is completed
+    filecheck._scan_utf8("ok.csv", good)  # no error: every split sequence is completed
     data = ("kasus\nSekcam é\n" * 2).encode() + b"ab\xc3(\n"
     bad = tmp_path / "bad.csv"
     bad.write_bytes(data)
     with pytest.raises(LogFileError) as err:
-        logread._scan_utf8("bad.csv", bad)
+        filecheck._scan_utf8("bad.csv", bad)
     offset = data.index(b"\xc3(")
     assert f"byte 0xC3 di posisi byte {offset} (baris 5)" in str(err.value)
 
@@ -340,16 +339,16 @@ def test_utf8_scan_carries_sequences_across_chunks(tmp_path: Path, monkeypatch: 
 def test_plain_csv_fast_path_only_when_the_byte_counts_prove_it(tmp_path: Path, monkeypatch, body: str, path_taken: str) -> None:
     """polars' own parser reads a quote-free file only when every line is one full record;
     otherwise the line reader takes over, and both agree with the exact reader."""
-    from sopgen.conformance import logread
+    from sopgen.conformance.readers import columnar
 
     taken = []
-    original = logread._read_csv_polars
+    original = columnar._read_csv_polars
 
     def spy(*args, **kwargs):
         taken.append("lines" if kwargs.get("lines") else "plain")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(logread, "_read_csv_polars", spy)
+    monkeypatch.setattr(columnar, "_read_csv_polars", spy)
     p = write(tmp_path / "log.csv", "kasus,langkah,pelaksana,mulai,selesai\n" + body)
     frame, problems = both_engines(p)
     assert taken[-1] == path_taken

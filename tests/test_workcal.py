@@ -213,13 +213,13 @@ def test_from_mapping_rejects_bad_config(data: dict, fragment: str) -> None:
 
 def no_package(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make any use of the holidays package fail: what must come from the cache file."""
-    from sopgen.conformance import workcal
+    from sopgen.conformance.workcal import config, holiday_table
 
     def refuse(*_a: object, **_k: object) -> None:
         raise AssertionError("the holidays package was asked")
 
-    monkeypatch.setattr(workcal.HolidayTable, "_open_package", refuse)
-    monkeypatch.setattr(workcal, "_holiday_class", refuse)
+    monkeypatch.setattr(holiday_table.HolidayTable, "_open_package", refuse)
+    monkeypatch.setattr(config, "_holiday_class", refuse)
 
 
 def test_holiday_years_come_from_the_cache_once_written(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:

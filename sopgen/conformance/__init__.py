@@ -1,5 +1,5 @@
 """Checking activity logs against the SOPs' Mutu Baku.
 
-Stages: `logread` (xlsx, csv, jsonl into one frame) and `workcal` (working minutes) ->
+Stages: `readers` (xlsx, csv, jsonl into one frame) and `workcal` (working minutes) ->
 `engine` (findings, summary, accounting) -> `report` (text, json, csv, html,
 pdf); `logtemplate` writes the Excel sheet staff fill."""

@@ -99,10 +99,7 @@ def _step_legend(sop: Sop) -> str:
 def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS):
     """The template as an openpyxl Workbook."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.utils import get_column_letter
 
     if not sops:
         raise ValueError("tidak ada SOP untuk dibuatkan templat log")
@@ -114,97 +111,119 @@ def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS):
     last_row = HEADER_ROW + rows
     col = {name: i + 1 for i, name in enumerate(COLUMNS)}
     letter = {name: get_column_letter(i) for name, i in col.items()}
-    header_fill = PatternFill("solid", fgColor="DDE7F3")
-    thin = Side(style="thin", color="7F7F7F")
     for index, (sop, name) in enumerate(zip(sops, names)):
-        # Lists for this SOP on the hidden sheet: three columns per SOP.
-        base = index * 3 + 1
-        values = {
-            "sop": [sop.nomor],
-            "langkah": [s.no for s in sop.langkah],
-            "pelaksana": _actor_names(sop),
-        }
-        ranges = {}
-        for offset, (key, items) in enumerate(values.items()):
-            c = base + offset
-            _text(lists.cell(row=1, column=c), f"{key} {sop.nomor}")
-            for r, v in enumerate(items, 2):
-                cell = lists.cell(row=r, column=c)
-                if isinstance(v, int):
-                    cell.value = v
-                else:
-                    _text(cell, v)
-            cl = get_column_letter(c)
-            ranges[key] = f"{quote_sheetname(LIST_SHEET)}!${cl}$2:${cl}${len(items) + 1}"
-
+        ranges = _write_lists(lists, index, sop)
         ws = wb.create_sheet(name)
-        title = ws.cell(row=1, column=1)
-        _text(title, f"Log pelaksanaan SOP {sop.nomor} – {sop.nama}")
-        title.font = Font(bold=True, size=13)
-        help_cell = ws.cell(row=2, column=1)
-        _text(
-            help_cell,
-            "Isi satu baris untuk setiap pelaksanaan satu langkah, mulai baris "
-            f"{HEADER_ROW + 1}. Arahkan penunjuk ke judul kolom untuk penjelasannya; "
-            "daftar pilihan ada di kolom sop, langkah dan pelaksana. Periksa dengan: sopgen check BERKAS.xlsx",
-        )
-        help_cell.font = Font(italic=True, color="555555")
-        for key in COLUMNS:
-            cell = ws.cell(row=HEADER_ROW, column=col[key])
-            _text(cell, key)
-            cell.font = Font(bold=True)
-            cell.fill = header_fill
-            cell.border = Border(bottom=thin, top=thin, left=thin, right=thin)
-            cell.alignment = Alignment(horizontal="center")
-            note = HELP[key].format(nomor=sop.nomor, steps=_step_legend(sop))
-            comment = Comment(note, "sopgen")
-            comment.width = 520 if key == "langkah" else 300
-            comment.height = max(80, 22 * (note.count("\n") + 2)) if key == "langkah" else 90
-            cell.comment = comment
-            ws.column_dimensions[letter[key]].width = WIDTHS[key]
-        first, last = HEADER_ROW + 1, last_row
-        # Formats on whole columns, not on empty cells: an empty styled cell would make the
-        # sheet's used range (and the reader's count of blank rows) a thousand rows long.
-        for key in ("mulai", "selesai"):
-            ws.column_dimensions[letter[key]].number_format = DATETIME_FORMAT
-        for key in ("sop", "kasus", "pelaksana", "output", "catatan"):
-            ws.column_dimensions[letter[key]].number_format = "@"
-
-        def validation(key: str, style: str, prompt: str, error: str) -> None:
-            dv = DataValidation(type="list", formula1=ranges[key], allow_blank=True, showDropDown=False)
-            dv.errorStyle = style
-            dv.promptTitle = key
-            dv.prompt = prompt[:255]
-            dv.errorTitle = key
-            dv.error = error[:225]
-            dv.showInputMessage = True
-            dv.showErrorMessage = True
-            dv.add(f"{letter[key]}{first}:{letter[key]}{last}")
-            ws.add_data_validation(dv)
-
-        validation("sop", "stop", f"SOP {sop.nomor}", f"Lembar ini untuk SOP {sop.nomor}.")
-        validation("langkah", "stop", f"Nomor langkah 1 sampai {len(sop.langkah)}", f"Langkah SOP ini 1 sampai {len(sop.langkah)}.")
-        validation(
-            "pelaksana",
-            "warning",
-            "Pilih jabatan pelaksana dari daftar.",
-            "Nama ini bukan pelaksana SOP; pemeriksaan akan melaporkannya.",
-        )
-        for key in ("mulai", "selesai"):
-            dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-            dv.errorStyle = "warning"
-            dv.promptTitle = key
-            dv.prompt = "dd/mm/yyyy jj:mm, mis. 05/10/2023 08:30"
-            dv.error = "Isi tanggal dan jam, mis. 05/10/2023 08:30."
-            dv.showInputMessage = True
-            dv.showErrorMessage = True
-            dv.add(f"{letter[key]}{first}:{letter[key]}{last}")
-            ws.add_data_validation(dv)
+        _write_header(ws, sop, col, letter)
+        _add_validations(ws, sop, ranges, letter, HEADER_ROW + 1, last_row)
         ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
         ws.auto_filter.ref = f"A{HEADER_ROW}:{letter['catatan']}{HEADER_ROW}"
     wb.move_sheet(LIST_SHEET, offset=len(sops))
     wb.active = 0
     return wb
+
+
+def _write_lists(lists: Any, index: int, sop: Sop) -> dict[str, str]:
+    """The SOP's choices on the hidden sheet, three columns per SOP (the index-th): its
+    nomor, step numbers and actor names. Returns each list's range for data validation."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    base = index * 3 + 1
+    values = {
+        "sop": [sop.nomor],
+        "langkah": [s.no for s in sop.langkah],
+        "pelaksana": _actor_names(sop),
+    }
+    ranges = {}
+    for offset, (key, items) in enumerate(values.items()):
+        c = base + offset
+        _text(lists.cell(row=1, column=c), f"{key} {sop.nomor}")
+        for r, v in enumerate(items, 2):
+            cell = lists.cell(row=r, column=c)
+            if isinstance(v, int):
+                cell.value = v
+            else:
+                _text(cell, v)
+        cl = get_column_letter(c)
+        ranges[key] = f"{quote_sheetname(LIST_SHEET)}!${cl}$2:${cl}${len(items) + 1}"
+    return ranges
+
+
+def _write_header(ws: Any, sop: Sop, col: dict[str, int], letter: dict[str, str]) -> None:
+    """Title, how-to line and header row (each header cell explained in a comment), column
+    widths and formats."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    header_fill = PatternFill("solid", fgColor="DDE7F3")
+    thin = Side(style="thin", color="7F7F7F")
+    title = ws.cell(row=1, column=1)
+    _text(title, f"Log pelaksanaan SOP {sop.nomor} – {sop.nama}")
+    title.font = Font(bold=True, size=13)
+    help_cell = ws.cell(row=2, column=1)
+    _text(
+        help_cell,
+        "Isi satu baris untuk setiap pelaksanaan satu langkah, mulai baris "
+        f"{HEADER_ROW + 1}. Arahkan penunjuk ke judul kolom untuk penjelasannya; "
+        "daftar pilihan ada di kolom sop, langkah dan pelaksana. Periksa dengan: sopgen check BERKAS.xlsx",
+    )
+    help_cell.font = Font(italic=True, color="555555")
+    for key in COLUMNS:
+        cell = ws.cell(row=HEADER_ROW, column=col[key])
+        _text(cell, key)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.border = Border(bottom=thin, top=thin, left=thin, right=thin)
+        cell.alignment = Alignment(horizontal="center")
+        note = HELP[key].format(nomor=sop.nomor, steps=_step_legend(sop))
+        comment = Comment(note, "sopgen")
+        comment.width = 520 if key == "langkah" else 300
+        comment.height = max(80, 22 * (note.count("\n") + 2)) if key == "langkah" else 90
+        cell.comment = comment
+        ws.column_dimensions[letter[key]].width = WIDTHS[key]
+    # Formats on whole columns, not on empty cells: an empty styled cell would make the
+    # sheet's used range (and the reader's count of blank rows) a thousand rows long.
+    for key in ("mulai", "selesai"):
+        ws.column_dimensions[letter[key]].number_format = DATETIME_FORMAT
+    for key in ("sop", "kasus", "pelaksana", "output", "catatan"):
+        ws.column_dimensions[letter[key]].number_format = "@"
+
+
+def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str, str], first: int, last: int) -> None:
+    """Drop-down lists for sop, langkah and pelaksana (a warning only for another actor) and
+    a date check for mulai and selesai, on rows first..last."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def validation(key: str, style: str, prompt: str, error: str) -> None:
+        dv = DataValidation(type="list", formula1=ranges[key], allow_blank=True, showDropDown=False)
+        dv.errorStyle = style
+        dv.promptTitle = key
+        dv.prompt = prompt[:255]
+        dv.errorTitle = key
+        dv.error = error[:225]
+        dv.showInputMessage = True
+        dv.showErrorMessage = True
+        dv.add(f"{letter[key]}{first}:{letter[key]}{last}")
+        ws.add_data_validation(dv)
+
+    validation("sop", "stop", f"SOP {sop.nomor}", f"Lembar ini untuk SOP {sop.nomor}.")
+    validation("langkah", "stop", f"Nomor langkah 1 sampai {len(sop.langkah)}", f"Langkah SOP ini 1 sampai {len(sop.langkah)}.")
+    validation(
+        "pelaksana",
+        "warning",
+        "Pilih jabatan pelaksana dari daftar.",
+        "Nama ini bukan pelaksana SOP; pemeriksaan akan melaporkannya.",
+    )
+    for key in ("mulai", "selesai"):
+        dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
+        dv.errorStyle = "warning"
+        dv.promptTitle = key
+        dv.prompt = "dd/mm/yyyy jj:mm, mis. 05/10/2023 08:30"
+        dv.error = "Isi tanggal dan jam, mis. 05/10/2023 08:30."
+        dv.showInputMessage = True
+        dv.showErrorMessage = True
+        dv.add(f"{letter[key]}{first}:{letter[key]}{last}")
+        ws.add_data_validation(dv)
 
 
 def write_log_template(sops: Sequence[Sop], target: str | Path | IO[bytes], *, rows: int = DATA_ROWS) -> None:

@@ -196,87 +196,20 @@ def _toml_error(text: str, error: Exception) -> tuple[int, int, str]:
 
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     """Read sopgen.toml (absent is fine: defaults); problems are diagnostics, not exceptions."""
-    from sopgen.source import shape
-
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config(), []
     file = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     broken = Config(file=file, valid=False)
-    if path.stat().st_size > MAX_CONFIG_BYTES:
-        return broken, [diag(file, 1, 1, "SOP601", f"sopgen.toml lebih dari {MAX_CONFIG_BYTES // 1024} KiB; konfigurasi kantor cukup beberapa baris, periksa isinya")]
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return broken, [diag(file, 1, 1, "SOP601", "sopgen.toml bukan teks UTF-8; simpan ulang sebagai UTF-8")]
-    too_deep = _nesting_line(text)
-    if too_deep:
-        return broken, [diag(file, too_deep, 1, "SOP601", f"TOML tidak sah: kurung bersarang lebih dari {MAX_CONFIG_DEPTH} tingkat")]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        return broken, [diag(file, *_toml_error(text, e)[:2], "SOP601", _toml_error(text, e)[2])]
+    text, data, problem = _read_toml(path, file)
+    if problem:
+        return broken, [problem]
     plain = _plain(data)
-    source = SourceMap()
-    for section, body in plain.items():
-        source.keys[(section,)] = source.values[(section,)] = _pos_of(text, section, None)
-        if isinstance(body, dict):
-            for key in body:
-                source.keys[(section, key)] = _pos_of(text, section, key)[0], 1
-                source.values[(section, key)] = _pos_of(text, section, key)
-    diags = [
-        diag(d.file, d.line, d.column, "SOP602", d.message)
-        for d in shape.check(plain, source, file, schema="config.schema.json")
-    ]
-    diags.extend(_control_characters(plain, source, file))
-    # The checks the schema cannot make, on the parts whose shape is right, so that one run
-    # reports every problem of the file.
-    shape_ok = lambda *p: not any(_under(d, source, p) for d in diags)  # noqa: E731
-    cal = plain.get("kalender", {}) if isinstance(plain.get("kalender"), dict) else {}
-    for key in ("jam_kerja", "jam_jumat"):
-        if not shape_ok("kalender", key):
-            continue
-        line, col = source.value_pos(("kalender", key))
-        valid = []
-        for p in cal.get(key, []):
-            a, b = p.split("-")
-            if not (_valid_hm(a) and _valid_hm(b) and _period_minutes(p) > 0):
-                diags.append(diag(file, line, col, "SOP602", f"kalender › {key}: '{p}' bukan rentang jam yang sah; tulis mis. '07:30-12:00'"))
-            else:
-                valid.append(p)
-        ordered = sorted(valid, key=lambda p: _minute_of(p.split("-")[0]))
-        for p, q in zip(ordered, ordered[1:]):
-            if _minute_of(q.split("-")[0]) < _minute_of(p.split("-")[1]):
-                diags.append(diag(file, line, col, "SOP602", f"kalender › {key}: rentang '{p}' dan '{q}' bertumpang tindih; tulis jam kerja yang tidak beririsan, mis. ['07:30-12:00', '13:00-16:00']"))
-    for key in ("libur", "masuk"):
-        if not shape_ok("kalender", key):
-            continue
-        for d in cal.get(key, []):
-            try:
-                date.fromisoformat(d)
-            except ValueError:
-                line, col = source.value_pos(("kalender", key))
-                diags.append(diag(file, line, col, "SOP602", f"kalender › {key}: '{d}' bukan tanggal yang ada di kalender"))
-    zone = cal.get("zona_waktu", "Asia/Jakarta")
-    if shape_ok("kalender", "zona_waktu"):
-        try:
-            from zoneinfo import ZoneInfo
-
-            ZoneInfo(zone)
-        except Exception:
-            line, col = source.value_pos(("kalender", "zona_waktu"))
-            diags.append(diag(file, line, col, "SOP602", f"kalender › zona_waktu '{zone}' tidak dikenal; tulis mis. 'Asia/Jakarta'"))
-    out = plain.get("keluaran", {}) if isinstance(plain.get("keluaran"), dict) else {}
-    folder = out.get("folder", "output")
-    if shape_ok("keluaran", "folder"):
-        target = Project(root, Config()).inside(folder)
-        line, col = source.value_pos(("keluaran", "folder"))
-        if target is None:
-            diags.append(diag(file, line, col, "SOP602", f"keluaran › folder '{one_line(clip(folder))}' berada di luar proyek; pakai folder di dalam proyek, mis. 'output'"))
-        elif target in {root.resolve() / n for n in INPUT_FOLDERS}:
-            diags.append(diag(file, line, col, "SOP602", f"keluaran › folder '{one_line(clip(folder))}' adalah folder masukan proyek; hasil build tidak boleh bercampur dengan berkas sumber, pakai mis. 'output'"))
+    source = _positions(text, plain)
+    diags = _config_diagnostics(root, plain, source, file)
     if diags:
         return broken, sorted(set(diags))
+    cal = plain.get("kalender", {})
     defaults = CalendarSettings()
     calendar = CalendarSettings(
         hari_kerja=tuple(cal.get("hari_kerja", defaults.hari_kerja)),
@@ -285,11 +218,114 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         libur=tuple(date.fromisoformat(d) for d in cal.get("libur", [])),
         masuk=tuple(date.fromisoformat(d) for d in cal.get("masuk", [])),
         cuti_bersama=cal.get("cuti_bersama", True),
-        zona_waktu=zone,
+        zona_waktu=cal.get("zona_waktu", "Asia/Jakarta"),
     )
+    out = plain.get("keluaran", {})
     paper = Paper(**plain.get("kertas", {}))
     limits = Limits(**plain.get("batas", {}))
-    return Config(plain.get("instansi", {}), paper, calendar, folder, out.get("pdfa", True), limits, file), []
+    return Config(plain.get("instansi", {}), paper, calendar, out.get("folder", "output"), out.get("pdfa", True), limits, file), []
+
+
+def _read_toml(path: Path, file: str) -> tuple[str, dict, Diagnostic | None]:
+    """The config's text and data; else the one problem that stops reading it."""
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        return "", {}, diag(file, 1, 1, "SOP601", f"sopgen.toml lebih dari {MAX_CONFIG_BYTES // 1024} KiB; konfigurasi kantor cukup beberapa baris, periksa isinya")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "", {}, diag(file, 1, 1, "SOP601", "sopgen.toml bukan teks UTF-8; simpan ulang sebagai UTF-8")
+    too_deep = _nesting_line(text)
+    if too_deep:
+        return "", {}, diag(file, too_deep, 1, "SOP601", f"TOML tidak sah: kurung bersarang lebih dari {MAX_CONFIG_DEPTH} tingkat")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line, col, message = _toml_error(text, e)
+        return "", {}, diag(file, line, col, "SOP601", message)
+    return text, data, None
+
+
+def _positions(text: str, plain: dict) -> SourceMap:
+    source = SourceMap()
+    for section, body in plain.items():
+        source.keys[(section,)] = source.values[(section,)] = _pos_of(text, section, None)
+        if isinstance(body, dict):
+            for key in body:
+                source.keys[(section, key)] = _pos_of(text, section, key)[0], 1
+                source.values[(section, key)] = _pos_of(text, section, key)
+    return source
+
+
+def _config_diagnostics(root: Path, plain: dict, source: SourceMap, file: str) -> list[Diagnostic]:
+    """The schema, then the checks it cannot make on the parts whose shape is right, so that
+    one run reports every problem of the file."""
+    from sopgen.source import shape
+
+    diags = [
+        diag(d.file, d.line, d.column, "SOP602", d.message)
+        for d in shape.check(plain, source, file, schema="config.schema.json")
+    ]
+    diags.extend(_control_characters(plain, source, file))
+    shape_ok = lambda *p: not any(_under(d, source, p) for d in diags)  # noqa: E731
+    cal = plain.get("kalender", {}) if isinstance(plain.get("kalender"), dict) else {}
+    at = lambda *p: source.value_pos(p)  # noqa: E731
+    for key in ("jam_kerja", "jam_jumat"):
+        if shape_ok("kalender", key):
+            diags.extend(diag(file, *at("kalender", key), "SOP602", m) for m in _period_problems(key, cal.get(key, [])))
+    for key in ("libur", "masuk"):
+        if shape_ok("kalender", key):
+            diags.extend(diag(file, *at("kalender", key), "SOP602", f"kalender › {key}: '{d}' bukan tanggal yang ada di kalender") for d in cal.get(key, []) if not _is_date(d))
+    zone = cal.get("zona_waktu", "Asia/Jakarta")
+    if shape_ok("kalender", "zona_waktu") and not _is_zone(zone):
+        diags.append(diag(file, *at("kalender", "zona_waktu"), "SOP602", f"kalender › zona_waktu '{zone}' tidak dikenal; tulis mis. 'Asia/Jakarta'"))
+    out = plain.get("keluaran", {}) if isinstance(plain.get("keluaran"), dict) else {}
+    if shape_ok("keluaran", "folder"):
+        problem = _output_folder_problem(root, out.get("folder", "output"))
+        if problem:
+            diags.append(diag(file, *at("keluaran", "folder"), "SOP602", problem))
+    return diags
+
+
+def _period_problems(key: str, periods: list[str]) -> list[str]:
+    out, valid = [], []
+    for p in periods:
+        a, b = p.split("-")
+        if _valid_hm(a) and _valid_hm(b) and _period_minutes(p) > 0:
+            valid.append(p)
+        else:
+            out.append(f"kalender › {key}: '{p}' bukan rentang jam yang sah; tulis mis. '07:30-12:00'")
+    ordered = sorted(valid, key=lambda p: _minute_of(p.split("-")[0]))
+    for p, q in zip(ordered, ordered[1:]):
+        if _minute_of(q.split("-")[0]) < _minute_of(p.split("-")[1]):
+            out.append(f"kalender › {key}: rentang '{p}' dan '{q}' bertumpang tindih; tulis jam kerja yang tidak beririsan, mis. ['07:30-12:00', '13:00-16:00']")
+    return out
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_zone(zone: str) -> bool:
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(zone)
+    except Exception:
+        return False
+    return True
+
+
+def _output_folder_problem(root: Path, folder: str) -> str | None:
+    target = Project(root, Config()).inside(folder)
+    if target is None:
+        return f"keluaran › folder '{one_line(clip(folder))}' berada di luar proyek; pakai folder di dalam proyek, mis. 'output'"
+    if target in {root.resolve() / n for n in INPUT_FOLDERS}:
+        return f"keluaran › folder '{one_line(clip(folder))}' adalah folder masukan proyek; hasil build tidak boleh bercampur dengan berkas sumber, pakai mis. 'output'"
+    return None
 
 
 def _nesting_line(text: str) -> int | None:

@@ -1,7 +1,7 @@
 """The conformance engine: do the activity logs follow their SOPs?
 
 `check_logs(project, sops, paths)` reads logs (xlsx, csv, jsonl;
-`sopgen.conformance.logread`), and checks every row against its SOP: the time standard (in
+`sopgen.conformance.readers`), and checks every row against its SOP: the time standard (in
 working minutes of the project's calendar, or elapsed minutes), the standard output, the
 actors, and each case's path through the flow. It returns a `CheckResult`: the findings (a
 polars frame, sorted by file, sheet, row, then `ROW_ORDER` of the kinds, then step), the

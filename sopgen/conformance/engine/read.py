@@ -22,7 +22,7 @@ class LogInput:
     frame: pl.DataFrame | None  # fi, sheet, row, sop, case, step, actor, start, end, output; taken by the engine
     files: list[str]
     file_errors: list[FileError]
-    problems: list[Any]  # logread.RowProblem
+    problems: list[Any]  # readers.RowProblem
     blank: list[int]  # blank rows per file
     notes: list[str]
     ignored: dict[str, list[str]]
@@ -33,8 +33,8 @@ _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "
 
 
 def read_input(paths: Sequence[str | Path], timezone: str) -> LogInput:
-    """Every file read with logread (its own errors kept apart), the rows concatenated."""
-    from sopgen.conformance.logread import LogFileError, read_frames
+    """Every file read with the readers (its own errors kept apart), the rows concatenated."""
+    from sopgen.conformance.readers import LogFileError, read_frames
 
     frames: list[pl.DataFrame] = []
     files: list[str] = []

@@ -1,0 +1,84 @@
+"""A CSV's layout (separator, header, an Excel "sep=" line, quoting), read from its first
+lines: what decides which of the two CSV readers may read it."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import mmap
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sopgen.conformance.readers.columns import _Header, _map_header, _missing_message
+from sopgen.conformance.readers.filecheck import _check_text, _nul_error, _utf8_error
+from sopgen.conformance.readers.model import LogFileError
+
+
+@dataclass(frozen=True)
+class _CsvLayout:
+    separator: str
+    header: _Header
+    header_lines: int  # physical lines before the first data line (header, optional "sep=")
+    has_quotes: bool  # a quote character occurs after the header
+    size: int
+
+
+def _sniff_separator(line: str) -> str:
+    counts = {sep: 0 for sep in (",", ";", "\t", "|")}
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda s: (counts[s], s == ","))
+    return best if counts[best] else ","
+
+
+def _csv_layout(file: str, path: Path) -> _CsvLayout | None:
+    """Header, separator and quoting of a CSV; None if the header is too odd for polars."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+        while head.count(b"\n") < 2 and len(head) < min(size, 1 << 24):  # header (+ "sep=")
+            more = fh.read(1 << 16)
+            if not more:
+                break
+            head += more
+    _check_text(file, head)
+    body = head[3:] if head.startswith(codecs.BOM_UTF8) else head
+    lines = body.split(b"\n", 2)
+    try:
+        first = lines[0].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError as err:
+        raise _utf8_error(file, head, err, 0) from None
+    header_lines = 1
+    separator: str | None = None
+    m = re.fullmatch(r"sep=(.)", first.strip())
+    if m:
+        separator = m.group(1)
+        header_lines = 2
+        try:
+            first = lines[1].decode("utf-8").rstrip("\r") if len(lines) > 1 else ""
+        except UnicodeDecodeError as err:
+            raise _utf8_error(file, head, err, 0) from None
+    if not first.strip():
+        raise LogFileError(file, f"berkas log '{file}' tidak punya baris kepala tabel (baris {header_lines} kosong); baris pertama harus berisi nama kolom")
+    separator = separator or _sniff_separator(first)
+    if first.count('"') % 2:
+        return None  # the header itself spans lines: leave it to the exact reader
+    names = next(csv.reader([first], delimiter=separator, quotechar='"'))
+    header = _map_header(names)
+    if header.missing:
+        raise LogFileError(file, _missing_message(file, header))
+    with open(path, "rb") as fh:
+        if size == 0:
+            has_quotes = False
+        else:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                start = len(head) - len(body) + sum(len(x) + 1 for x in lines[:header_lines])
+                if mm.find(b"\x00") != -1:
+                    raise _nul_error(file)
+                has_quotes = mm.find(b'"', min(start, size)) != -1
+    return _CsvLayout(separator, header, header_lines, has_quotes, size)

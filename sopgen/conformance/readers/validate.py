@@ -1,0 +1,140 @@
+"""The validator shared by both readers: raw text rows into good rows and worded problems.
+
+Every data row is accounted for: it is either a row or a RowProblem that names its line and
+says what to fix; blank rows are only counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _Header
+from sopgen.conformance.readers.lifecycle import _pair_lifecycle
+from sopgen.conformance.readers.model import RowProblem, _empty_frame
+from sopgen.conformance.readers.values import _TIME_HINT, _clean, _parse_times, _short, _step_expr
+
+
+@dataclass(frozen=True)
+class _Source:
+    file: str
+    sheet: str | None
+    header: _Header
+    separator: str | None = None  # CSV only: named in messages about ragged rows
+
+    @property
+    def key(self) -> str:
+        return self.file if self.sheet is None else f"{self.file} › {self.sheet}"
+
+
+def _raw_frame(rows: list[int], blank_text: list[str | None], nfields: list[int], values: dict[str, list[str | None]]) -> pl.DataFrame:
+    data: dict[str, Any] = {
+        "row": pl.Series("row", rows, dtype=pl.Int64),
+        "joined": pl.Series("joined", blank_text, dtype=pl.String),
+        "nfields": pl.Series("nfields", nfields, dtype=pl.Int64),
+    }
+    for col in _RAW_COLUMNS:
+        data[col] = pl.Series(col, values.get(col, [None] * len(rows)), dtype=pl.String)
+    return pl.DataFrame(data)
+
+
+def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.DataFrame, list[RowProblem], int, int]:
+    """Check raw string rows: (frame of good rows, problems, blank row count, XES lifecycle
+    events merged into another row).
+
+    raw has row, joined (all cells concatenated, for blank detection), nfields and the
+    canonical columns as unstripped strings (null: absent).
+    """
+    expected = len(source.header.names)
+    frame = raw.with_columns(
+        (pl.col("joined").is_null() | (pl.col("joined").str.strip_chars().str.len_bytes() == 0)).alias("blank"),
+        *[_clean(pl.col(c)).alias(c) for c in _RAW_COLUMNS],
+    )
+    blank = int(frame["blank"].sum())
+    frame = frame.filter(~pl.col("blank"))
+    if frame.height == 0:
+        return _empty_frame(), [], blank, 0
+    start = _parse_times(frame["mulai"], timezone)
+    end = _parse_times(frame["selesai"], timezone)
+    frame = frame.with_columns(
+        _step_expr(pl.col("langkah")).alias("step"),
+        start.alias("start"),
+        end.alias("end"),
+    )
+    frame = frame.with_columns(
+        (pl.col("nfields") != expected).alias("ragged"),
+        (
+            (pl.col("nfields") != expected)
+            | pl.any_horizontal([pl.col(c).is_null() for c in REQUIRED])
+            | pl.col("step").is_null()
+            | pl.col("start").is_null()
+            | (pl.col("selesai").is_not_null() & pl.col("end").is_null())
+            | (pl.col("end") < pl.col("start")).fill_null(False)
+        ).alias("bad"),
+    )
+    problems = [_problem(r, source, expected) for r in frame.filter(pl.col("bad")).iter_rows(named=True)]
+    good = frame.filter(~pl.col("bad"))
+    merged = 0
+    if "lifecycle" in source.header.index:
+        good, merged = _pair_lifecycle(good)
+    return good.select(_final_columns()), problems, blank, merged
+
+
+def _final_columns() -> list[pl.Expr]:
+    return [
+        pl.col("row").cast(pl.Int64),
+        pl.col("sop"),
+        pl.col("kasus").alias("case"),
+        pl.col("step"),
+        pl.col("pelaksana").alias("actor"),
+        pl.col("start"),
+        pl.col("end"),
+        pl.col("output").fill_null(""),
+        pl.col("catatan").fill_null("").alias("note"),
+    ]
+
+
+def _problem(r: dict[str, Any], source: _Source, expected: int) -> RowProblem:
+    """One message for everything wrong in a row, in the order a person would fix it."""
+    h = source.header
+    parts: list[str] = []
+    if r["ragged"]:
+        sep = f" '{source.separator}'" if source.separator else ""
+        more = "lebih" if r["nfields"] > expected else "kurang"
+        parts.append(
+            f"baris ini berisi {r['nfields']} kolom, padahal kepala tabel berisi {expected} kolom ({more}); "
+            f"periksa pemisah{sep} dan tanda kutip di baris ini"
+        )
+    else:
+        empty = [c for c in REQUIRED if r[c] is None]
+        if empty:
+            names = " dan ".join(h.label(c) for c in empty)
+            parts.append(f"kolom wajib {names} kosong; isi nilainya atau hapus baris ini")
+        if r["langkah"] is not None and r["step"] is None:
+            parts.append(
+                f"kolom {h.label('langkah')} berisi '{_short(r['langkah'])}', bukan nomor langkah; "
+                "tulis angka 1 atau lebih, mis. 6 atau 'Langkah 6'"
+            )
+        for col, name in (("mulai", "start"), ("selesai", "end")):
+            text = r[col]
+            if text is not None and r[name] is None:
+                if re.fullmatch(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?", text):
+                    what = "hanya jam tanpa tanggal"
+                else:
+                    what = "bukan tanggal-waktu yang sah"
+                tail = "; kosongkan bila langkah belum selesai" if col == "selesai" else ""
+                parts.append(f"kolom {h.label(col)} berisi '{_short(text)}', {what}; {_TIME_HINT}{tail}")
+        if r["start"] is not None and r["end"] is not None and r["end"] < r["start"]:
+            parts.append(
+                f"{h.label('selesai')} ({_fmt(r['end'])}) lebih awal daripada {h.label('mulai')} ({_fmt(r['start'])}); "
+                "periksa tanggal dan jamnya"
+            )
+    return RowProblem(source.file, int(r["row"]), source.sheet, "; ".join(parts))
+
+
+def _fmt(t: datetime) -> str:
+    return t.strftime("%d/%m/%Y %H:%M:%S" if t.second or t.microsecond else "%d/%m/%Y %H:%M")

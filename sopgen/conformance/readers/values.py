@@ -1,0 +1,147 @@
+"""Cell values: the time formats and step numbers a log may be written in, as polars
+expressions that both readers share, and xlsx/JSON values as the text a CSV would hold.
+
+Times are accepted in ISO 8601, Excel cells and serials, and the Indonesian
+dd/mm/yyyy HH:MM.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import polars as pl
+
+_EXCEL_EPOCH_US = int((datetime(1899, 12, 30) - datetime(1970, 1, 1)).total_seconds()) * 1_000_000
+_SERIAL_RE = r"^\d{5}(?:\.\d+)?$"
+# Excel serials are accepted for 1950-01-01 .. 2099-12-31 only, so a stray number (a step
+# number in the wrong column) is not silently read as a date in 1900.
+_SERIAL_MIN, _SERIAL_MAX = 18264.0, 73051.0
+# Step numbers are kept as Int32; a larger "step" is no step number (an invalid row).
+_MAX_STEP = 2**31 - 1
+_STEP_RE = r"^(?i:langkah|step)?\s*\+?(\d+)(?:[.,]0+)?(?:[^\d.,]|[.,](?:\D|$)|$)"
+
+# (kind, format); the formats are mutually exclusive, so trying them in any order or only
+# some of them first gives the same value for every string.
+_TIME_FORMATS: tuple[tuple[str, str], ...] = (
+    ("naive", "%Y-%m-%d %H:%M"),
+    ("naive", "%Y-%m-%d %H:%M:%S%.f"),
+    ("naive", "%Y-%m-%dT%H:%M"),
+    ("naive", "%Y-%m-%dT%H:%M:%S%.f"),
+    ("zoned", "%Y-%m-%dT%H:%M:%S%.f%z"),
+    ("zoned", "%Y-%m-%d %H:%M:%S%.f%z"),
+    ("zoned", "%Y-%m-%dT%H:%M%z"),
+    ("zoned", "%Y-%m-%d %H:%M%z"),
+    ("naive", "%d/%m/%Y %H:%M"),
+    ("naive", "%d/%m/%Y %H:%M:%S"),
+    ("naive", "%d/%m/%Y %H.%M"),
+    ("naive", "%d/%m/%Y %H.%M.%S"),
+    ("naive", "%d-%m-%Y %H:%M"),
+    ("naive", "%d-%m-%Y %H:%M:%S"),
+    ("naive", "%d-%m-%Y %H.%M"),
+    ("naive", "%d-%m-%Y %H.%M.%S"),
+    ("date", "%Y-%m-%d"),
+    ("date", "%d/%m/%Y"),
+    ("date", "%d-%m-%Y"),
+    ("serial", ""),
+)
+_TIME_HINT = "tulis dd/mm/yyyy HH:MM atau ISO 8601 (mis. 2023-10-05 08:30)"
+
+
+def _time_expr(e: pl.Expr, fmt: tuple[str, str], timezone: str) -> pl.Expr:
+    """One format's parse of a stripped string column to naive local datetime[us]."""
+    kind, pattern = fmt
+    if kind == "naive":
+        return e.str.strptime(pl.Datetime("us"), pattern, strict=False)
+    if kind == "zoned":
+        zoned = e.str.replace(r"[zZ]$", "+00:00").str.strptime(pl.Datetime("us", "UTC"), pattern, strict=False)
+        return zoned.dt.convert_time_zone(timezone).dt.replace_time_zone(None)
+    if kind == "date":
+        return e.str.to_date(pattern, strict=False).cast(pl.Datetime("us"))
+    number = pl.when(e.str.contains(_SERIAL_RE)).then(e).otherwise(None).cast(pl.Float64, strict=False)
+    inside = number.is_between(_SERIAL_MIN, _SERIAL_MAX, closed="left")
+    micros = (number * 86400.0).round(0).cast(pl.Int64) * 1_000_000 + _EXCEL_EPOCH_US
+    return pl.when(inside).then(micros).otherwise(None).cast(pl.Datetime("us"))
+
+
+def _all_formats_expr(e: pl.Expr, timezone: str) -> pl.Expr:
+    return pl.coalesce([_time_expr(e, f, timezone) for f in _TIME_FORMATS])
+
+
+def _guess_format(values: Sequence[str], timezone: str) -> tuple[str, str]:
+    """The format most of a sample is written in: parsed first, the rest only if needed."""
+    sample = [v.strip() for v in values if v and v.strip()][:500]
+    if not sample:
+        return _TIME_FORMATS[0]
+    frame = pl.DataFrame({"v": sample})
+    counts = frame.select(
+        [_time_expr(pl.col("v"), f, timezone).is_not_null().sum().alias(str(i)) for i, f in enumerate(_TIME_FORMATS)]
+    ).row(0)
+    best = max(range(len(counts)), key=lambda i: (counts[i], -i))
+    return _TIME_FORMATS[best]
+
+
+def _parse_times(raw: pl.Series, timezone: str, primary: tuple[str, str] | None = None) -> pl.Series:
+    """Strings (stripped, null when empty) to naive datetime[us]; null where unreadable."""
+    if primary is None:
+        primary = _guess_format(raw.drop_nulls().head(500).to_list(), timezone)
+    frame = raw.alias("v").to_frame()
+    parsed = frame.select(_time_expr(pl.col("v"), primary, timezone)).to_series()
+    retry = (raw.is_not_null() & parsed.is_null()).arg_true()
+    if retry.len():
+        again = raw.gather(retry).alias("v").to_frame().select(_all_formats_expr(pl.col("v"), timezone)).to_series()
+        parsed = parsed.scatter(retry, again)
+    return parsed
+
+
+def _clean(e: pl.Expr) -> pl.Expr:
+    """Trim spaces; an empty cell is null."""
+    s = e.str.strip_chars()
+    return pl.when(s.str.len_bytes() > 0).then(s).otherwise(None)
+
+
+def _step_expr(e: pl.Expr) -> pl.Expr:
+    """The leading step number of "6", "6.0", "Langkah 6", "6. Menganalisa ..."; null if none."""
+    n = e.str.extract(_STEP_RE, 1).cast(pl.Int64, strict=False)
+    return pl.when(n.is_between(1, _MAX_STEP)).then(n).otherwise(None)
+
+
+def _plain_step_expr(e: pl.Expr) -> pl.Expr:
+    """The step of a plain number: the columnar reader's quick path. Every value it accepts
+    `_step_expr` reads the same; the rest are flagged and go to `_step_expr`."""
+    n = e.cast(pl.Int64, strict=False)
+    return pl.when(n.is_between(1, _MAX_STEP)).then(n).otherwise(None)
+
+
+def _cell_text(value: Any) -> str | None:
+    """An xlsx or JSON value as the text a CSV would hold; datetimes as ISO 8601."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return value.isoformat()
+        return value.isoformat(sep=" ", timespec="microseconds" if value.microsecond else "seconds")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = text.replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

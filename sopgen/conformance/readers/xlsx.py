@@ -1,0 +1,105 @@
+"""Excel logs: every sheet that names the required columns, read with calamine.
+
+Numbers in messages and in `row` are sheet rows; a header may sit under a title block.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _accepted_names, _Header, _map_header
+from sopgen.conformance.readers.model import LogFileError, RowProblem, _FileResult
+from sopgen.conformance.readers.validate import _raw_frame, _Source, _validate
+from sopgen.conformance.readers.values import _cell_text
+
+_HEADER_SEARCH_ROWS = 20  # an xlsx header may sit under a title block
+
+
+def _read_xlsx(file: str, path: Path, timezone: str) -> _FileResult:
+    """Every sheet with the required columns; other sheets are skipped with a note."""
+    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+        if magic != b"PK\x03\x04":
+            raise LogFileError(file, f"berkas log '{file}' bukan berkas .xlsx yang utuh (bukan arsip Excel); buka di Excel lalu simpan ulang sebagai .xlsx")
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = [(m.name, m.visible == SheetVisibleEnum.Visible) for m in book.sheets_metadata]
+    except LogFileError:
+        raise
+    except (CalamineError, OSError, ValueError) as err:
+        raise LogFileError(file, f"berkas log '{file}' rusak atau terpotong, tidak bisa dibaca sebagai .xlsx ({err}); buka di Excel lalu simpan ulang") from None
+    frames: list[pl.DataFrame] = []
+    problems: list[RowProblem] = []
+    ignored: dict[str, list[str]] = {}
+    notes: list[str] = []
+    rejected: list[str] = []
+    blank = 0
+    merged = 0
+    for name, visible in sheets:
+        try:
+            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as err:
+            raise LogFileError(file, f"berkas log '{file}': lembar '{name}' rusak ({err}); buka di Excel lalu simpan ulang") from None
+        at, header = _find_header(cells)
+        if header is None or header.missing:
+            found = ", ".join(f"'{n}'" for n in (header.names if header else ()) if n)
+            why = f"kolom wajib {', '.join(repr(c) for c in header.missing)} tidak ada (kolom: {found})" if header else "kosong"
+            rejected.append(f"lembar '{name}': {why}")
+            if visible:
+                notes.append(f"{file} › lembar '{name}' dilewati: {why}")
+                if header is not None and any(header.names):
+                    ignored[f"{file} › {name}"] = [n for n in header.names if n]
+            continue
+        source = _Source(file, name, header)
+        width = len(header.names)
+        rows: list[int] = []
+        joined: list[str | None] = []
+        values: dict[str, list[str | None]] = {c: [] for c in _RAW_COLUMNS}
+        index = [(c, header.index.get(c)) for c in _RAW_COLUMNS]
+        for r in range(at + 1, len(cells)):
+            texts = [_cell_text(v) for v in cells[r]]
+            rows.append(r + 1)
+            joined.append("".join(t for t in texts if t))
+            for c, i in index:
+                values[c].append(texts[i] if i is not None and i < len(texts) else None)
+        raw = _raw_frame(rows, joined, [width] * len(rows), values)
+        frame, sheet_problems, sheet_blank, sheet_merged = _validate(raw, source, timezone)
+        merged += sheet_merged
+        frames.append(frame.with_columns(pl.lit(name, dtype=pl.String).alias("sheet")))
+        problems.extend(sheet_problems)
+        blank += sheet_blank
+        if header.ignored:
+            ignored[source.key] = list(header.ignored)
+    if not frames:
+        detail = "; ".join(rejected) or "tidak ada lembar"
+        raise LogFileError(
+            file,
+            f"berkas log '{file}': tidak ada lembar yang memuat kolom wajib {', '.join(repr(c) for c in REQUIRED)} ({detail}). "
+            f"Nama kolom yang diterima: {_accepted_names()}",
+        )
+    frame = pl.concat(frames) if len(frames) > 1 else frames[0]
+    return _FileResult(frame, problems, blank, ignored, notes, merged)
+
+
+def _find_header(cells: list[list[Any]]) -> tuple[int, _Header | None]:
+    """The first of the top non-empty rows that names the required columns (a title block
+    may sit above it); else the first non-empty row, to report what it holds."""
+    first: tuple[int, _Header] | None = None
+    seen = 0
+    for r, row in enumerate(cells):
+        texts = [_cell_text(v) for v in row]
+        if not any(t and t.strip() for t in texts):
+            continue
+        header = _map_header(texts)
+        if not header.missing:
+            return r, header
+        first = first or (r, header)
+        seen += 1
+        if seen >= _HEADER_SEARCH_ROWS:
+            break
+    return first if first else (0, None)
