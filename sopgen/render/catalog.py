@@ -32,6 +32,8 @@ def summary(sop: Sop, slug: str, file: str) -> dict[str, Any]:
         "keterkaitan_teks": [k.teks for k in sop.keterkaitan if not k.nomor and k.teks],
         "logo": sop.instansi.logo,
         "langkah": len(sop.langkah),
+        "status": sop.status,
+        "diganti_oleh": sop.diganti_oleh,
     }
 
 
