@@ -37,7 +37,10 @@ def _terminate(signum, frame) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Bentuk laporan.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default="text", show_default=True,
+    help="Bentuk laporan: teks, JSON, anotasi GitHub Actions, SARIF 2.1.0, JUnit XML.",
+)
 @click.option("--strict", is_flag=True, help="Peringatan juga menggagalkan (exit 1).")
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Periksa berkas SOP (bawaan: folder sops/ proyek) dan sopgen.toml."""
@@ -50,7 +53,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     result = run(list(paths) or None, models=False)
     if not paths and not (result.project.root / "sops").is_dir():
         raise click.UsageError(f"folder sops/ tidak ada di {result.project.root}; sebutkan berkas atau folder SOP")
-    click.echo(REPORTERS[fmt](result))
+    click.echo(REPORTERS[fmt](result, strict=strict))
     sys.exit(1 if result.failed(strict) else 0)
 
 
