@@ -159,14 +159,15 @@ def _broken_states(good: dict) -> list[object]:
         {"versi": 2},
         changed(keluaran=[]),
         changed(keluaran={"800-001-surat-domisili": {"pdf": "besar"}}),
-        changed(keluaran={"800-001-surat-domisili": {**good["keluaran"]["800-001-surat-domisili"], "pdf_sha": "x"}}),
+        changed(keluaran={"800-001-surat-domisili": {**good["keluaran"]["800-001-surat-domisili"], "sha256": "x"}}),
         changed(validasi={"kunci": 1}),
         changed(validasi={**good["validasi"], "diagnostik": [{"berkas": "a"}]}),
         changed(validasi={**good["validasi"], "logo": [None]}),
         with_summary(pembuatan="bukan tanggal"),
         with_summary(slug="../../x"),
         with_summary(keterkaitan=[1, 2]),
-        with_summary(revisi=True),
+        with_summary(revisi={"a": 1}),
+        with_summary(nama=None),
     ]
 
 

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import stat
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ OUTPUT_EXTENSIONS = ("pdf", "html")
 # trailing punctuation), short enough for a file name with its extension.
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,200}[a-z0-9])?")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_SHA_KEYS = {"pdf": "sha256", "html": "html_sha256"}  # "sha256" is also what katalog.json publishes
 
 
 def is_slug(value: object) -> bool:
@@ -86,46 +86,43 @@ def _strs(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _iso(value: object, optional: bool = False) -> bool:
-    if value is None:
-        return optional
-    if not isinstance(value, str) or len(value) != 10:
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _valid_entry(entry: object) -> bool:
-    """One output record: {sumber, sidik, pdf, html, halaman, pdf_sha, html_sha}."""
-    if not isinstance(entry, dict) or set(entry) != {"sumber", "sidik", "pdf", "html", "halaman", "pdf_sha", "html_sha"}:
+    """One output record: {sumber, sidik, pdf, html, halaman, sha256 (the PDF's), html_sha256}."""
+    if not isinstance(entry, dict) or set(entry) != {"sumber", "sidik", "pdf", "html", "halaman", "sha256", "html_sha256"}:
         return False
     return (
         isinstance(entry["sumber"], str)
         and isinstance(entry["sidik"], str)
         and all(_is(entry[k], int) and entry[k] >= 0 for k in ("pdf", "html", "halaman"))
-        and all(isinstance(entry[k], str) and _HEX64.fullmatch(entry[k]) for k in ("pdf_sha", "html_sha"))
+        and all(isinstance(entry[k], str) and _HEX64.fullmatch(entry[k]) for k in _SHA_KEYS.values())
     )
 
 
-_SUMMARY_TYPES: dict[str, Any] = {
-    "file": str, "nomor": str, "nama": str, "unit": (str, type(None)), "instansi": (str, type(None)),
-    "revisi": int, "langkah": int, "logo": (str, type(None)),
-}
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float)) or _strs(value)
+
+
+def _date(value: object) -> bool:
+    """A date as the catalog prints it (the catalog's own formatter decides)."""
+    from sopgen.render.catalog import date_text
+
+    if value is not None and not isinstance(value, str):
+        return False
+    try:
+        date_text(value)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _valid_summary(s: object) -> bool:
-    """One SOP's catalog summary as `render.catalog.summary` writes it."""
-    if not isinstance(s, dict) or not is_slug(s.get("slug")):
+    """One SOP's catalog summary as `render.catalog.summary` writes it: plain values only, a
+    slug sopgen makes, the dates the catalog prints, the texts the links show."""
+    if not isinstance(s, dict) or not is_slug(s.get("slug")) or not all(_scalar(v) for v in s.values()):
         return False
-    if any(not _is(s.get(k, ...), t) for k, t in _SUMMARY_TYPES.items()):
+    if not all(isinstance(s.get(k), str) for k in ("file", "nomor", "nama")):
         return False
-    return (
-        _iso(s.get("pembuatan")) and _iso(s.get("efektif")) and _iso(s.get("revisi_terakhir", ...), optional=True)
-        and _strs(s.get("keterkaitan")) and _strs(s.get("keterkaitan_teks"))
-    )
+    return all(_date(s.get(k)) for k in ("pembuatan", "efektif", "revisi_terakhir")) and _strs(s.get("keterkaitan", []))
 
 
 _DIAGNOSTIC_TYPES = {"file": str, "line": int, "column": int, "code": str, "severity": str, "message": str}
@@ -190,7 +187,7 @@ def written_by_us(out: Path, slug: str, ext: str, entry: dict) -> bool:
     if size is None or size != entry[ext]:
         return False
     data = _read_plain(path, size)
-    return data is not None and sha256(data) == entry[f"{ext}_sha"]
+    return data is not None and sha256(data) == entry[_SHA_KEYS[ext]]
 
 
 def remove_recorded(out: Path, slug: str, entry: dict) -> list[str]:
