@@ -18,6 +18,8 @@ from sopgen.render.flowchart.shapes import (
 )
 from sopgen.render.flowchart.state import Draft, Leg
 
+MAX_SPAN = 16  # rows an edge may run along the tracks of one page; longer: a connector pair
+
 
 def place_steps(draft: Draft) -> None:
     """One symbol per step, each an obstacle in its row from now on."""
@@ -62,14 +64,21 @@ def flow_next(draft: Draft, i: int, branch: str) -> None:
 
 
 def queue_long(draft: Draft, s: int, t: int, start: tuple, src: int, dst: int | str, branch: str) -> None:
-    """Queue a track-routed edge from row s to row t, cut in two when the pages differ."""
+    """Queue a track-routed edge from row s to row t, cut in two when the pages differ.
+
+    An edge longer than MAX_SPAN rows on one page is cut in two the same way, by a pair of
+    connectors beside its ends: a channel holds only so many parallel edges, and the search
+    for a way through grows with the rows it crosses, so this keeps routing bounded.
+    """
     grid = draft.grid
     sym, target, ps, pt = draft.steps[s], ("sym", draft.steps[t], t), grid.page(s), grid.page(t)
-    if ps == pt:
+    if ps == pt and abs(t - s) <= MAX_SPAN:
         draft.legs.append(Leg(ps, s, t, start, sym, target, src, dst, branch))
         return
     draft.pairs += 1
-    if t > s:
+    if ps == pt:
+        out, inc = ((s, "bottom"), (t, "top")) if t > s else ((s, "top"), (t, "bottom"))
+    elif t > s:
         out, inc = (grid.page_rows[ps][-1], "bottom"), (grid.page_rows[pt][0], "top")
     else:
         out, inc = (grid.page_rows[ps][0], "top"), (grid.page_rows[pt][-1], "bottom")
