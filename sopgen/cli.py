@@ -38,7 +38,10 @@ def _terminate(signum, frame) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Bentuk laporan.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default="text", show_default=True,
+    help="Bentuk laporan: teks, JSON, anotasi GitHub Actions, SARIF 2.1.0, JUnit XML.",
+)
 @click.option("--strict", is_flag=True, help="Peringatan juga menggagalkan (exit 1).")
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Periksa berkas SOP (bawaan: folder sops/ proyek) dan sopgen.toml."""
@@ -51,7 +54,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     result = run(list(paths) or None, models=False)
     if not paths and not (result.project.root / "sops").is_dir():
         raise click.UsageError(f"folder sops/ tidak ada di {result.project.root}; sebutkan berkas atau folder SOP")
-    click.echo(REPORTERS[fmt](result))
+    click.echo(REPORTERS[fmt](result, strict=strict))
     sys.exit(1 if result.failed(strict) else 0)
 
 
@@ -70,7 +73,11 @@ def rules_cmd() -> None:
     "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
     help="Jumlah proses paralel (0 = satu per inti CPU).",
 )
-def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
+@click.option("--tanda-tangan", "certificate", type=click.Path(path_type=Path, dir_okay=False), metavar="P12",
+              help="Tandatangani tiap PDF (PAdES) dengan sertifikat P12/PFX ini.")
+@click.option("--sandi-env", default="SOPGEN_SANDI_TTD", show_default=True, metavar="NAMA",
+              help="Variabel lingkungan berisi sandi sertifikat (bila kosong, sandi ditanyakan).")
+def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int, certificate: Path | None, sandi_env: str) -> None:
     """Validasi semua SOP, lalu tulis PDF, tampilan HTML dan katalog output/index.html."""
     from sopgen.render.build import BuildError
     from sopgen.render.build import build as run
@@ -88,9 +95,10 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
         click.echo(REPORTERS["text"](ValidationResult(project, [], list(config_diags))))
         click.echo("Tidak ada berkas yang ditulis.")
         sys.exit(1)
+    sign = _signer(certificate, sandi_env, project) if certificate else None
     try:
         with _build_progress() as progress:
-            result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress)
+            result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress, sign=sign)
     except BuildError as err:
         click.echo(f"galat: {err}", err=True)
         sys.exit(1)
@@ -106,6 +114,43 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
         click.echo(f"{len(result.warnings)} peringatan validasi (lihat: sopgen validate)")
     click.echo(result.summary())
     sys.exit(0 if result.ok else 1)
+
+
+@main.command("verify")
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--katalog", type=click.Path(path_type=Path), help="katalog.json (atau foldernya); bawaan: folder keluaran proyek.")
+@click.option("--akar", "roots", multiple=True, type=click.Path(path_type=Path, dir_okay=False), help="Sertifikat CA (PEM/DER) yang dipercaya untuk tanda tangan.")
+def verify_cmd(pdf: Path, katalog: Path | None, roots: tuple[Path, ...]) -> None:
+    """Periksa apakah PDF diterbitkan katalog, versi dan statusnya (exit 0 sah dan berlaku, 1 tidak)."""
+    from sopgen.publish.verify import VerifyError, load_trust_roots, verify_pdf
+
+    if katalog is None:
+        from sopgen.source.project import load_project
+
+        project, _ = load_project(Path.cwd())
+        katalog = project.output
+    try:
+        verdict = verify_pdf(pdf, katalog, load_trust_roots(list(roots)))
+    except VerifyError as err:
+        raise click.UsageError(str(err)) from None
+    for line in verdict.lines():
+        click.echo(line)
+    sys.exit(0 if verdict.in_force else 1)
+
+
+def _signer(certificate: Path, env_name: str, project):
+    """Load the P12 before anything is built: a wrong password is a usage error (exit 2)."""
+    import os
+
+    from sopgen.publish.sign import SignError, load_certificate, password_from, pdf_signer
+
+    ask = (lambda: click.prompt(f"Sandi {certificate.name}", hide_input=True, err=True)) if sys.stdin.isatty() else None
+    try:
+        cert = load_certificate(certificate, password_from(env_name, dict(os.environ), ask))
+    except SignError as err:
+        raise click.UsageError(f"--tanda-tangan: {err}") from None
+    click.echo(f"menandatangani sebagai: {cert.holder}", err=True)
+    return pdf_signer(cert, project.config.instansi.get("kota", ""))
 
 
 class _build_progress:
@@ -281,7 +326,113 @@ def log_template_cmd(sops, output, force) -> None:
     try:
         write_log_template(chosen, output, inputs=inputs)
     except OSError as err:
-        click.echo(f"templat tidak bisa ditulis ke '{output}': {err.strerror or err}", err=True)
+        click.echo(one_line(f"templat tidak bisa ditulis ke '{output}': {err.strerror or err}"), err=True)
         sys.exit(1)
     names = ", ".join(s.nomor for s in chosen)
     click.echo(one_line(f"Templat log ditulis ke {output} ({len(chosen)} lembar: {names})"))
+
+
+# --- authoring: a new project, a new SOP, a live preview -----------------------------------
+
+
+@main.command("init")
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--pemerintah", metavar="TEKS", help="Pemerintah daerah, mis. \"Pemerintah Kabupaten Mojokerto\".")
+@click.option("--nama", metavar="TEKS", help="Nama instansi, mis. \"Kecamatan Dawarblandong\".")
+@click.option("--alamat", metavar="TEKS", help="Alamat kantor.")
+@click.option("--telepon", metavar="TEKS", help="Telepon kantor.")
+@click.option("--kota", metavar="TEKS", help="Kota/tempat di bawah alamat pada kop.")
+@click.option("--kertas", "ukuran", type=click.Choice(["F4", "A4"]), help="Ukuran kertas (bawaan F4).")
+@click.option("--orientasi", type=click.Choice(["lanskap", "potret"]), help="Orientasi kertas (bawaan lanskap).")
+def init_cmd(folder: Path, **given) -> None:
+    """Buat proyek SOP baru: sopgen.toml, sops/ dengan satu contoh, README, .gitignore, hook dan CI.
+
+    Tanpa pilihan dan di terminal, sopgen menanyakan kop kantor; yang tidak dijawab diberi
+    isian sementara yang bisa diubah nanti di sopgen.toml.
+    """
+    from sopgen.authoring.scaffold import init_project, office_from
+    from sopgen.authoring.sopfile import AuthoringError
+
+    interactive = not any(v is not None for v in given.values()) and sys.stdin.isatty()
+    office = office_from(given, (lambda q, d: click.prompt(q, default=d)) if interactive else None)
+    try:
+        result = init_project(folder, office)
+    except AuthoringError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"Proyek SOP dibuat di {folder}:")
+    for path in result.files:
+        click.echo(f"  {path.relative_to(result.root).as_posix()}")
+    go = "" if folder == Path(".") else f"cd {folder}  lalu  "
+    click.echo(f"Berikutnya: {go}sopgen new \"Nama SOP\"  ·  sopgen preview  ·  sopgen build")
+
+
+@main.command("new")
+@click.argument("nama")
+@click.option("--pelaksana", "actors", multiple=True, metavar="JABATAN", help="Pelaksana (satu lajur flowchart); boleh diulang, berurutan.")
+def new_cmd(nama: str, actors: tuple[str, ...]) -> None:
+    """Buat berkas SOP baru di sops/ dengan semua bagian dan penjelasannya.
+
+    Nomor berikutnya diambil dari pola nomor SOP yang sudah ada (tahun berjalan); nama berkas
+    dari nomor dan nama SOP. Berkas yang sudah ada tidak pernah ditimpa.
+    """
+    from sopgen.authoring.newsop import new_sop
+    from sopgen.authoring.sopfile import AuthoringError
+    from sopgen.source.project import load_project
+
+    project, _ = load_project(Path.cwd())
+    try:
+        made = new_sop(project, nama, list(actors))
+    except AuthoringError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"SOP baru: {project.display(made.path)} (nomor {made.nomor})")
+    todo = ["aktivitas dan mutu baku setiap langkah", "dasar hukum dan kotak identitas lain"]
+    if not made.numbered:
+        todo.insert(0, "nomor SOP (pola nomor proyek tidak dikenali)")
+    if not made.copied_signer:
+        todo.append("pejabat yang mengesahkan (nama, NIP)")
+    click.echo("Lengkapi: " + "; ".join(todo) + ". Lalu: sopgen preview atau sopgen build")
+
+
+@main.command("preview")
+@click.argument("sop", required=False, metavar="[SOP]")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, metavar="ANGKA", help="Port di 127.0.0.1 (bawaan: port yang bebas).")
+@click.option("--tanpa-browser", is_flag=True, help="Jangan buka browser; cukup tulis alamatnya.")
+@click.option("--stop-after", type=click.FloatRange(min=0), hidden=True)
+def preview_cmd(sop: str | None, port: int, tanpa_browser: bool, stop_after: float | None) -> None:
+    """Tampilkan SOP (HTML dan PDF) di browser; diperbarui sendiri setiap berkas disimpan.
+
+    Server hanya di komputer ini (127.0.0.1); galat validasi tampil di halaman dengan berkas
+    dan barisnya. SOP: berkas, nomor, atau kosong untuk daftar semua SOP.
+    """
+    import threading
+    import webbrowser
+
+    from sopgen.authoring.server import start
+
+    if not (Path.cwd() / "sops").is_dir() and sop is None:
+        from sopgen.source.project import find_root
+
+        if not (find_root(Path.cwd()) / "sops").is_dir():
+            raise click.UsageError("folder sops/ tidak ada; jalankan dari folder proyek sopgen (atau buat dengan: sopgen init)")
+    try:
+        preview = start(Path.cwd(), port)
+    except OSError as err:
+        raise click.UsageError(f"port {port} di 127.0.0.1 tidak bisa dipakai ({err.strerror or err}); pilih --port lain") from None
+    try:
+        page = ""
+        if sop is not None:
+            slug = preview.workspace.find(sop)
+            if slug is None:
+                raise click.UsageError(f"SOP '{sop}' tidak ada di proyek (sebut berkas, nomor, atau kosongkan)")
+            page = f"{slug}.html"
+        click.echo(f"Pratinjau: {preview.url}{page}  (Ctrl-C untuk berhenti)")
+        if not tanpa_browser and sys.stdout.isatty():
+            webbrowser.open(preview.url + page)
+        threading.Event().wait(stop_after)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    for problem in preview.errors:
+        click.echo(problem, err=True)
+    click.echo("Pratinjau berhenti.")
