@@ -3,7 +3,8 @@
 Prints, for each size, the time `flowchart.layout` takes on the printed pages (8 rows a page,
 A4 landscape at the minimum row height) and on the HTML view's one long page, for loops back
 to random earlier steps (up to 60 back) and for every loop back to step 1 (a crowded page
-edge). With --build, also a full `sopgen build` of a generated SOP of each size (WeasyPrint
+edge: validation refuses more than 8 branches into one step, SOP704, so this column shows the
+layout alone on input `sopgen build` never lets through). With --build, also a full `sopgen build` of a generated SOP of each size (WeasyPrint
 included). Figures are printed, never asserted.
 
     python bench/bench_layout.py                  # layout only, 50 .. 300 steps
