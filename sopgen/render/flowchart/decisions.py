@@ -13,6 +13,7 @@ from sopgen.render.flowchart.inputs import resolve
 from sopgen.render.flowchart.place import flow_next, queue_long
 from sopgen.render.flowchart.shapes import DROP, END, END_H, END_W, LABEL_FONT, Box, FlowNode, Label, Symbol
 from sopgen.render.flowchart.state import Draft, Leg
+from sopgen.render.flowchart.text import CHAR_W
 
 
 def decision(draft: Draft, i: int, node: FlowNode) -> tuple:
@@ -115,4 +116,4 @@ def _put_label(draft: Draft, row: int, text: str, boxes: list[Box]) -> None:
 
 def _text_box(text: str) -> tuple[float, float]:
     """A caption's box (width, height), estimated from its number of characters."""
-    return len(text) * 0.6 * LABEL_FONT + 1.0, LABEL_FONT * 1.25
+    return len(text) * CHAR_W * LABEL_FONT + 1.0, LABEL_FONT * 1.25
