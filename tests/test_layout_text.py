@@ -30,3 +30,15 @@ def test_a_question_fits_its_diamond_at_6_pt(question: str, row: float) -> None:
     if len(question) < 10 or (row > 56 and len(question) < 20):  # a 56 pt row leaves a 26 pt diamond
         assert fits(question, diamond.w, diamond.h)
     assert 'font-size="6.00"' in lay.svg(1)
+
+
+@pytest.mark.parametrize("params", props.GENERATED[1::2], ids=lambda c: f"seed{c[0]}-n{c[1]}-lanes{c[2]}")
+def test_a_branch_to_the_end_ends_in_the_deciding_column(params) -> None:
+    """No "Selesai" capsule in an actor's column that has nothing to do with the decision."""
+    nodes, frame = props.make_case(*params)
+    lay = layout(nodes, frame)
+    edges = [sum(frame.lane_widths[:k]) for k in range(len(frame.lane_widths) + 1)]
+    for row, sym in lay.symbols:
+        if sym.kind == "end":
+            lanes = nodes[row].lanes
+            assert edges[min(lanes)] < sym.x and sym.right < edges[max(lanes) + 1], (row, sym)
