@@ -145,7 +145,7 @@ def check_logs(
     data = read_input(log_paths, timezone, getattr(project.config, "limits", None))
     if building is not None:
         calendar = building.result()
-    return _run(chosen, list(sops), data, period, elapsed, calendar)
+    return _run(chosen, list(sops), data, period, elapsed, calendar, timezone)
 
 
 def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None = None) -> list[Sop]:
@@ -168,13 +168,15 @@ def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None
     return chosen
 
 
-def _run(chosen: list[Sop], all_sops: list[Sop], data: LogInput, period: tuple[date | None, date | None], elapsed: bool, calendar: Any) -> CheckResult:
+def _run(
+    chosen: list[Sop], all_sops: list[Sop], data: LogInput, period: tuple[date | None, date | None], elapsed: bool, calendar: Any, timezone: str | None = None
+) -> CheckResult:
     """The stages in order: intake, the per-row columns, the row rules, the path rules, the
     summary. Findings equal in every sort key keep the order the stages add them."""
     tables = SopTables.of(chosen)
     findings = Findings(tables)
     known, intake = admit(data, tables, all_sops, period, findings)
-    rows = case_rows(known, tables, elapsed, calendar)
+    rows = case_rows(known, tables, elapsed, calendar, timezone)
     del known
     check_rows(rows, tables, findings, elapsed)
     paths = check_paths(rows, tables, findings)
