@@ -373,3 +373,15 @@ def test_dst_zone_still_refuses_an_end_truly_before_its_start(tmp_path: Path) ->
     invalid = [f.row for f in result.findings if f.kind == "invalid_row"]
     assert invalid == [3]  # 02:50 then 02:10 fits the repeated hour; 05:50 then 05:10 does not
     assert [f.minutes for f in result.findings if f.kind == "time_exceeded"] == [20]
+
+
+def test_entities_declared_in_a_sheet_are_never_expanded(tmp_path: Path) -> None:
+    p = xlsx(tmp_path / "lol.xlsx", header_row() + '<row r="2">' + cell("A2", "&lol9;") + "</row>")
+    data = {n: zipfile.ZipFile(p).read(n) for n in zipfile.ZipFile(p).namelist()}
+    laughs = '<!DOCTYPE worksheet [<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>"
+    data["xl/worksheets/sheet1.xml"] = data["xl/worksheets/sheet1.xml"].replace(b"?>", b"?>" + laughs.encode(), 1)
+    with zipfile.ZipFile(p, "w") as z:
+        for n, d in data.items():
+            z.writestr(n, d)
+    with pytest.raises(LogFileError, match="rusak"):
+        read_logs([p])
