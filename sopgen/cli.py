@@ -200,7 +200,8 @@ def _load_checked_sops():
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Tulis laporan ke berkas ini.")
 @click.option("--elapsed", is_flag=True, help="Durasi dalam menit berlalu, bukan menit kerja.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERSEN", help="Exit 1 bila kepatuhan di bawah PERSEN.")
-def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) -> None:
+@click.option("--csv-polos", "csv_plain", is_flag=True, default=None, help="CSV dengan ',' dan titik desimal (bawaan: ';' dan koma, untuk Excel Indonesia).")
+def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, csv_plain) -> None:
     """Periksa log kegiatan (.xlsx, .csv, .jsonl) terhadap SOP proyek."""
     # Importing, loading, reading and checking build almost no reference cycles, yet the cyclic
     # collector would rescan every object the imports made, again and again (0.1 s of a
@@ -225,7 +226,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
         raise click.UsageError(str(err)) from None
     finally:
         gc.enable()
-    options = ReportOptions(project=project, color=sys.stdout.isatty())
+    options = ReportOptions(project=project, color=sys.stdout.isatty(), csv_plain=csv_plain or None)
     if output is None and fmt == "text":
         print_text(result, options)
     elif output is None:
@@ -273,8 +274,14 @@ def log_template_cmd(sops, output, force) -> None:
         chosen = select_sops(all_sops, list(sops), base=Path.cwd()) if sops else all_sops
     except CheckError as err:
         raise click.UsageError(str(err)) from None
+    from sopgen.conformance.people import PeopleError, load_people
+
     try:
-        write_log_template(chosen, output)
+        people = load_people(project.root)
+    except PeopleError as err:
+        raise click.UsageError(str(err)) from None
+    try:
+        write_log_template(chosen, output, people=people)
     except OSError as err:
         click.echo(f"templat tidak bisa ditulis ke '{output}': {err.strerror or err}", err=True)
         sys.exit(1)

@@ -41,3 +41,209 @@ def test_a_step_left_open_while_the_next_started_is_unfinished(project_dir: Path
     )
     assert result.summary["kinds"]["step_unfinished"] == 1
     assert result.summary["compliance"] == {"rows": 6, "compliant": 5, "percent": 83.3}
+
+
+# -- names staff write: unrecognised names, pegawai.csv ---------------------------------------------
+
+
+def _named_log(project_dir: Path) -> Path:
+    """Two cases; step 4 by "Kasi Kesos", step 5 by the person "Budi Santoso", step 1 of B by
+    "Pak Camat" (no such actor; nothing resembles it)."""
+    rows = []
+    for case, day in (("A", "2023-10-02"), ("B", "2023-10-03")):
+        for r in clean_case(case, day):
+            r = list(r)
+            r[3] = {4: "Kasi Kesos", 5: "Budi Santoso"}.get(r[2], r[3])
+            rows.append(tuple(r))
+    rows[6] = row("B", 1, "2023-10-03 08:00", "2023-10-03 08:05", actor="Pak Camat")
+    return write_csv(project_dir / "log.csv", rows)
+
+
+def test_unrecognised_names_are_grouped_counted_and_given_a_suggestion(project_dir: Path) -> None:
+    result = check(project_dir, _named_log(project_dir))
+    assert brief(result) == [
+        (5, "wrong_actor", "A", 4),
+        (6, "wrong_actor", "A", 5),
+        (8, "wrong_actor", "B", 1),
+        (11, "wrong_actor", "B", 4),
+        (12, "wrong_actor", "B", 5),
+    ]
+    s = result.summary
+    assert s["unrecognized_actors"] == [
+        {"name": "Budi Santoso", "rows": 2, "suggestion": "Kepala Sub Bagian Umum dan Kepegawaian", "wrong_actor": 2},
+        {"name": "Kasi Kesos", "rows": 2, "suggestion": "Kasi", "wrong_actor": 2},
+        # "Camat" resembles no actor of the SOP: the step's own pelaksana is the suggestion.
+        {"name": "Pak Camat", "rows": 1, "suggestion": "Kasubag Perencanaan dan Keuangan", "wrong_actor": 1},
+    ]
+    assert s["unrecognized_effect"] == {"wrong_actor": 5, "percent_if_recognized": 100.0}
+    assert s["compliance"]["percent"] == 58.3
+    assert s["people"] == []
+
+
+def test_pegawai_csv_maps_people_to_positions(project_dir: Path) -> None:
+    (project_dir / "pegawai.csv").write_text(
+        "nama;nip;pelaksana\n"
+        "Budi Santoso;19800101 200501 1 001;kasubag-umpeg\n"
+        "Siti Aminah;19850505 201001 2 002;Kasi\n"
+        "Rina;;\n"
+        "Joko;;Bupati\n",
+        encoding="utf-8",
+    )
+    result = check(project_dir, _named_log(project_dir))
+    assert brief(result) == [(5, "wrong_actor", "A", 4), (8, "wrong_actor", "B", 1), (11, "wrong_actor", "B", 4)]
+    s = result.summary
+    assert [e["name"] for e in s["unrecognized_actors"]] == ["Kasi Kesos", "Pak Camat"]
+    assert s["people"] == [
+        {
+            "name": "Budi Santoso",
+            "nip": "19800101 200501 1 001",
+            "position": "Kepala Sub Bagian Umum dan Kepegawaian",
+            "rows": 2,
+            "finished": 2,
+            "within_standard": 2,
+            "violations": 0,
+            "percent_within": 100.0,
+            "percent_compliant": 100.0,
+        }
+    ]
+    assert result.notes == [
+        "pegawai.csv baris 4: kolom nama dan pelaksana wajib diisi; baris ini tidak dipakai",
+        "pegawai.csv baris 5: pelaksana 'Bupati' dari 'Joko' bukan pelaksana SOP yang diperiksa; tulis id, nama atau alias pelaksana seperti di SOP",
+    ]
+    # Budi's rows count for his position in the per-actor table.
+    actors = {a["actor"]: a["rows"] for a in s["actors"]}
+    assert actors["Kepala Sub Bagian Umum dan Kepegawaian"] == 2
+
+
+def test_an_unreadable_pegawai_csv_is_a_usage_error(project_dir: Path) -> None:
+    from sopgen.conformance.engine import CheckError
+
+    (project_dir / "pegawai.csv").write_bytes(b"nama,nip\nBudi,1\n")
+    with pytest.raises(CheckError, match="pegawai.csv baris 1: kolom 'pelaksana' tidak ada"):
+        check(project_dir, _named_log(project_dir))
+
+
+# -- reports a supervisor reads ---------------------------------------------------------------------
+
+
+def _three_months(project_dir: Path) -> Path:
+    rows = [*clean_case("A", "2023-10-02"), *clean_case("B", "2023-11-06"), *clean_case("C", "2023-12-04")]
+    rows[7] = row("B", 2, "2023-11-06 08:10", "2023-11-06 08:15", actor="Kasi Kesos")  # row 9
+    rows[12] = row("C", 1, "2023-12-04 08:00", "2023-12-04 09:00")  # row 14: 60 > 5
+    return write_csv(project_dir / "log.csv", rows)
+
+
+def test_the_month_by_month_trend(project_dir: Path) -> None:
+    result = check(project_dir, _three_months(project_dir))
+    assert [(m["month"], m["rows"], m["compliant_rows"], m["percent_compliant"], m["finished"], m["within_standard"]) for m in result.summary["months"]] == [
+        ("2023-10", 6, 6, 100.0, 6, 6),
+        ("2023-11", 6, 5, 83.3, 6, 6),
+        ("2023-12", 6, 4, 66.7, 6, 5),  # row 15 also starts before step 1 ended
+    ]
+    one = check(project_dir, write_csv(project_dir / "satu.csv", clean_case("A")))
+    assert one.summary["months"] == []  # one month: no trend
+
+
+def _text(result, project=None, width: int = 80) -> str:
+    from sopgen.conformance.report import ReportOptions, report_bytes
+
+    return report_bytes(result, "text", ReportOptions(project=project, width=width)).decode("utf-8")
+
+
+def test_the_text_report_reads_at_80_columns(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_dir)
+    result = check(project_dir, _three_months(project_dir))
+    text = _text(result)
+    lines = text.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    assert " 065/111/416-317/2023 " in text  # the nomor whole, never cut
+    assert "…" not in text
+    # One line per finding's place and kind (Indonesian), its message indented under it.
+    i = lines.index("log.csv:9 · Pelaksana tidak sesuai · kasus B")
+    assert lines[i + 1].startswith("    langkah 2 dikerjakan oleh 'Kasi Kesos'")
+    assert "wrong_actor" not in "\n".join(lines[i:])
+    # The per-month table, and the names not recognised with how to fix them.
+    assert any(line.split()[:2] == ["November", "2023"] and "83,3 %" in line for line in lines)
+    assert "  'Kasi Kesos': 1 baris → mungkin 'Kasi'" in lines
+    assert "pegawai.csv" in text and "alias" in text
+
+
+def test_sops_without_rows_are_named_once_not_tabled(tmp_path: Path) -> None:
+    from sopfactory import make_project, sop_yaml
+
+    root = make_project(tmp_path / "p", {"lain.yaml": sop_yaml("800/1/2023", "SOP Lain")}, reference=True)
+    result = check(root, write_csv(root / "log.csv", clean_case("A")))
+    text = _text(result)
+    assert "Tanpa baris di log (tidak ditabelkan): 800/1/2023" in text
+    assert text.count("800/1/2023") == 1
+    assert "Per langkah (menit)" in text  # one SOP with rows: no SOP column, no SOP title
+
+
+def test_csv_for_indonesian_excel_and_the_plain_form(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from click.testing import CliRunner
+
+    from sopgen.cli import main
+
+    _three_months(project_dir)
+    runner = CliRunner()
+    monkeypatch.chdir(project_dir)
+    ind = runner.invoke(main, ["check", "log.csv", "--format", "csv", "-o", "temuan.csv"])
+    assert ind.exit_code == 0, ind.output
+    text = (project_dir / "temuan.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert text[0].startswith("jenis;uraian_jenis;sop;kasus;langkah;berkas;lembar;baris;pelaksana;menit;standar_menit")
+    assert "time_exceeded;Melebihi waktu;065/111/416-317/2023;C;1;log.csv;;14;Kasubag PK;60,0;5,0;" in text[2]
+    plain = runner.invoke(main, ["check", "log.csv", "--format", "csv", "--csv-polos", "-o", "polos.csv"])
+    assert plain.exit_code == 0, plain.output
+    text = (project_dir / "polos.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert text[2].startswith("time_exceeded,Melebihi waktu,065/111/416-317/2023,C,1,log.csv,,14,Kasubag PK,60.0,5.0,")
+    # Reports are written with the usual permissions (umask), not 0600 like a temporary file.
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (project_dir / "temuan.csv").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_paths_in_reports_are_relative_to_where_the_command_ran(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _three_months(project_dir)
+    monkeypatch.chdir(project_dir)
+    result = check(project_dir, log.resolve())
+    assert result.files == ["log.csv"]
+    assert {f.file for f in result.findings} == {"log.csv"}
+
+
+def test_people_in_the_reports_and_the_template(project_dir: Path) -> None:
+    import openpyxl
+
+    from sopgen.conformance.logtemplate import write_log_template
+    from sopgen.conformance.people import load_people
+    from sopgen.conformance.report import ReportOptions, render_html
+
+    (project_dir / "pegawai.csv").write_text("nama,nip,pelaksana\nBudi Santoso,19800101 200501 1 001,kasubag-umpeg\n", encoding="utf-8")
+    result = check(project_dir, _named_log(project_dir))
+    text = _text(result)
+    assert "Per pegawai (pegawai.csv)" in text and "Budi Santoso (Kepala Sub Bagian Umum dan" in text
+    project, sops = load(project_dir)
+    html = render_html(result, ReportOptions(project=project))
+    assert "<h2>Per pegawai</h2>" in html and "19800101 200501 1 001" in html
+    assert "<h2>Nama pelaksana yang tidak dikenali</h2>" in html
+    # The template's pelaksana list: the positions, then the people in them.
+    path = project_dir / "templat.xlsx"
+    write_log_template(sops, path, rows=5, people=load_people(project_dir))
+    lists = openpyxl.load_workbook(path)["daftar"]
+    column = [c.value for c in lists["C"] if c.value is not None]
+    assert column[-1] == "Budi Santoso" and "Kasi" in column
+
+
+def test_the_pdf_report_is_signed_by_the_evaluator(project_dir: Path) -> None:
+    from sopgen.conformance.report import ReportOptions, render_html
+
+    with open(project_dir / "sopgen.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[penilaian]\nnama = "Drs. SUGENG RAHARJO"\nnip = "19680412 199003 1 008"\njabatan = "Sekretaris Kecamatan"\n')
+    result = check(project_dir, write_csv(project_dir / "log.csv", clean_case("A")))
+    project, _sops = load(project_dir)
+    html = render_html(result, ReportOptions(project=project), mode="pdf")
+    block = html[html.index('<div class="tanda-tangan">') :]
+    assert [part in block for part in ("Mengetahui,", "Sekretaris Kecamatan", "Drs. SUGENG RAHARJO", "NIP 19680412 199003 1 008")] == [True] * 4
+    unsigned = render_html(check(project_dir, project_dir / "log.csv"), ReportOptions(project=None), mode="pdf")
+    assert "tanda-tangan\">" not in unsigned
