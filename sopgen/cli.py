@@ -219,8 +219,8 @@ def _load_checked_sops():
 @click.option("--dari", type=_Tanggal(), help="Hanya kasus yang mulai pada/sesudah tanggal ini.")
 @click.option("--sampai", type=_Tanggal(), help="Hanya kasus yang mulai pada/sebelum tanggal ini.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "csv", "html", "pdf"]), default="text", show_default=True,
-    help="Bentuk laporan.",
+    "--format", "fmt", type=click.Choice(["text", "json", "csv", "html", "pdf", "monitoring"]), default="text", show_default=True,
+    help="Bentuk laporan; monitoring: Formulir Monitoring Pelaksanaan SOP AP (Permenpan RB 35/2012), -o BERKAS.xlsx atau .pdf.",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Tulis laporan ke berkas ini.")
 @click.option("--elapsed", is_flag=True, help="Durasi dalam menit berlalu, bukan menit kerja.")
@@ -241,7 +241,12 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, 
         if missing:
             raise click.UsageError(f"berkas log tidak ditemukan: {', '.join(missing)}")
         if fmt in BINARY_FORMATS and output is None:
-            raise click.UsageError(f"--format {fmt} butuh --output BERKAS")
+            raise click.UsageError(f"--format {fmt} butuh --output BERKAS" + (" (.xlsx atau .pdf)" if fmt == "monitoring" else ""))
+        if fmt == "monitoring":
+            suffix = output.suffix.lower().lstrip(".")
+            if suffix not in ("xlsx", "pdf"):
+                raise click.UsageError(f"--format monitoring: --output '{output}' harus berakhiran .xlsx atau .pdf")
+            fmt = f"monitoring-{suffix}"
         project, sops = _load_checked_sops()
         inputs = [*logs, *(s.path for s in sops), project.root / CONFIG_NAME]
         if output is not None:

@@ -247,3 +247,84 @@ def test_the_pdf_report_is_signed_by_the_evaluator(project_dir: Path) -> None:
     assert [part in block for part in ("Mengetahui,", "Sekretaris Kecamatan", "Drs. SUGENG RAHARJO", "NIP 19680412 199003 1 008")] == [True] * 4
     unsigned = render_html(check(project_dir, project_dir / "log.csv"), ReportOptions(project=None), mode="pdf")
     assert "tanda-tangan\">" not in unsigned
+
+
+# -- the official monitoring form ---------------------------------------------------------------------
+
+
+def _late_step4(project_dir: Path) -> Path:
+    """Five cases; step 4 over its 480 minutes in two of them (40 %)."""
+    rows = []
+    for i, case in enumerate("ABCDE"):
+        day = f"2023-10-0{i + 2}"
+        case_rows = clean_case(case, day)
+        if case in "AB":
+            case_rows[3] = row(case, 4, f"{day} 08:30", f"2023-10-{i + 9:02d} 10:00")  # a week later
+            case_rows[4] = row(case, 5, f"2023-10-{i + 9:02d} 10:00", f"2023-10-{i + 9:02d} 11:00")
+            case_rows[5] = row(case, 6, f"2023-10-{i + 9:02d} 11:00", f"2023-10-{i + 9:02d} 11:30")
+        rows.extend(case_rows)
+    return write_csv(project_dir / "log.csv", rows)
+
+
+def test_the_monitoring_form_as_xlsx(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+    from click.testing import CliRunner
+
+    from sopgen.cli import main
+
+    with open(project_dir / "sopgen.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[penilaian]\nnama = "Drs. SUGENG RAHARJO"\nnip = "196804121990031008"\njabatan = "Sekretaris Kecamatan"\nambang = 95\n')
+    _late_step4(project_dir)
+    monkeypatch.chdir(project_dir)
+    runner = CliRunner()
+    out = runner.invoke(main, ["check", "log.csv", "--format", "monitoring", "-o", "monitoring.xlsx"])
+    assert out.exit_code == 0, out.output
+    first = (project_dir / "monitoring.xlsx").read_bytes()
+    ws = openpyxl.load_workbook(project_dir / "monitoring.xlsx").active
+    cells = list(ws.iter_rows(values_only=True))
+    assert cells[0][0] == "FORMULIR MONITORING PELAKSANAAN SOP AP"
+    assert cells[5] == ("No", "Prosedur", "Penilaian terhadap Penerapan", None, "Catatan Hasil Penilaian", "Tindakan yang Harus Diambil", "Paraf Penilai")
+    assert cells[6][2:4] == ("Berjalan dengan baik", "Tidak berjalan dengan baik")
+    no, prosedur, baik, tidak, catatan, tindakan, paraf = cells[8]
+    assert (no, prosedur, baik, tidak, paraf) == (1, "Pengumpulan Data Kinerja\n(SOP 065/111/416-317/2023)", None, "✓", None)
+    assert catatan == (
+        "Kepatuhan 93,3 % (28 dari 30 baris log tanpa pelanggaran); tepat waktu 93,3 %; 5 kasus, 5 sampai akhir alur. "
+        "Temuan utama: melebihi waktu pada langkah 4 (2 kali, 40,0 % kasus)."
+    )
+    assert tindakan == "1. Tinjau ulang Waktu langkah 4 (480 menit) atau beban kerja pelaksana (40,0 % kasus)."
+    footer = [r[5] for r in cells[10:] if r[5]]
+    assert footer == ["Dawarblandong", "Penilai,", "Sekretaris Kecamatan", "Drs. SUGENG RAHARJO", "NIP 19680412 199003 1 008"]
+    assert "paling sedikit 95 %" in cells[10][0]  # the threshold of sopgen.toml: 93,3 % is below it
+    # Same check, same bytes.
+    runner.invoke(main, ["check", "log.csv", "--format", "monitoring", "-o", "monitoring.xlsx"])
+    assert (project_dir / "monitoring.xlsx").read_bytes() == first
+    bad = runner.invoke(main, ["check", "log.csv", "--format", "monitoring", "-o", "monitoring.docx"])
+    assert bad.exit_code == 2 and "harus berakhiran .xlsx atau .pdf" in bad.output
+
+
+def test_the_monitoring_form_as_pdf(project_dir: Path) -> None:
+    import io
+
+    import pypdfium2 as pdfium
+
+    from sopgen.conformance.report import ReportOptions, report_bytes
+
+    result = check(project_dir, _late_step4(project_dir))
+    project, _sops = load(project_dir)
+    data = report_bytes(result, "monitoring-pdf", ReportOptions(project=project))
+    pdf = pdfium.PdfDocument(io.BytesIO(data))
+    assert len(pdf) == 1
+    width, height = pdf[0].get_size()
+    assert width > height  # landscape, as the form is printed
+    text = " ".join(pdf[0].get_textpage().get_text_range().split())
+    for part in (
+        "FORMULIR MONITORING PELAKSANAAN SOP AP",
+        "Penilaian terhadap Penerapan",
+        "Tindakan yang Harus Diambil",
+        "Paraf",
+        "Pengumpulan Data Kinerja",
+        "Tinjau ulang Waktu langkah 4 (480 menit) atau beban kerja pelaksana (40,0 % kasus).",
+        "paling sedikit 80 %",  # the default threshold: 93,3 % runs well
+    ):
+        assert part in text, part
+    assert report_bytes(result, "monitoring-pdf", ReportOptions(project=project)) == data

@@ -128,7 +128,7 @@ def kinds_chart(kinds: dict[str, int], *, width: float = 640) -> Markup:
 def trend_chart(months: list[dict[str, Any]], *, width: float = 640) -> Markup:
     """Compliance (solid) and within time (dashed) per month, 0-100 %, one point a month,
     each labelled with its value; the month names under the axis."""
-    from sopgen.conformance.report.words import BULAN
+    from sopgen.render.html import BULAN
 
     left, right, top, bottom = 44, 16, 26, 34
     plot_w, plot_h = width - left - right, 150

@@ -17,7 +17,7 @@ from sopgen.conformance.engine import CheckResult
 
 Reporter = Callable[[CheckResult, BinaryIO, "ReportOptions"], None]
 REPORTERS: dict[str, Reporter] = {}
-BINARY_FORMATS = frozenset({"pdf"})  # not for a terminal: need --output
+BINARY_FORMATS = frozenset({"pdf", "monitoring", "monitoring-pdf", "monitoring-xlsx"})  # not for a terminal: need --output
 
 
 @dataclass

@@ -82,10 +82,9 @@ def name_line(entry: dict) -> str:
     return f"'{entry['name']}': {angka(entry['rows'])} baris{hint}"
 
 
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember")
-
-
 def bulan_text(month: str) -> str:
     """'2023-10' -> 'Oktober 2023'."""
+    from sopgen.render.html import BULAN
+
     year, m = month.split("-")
     return f"{BULAN[int(m) - 1]} {year}"
