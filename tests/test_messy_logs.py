@@ -328,3 +328,13 @@ def test_the_monitoring_form_as_pdf(project_dir: Path) -> None:
     ):
         assert part in text, part
     assert report_bytes(result, "monitoring-pdf", ReportOptions(project=project)) == data
+
+
+def test_a_case_that_starts_late_names_no_step_0(project_dir: Path) -> None:
+    rows = clean_case("A")
+    rows[0] = row("A", 1, "2023-10-02 09:00", "2023-10-02 09:05")  # step 1 written after step 2 and 3
+    rows[1] = row("A", 2, "2023-10-02 08:10", "2023-10-02 08:15")
+    result = check(project_dir, write_csv(project_dir / "log.csv", rows))
+    messages = [f.message for f in result.findings]
+    assert not any("langkah 0" in m for m in messages), messages
+    assert "kasus dimulai di langkah 2, padahal langkah 1 harus lebih dulu (urutan tertukar)" in messages
