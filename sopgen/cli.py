@@ -179,19 +179,25 @@ def _refuse_output_over_input(output: Path, inputs: list[Path]) -> None:
 
 
 class _Tanggal(click.ParamType):
-    """A date written YYYY-MM-DD, refused in Indonesian."""
+    """A date as staff write it (2023-10-05, 05/10/2023, 05/10/23, 5 Oktober 2023), refused
+    in Indonesian when it is none or outside 1990 .. next year."""
 
-    name = "YYYY-MM-DD"
+    name = "TANGGAL"
 
     def convert(self, value, param, ctx):
         from datetime import date
 
+        from sopgen.conformance.dates import DATE_HINT, parse_date, plausible_window
+
         if isinstance(value, date):
             return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"'{value}' bukan tanggal YYYY-MM-DD yang sah (mis. 2023-10-31)", param, ctx)
+        parsed = parse_date(str(value))
+        if parsed is None:
+            self.fail(f"'{value}' bukan tanggal yang sah; {DATE_HINT}", param, ctx)
+        lo, hi = plausible_window()
+        if not lo <= parsed <= hi:
+            self.fail(f"'{value}' dibaca {parsed:%d/%m/%Y}, di luar {lo:%Y} sampai {hi:%Y}; periksa tahunnya", param, ctx)
+        return parsed
 
 
 def _load_checked_sops():

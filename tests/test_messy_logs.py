@@ -338,3 +338,53 @@ def test_a_case_that_starts_late_names_no_step_0(project_dir: Path) -> None:
     messages = [f.message for f in result.findings]
     assert not any("langkah 0" in m for m in messages), messages
     assert "kasus dimulai di langkah 2, padahal langkah 1 harus lebih dulu (urutan tertukar)" in messages
+
+
+# -- dates: --dari and --sampai in the forms staff write ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-10-01", (2023, 10, 1)),
+        ("01/10/2023", (2023, 10, 1)),
+        ("1/10/23", (2023, 10, 1)),
+        ("01-10-2023", (2023, 10, 1)),
+        ("01.10.2023", (2023, 10, 1)),
+        ("1 Oktober 2023", (2023, 10, 1)),
+        ("1 Okt 2023", (2023, 10, 1)),
+        ("20 Agustus 2023", (2023, 8, 20)),
+        ("3 Nop 2023", (2023, 11, 3)),
+        ("03/04/2023", (2023, 4, 3)),  # day first, as Indonesia writes it
+        ("31/02/2023", None),
+        ("1 Brumaire 2023", None),
+        ("kemarin", None),
+    ],
+)
+def test_dates_as_staff_write_them(text: str, expected: tuple | None) -> None:
+    from datetime import date
+
+    from sopgen.conformance.dates import parse_date
+
+    assert parse_date(text) == (date(*expected) if expected else None)
+
+
+def test_dari_and_sampai_accept_the_same_forms(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from sopgen.cli import main
+
+    write_csv(project_dir / "log.csv", [*clean_case("A", "2023-09-29"), *clean_case("B", "2023-10-02")])
+    monkeypatch.chdir(project_dir)
+    runner = CliRunner()
+    for dari in ("1/10/23", "1 Okt 2023", "01-10-2023"):
+        out = runner.invoke(main, ["check", "log.csv", "--dari", dari, "--format", "json"])
+        assert out.exit_code == 0, out.output
+        summary = json.loads(out.stdout)["summary"]
+        assert (summary["period"]["from"], summary["rows"]["checked"], summary["rows"]["outside_selection"]) == ("2023-10-01", 6, 6)
+    bad = runner.invoke(main, ["check", "log.csv", "--sampai", "1/10/2203"])
+    assert bad.exit_code == 2 and "'1/10/2203' dibaca 01/10/2203, di luar 1990 sampai" in bad.output
+    bad = runner.invoke(main, ["check", "log.csv", "--dari", "kemarin"])
+    assert bad.exit_code == 2 and "'kemarin' bukan tanggal yang sah" in bad.output
