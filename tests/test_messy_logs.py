@@ -388,3 +388,33 @@ def test_dari_and_sampai_accept_the_same_forms(project_dir: Path, monkeypatch: p
     assert bad.exit_code == 2 and "'1/10/2203' dibaca 01/10/2203, di luar 1990 sampai" in bad.output
     bad = runner.invoke(main, ["check", "log.csv", "--dari", "kemarin"])
     assert bad.exit_code == 2 and "'kemarin' bukan tanggal yang sah" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "date_only"),
+    [
+        ("18/10/23 09:05", (2023, 10, 18, 9, 5), False),  # not the year 0023
+        ("20 Oktober 2023 08:00", (2023, 10, 20, 8, 0), False),
+        ("5 Okt 2023", (2023, 10, 5), True),
+        ("05/10/2023 08.30", (2023, 10, 5, 8, 30), False),
+        ("05-10-2023 08.30.15", (2023, 10, 5, 8, 30, 15), False),
+        ("45205.354166", (2023, 10, 6, 8, 30), False),  # an Excel serial typed as text
+        ("45205", (2023, 10, 6), True),
+        ("31/02/2023 08:00", None, False),
+    ],
+)
+def test_times_as_staff_write_them(text: str, expected: tuple | None, date_only: bool) -> None:
+    from datetime import datetime
+
+    from sopgen.conformance.dates import parse_time_text
+
+    assert parse_time_text(text) == ((datetime(*expected), date_only) if expected else (None, False))
+
+
+def test_a_file_written_month_first_is_read_so() -> None:
+    from sopgen.conformance.dates import month_first_file, parse_time_text
+
+    assert month_first_file(["03/04/2023 08:00", "05/06/2023"]) == (False, True)  # ambiguous: day first
+    assert month_first_file(["25/04/2023", "03/04/2023"]) == (False, True)
+    assert month_first_file(["10/25/2023 08:00", "03/04/2023"]) == (True, True)  # 25 can only be a day
+    assert parse_time_text("10/25/2023 08:00", month_first=True)[0].day == 25

@@ -8,7 +8,7 @@ the log readers apply, so a typo year never becomes a twenty-million-minute step
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 # Month names and the abbreviations offices use (Indonesian, and the English ones Excel may
 # print on an English system), all lower case.
@@ -35,9 +35,6 @@ for _i, _names in enumerate(
 MONTHS.update({"january": 1, "february": 2, "march": 3, "june": 6, "july": 7, "august": 8})
 
 EARLIEST_YEAR = 1990
-_NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_NAMED = re.compile(r"(\d{1,2})[\s\-.]+([A-Za-z]+)\.?[\s\-.,]+(\d{2}|\d{4})")
 DATE_HINT = "tulis tanggal seperti 2023-10-05, 05/10/2023, 05/10/23 atau 5 Oktober 2023"
 
 
@@ -47,26 +44,78 @@ def year_of(text: str) -> int:
 
 
 def parse_date(text: str) -> date | None:
-    """The date a person wrote (nothing else in the text), or None."""
-    t = text.strip()
-    for pattern, order in ((_ISO, "ymd"), (_NUMERIC, "dmy"), (_NAMED, "dNy")):
-        m = pattern.fullmatch(t)
-        if not m:
-            continue
-        a, b, c = m.groups()
-        try:
-            if order == "ymd":
-                return date(int(a), int(b), int(c))
-            if order == "dmy":
-                return date(year_of(c), int(b), int(a))
-            month = MONTHS.get(b.casefold())
-            return date(year_of(c), month, int(a)) if month else None
-        except ValueError:
-            return None
-    return None
+    """The date a person wrote (a date and nothing else, not an Excel serial), or None."""
+    if _SERIAL.fullmatch(text.strip()):
+        return None
+    stamp, date_only = parse_time_text(text)
+    return stamp.date() if stamp is not None and date_only else None
 
 
 def plausible_window(today: date | None = None) -> tuple[date, date]:
     """The dates a log time may fall on: 1 January 1990 to one year after today."""
     today = today or date.today()
     return date(EARLIEST_YEAR, 1, 1), today + timedelta(days=366)
+
+
+_TIME = r"(?:[\sT,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?)?"
+_NUMERIC_TIME = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+_ISO_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+_NAMED_TIME = re.compile(r"(\d{1,2})[\s\-.]+([A-Za-z]+)\.?[\s\-.,]+(\d{4}|\d{2})" + _TIME)
+_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_time_text(text: str, *, month_first: bool = False) -> tuple[datetime | None, bool]:
+    """(the time a person wrote, True when it has no time of day), or (None, False).
+
+    The forms of version 1.1 besides those the fast readers take: day first (or month first
+    for a file that proves it, `month_first`), two-digit years, dots in times, Indonesian
+    month names, Excel serial numbers written as text."""
+    t = " ".join(text.split())
+    m = _ISO_TIME.fullmatch(t)
+    if m:
+        y, mo, d, *hms = m.groups()
+        return _build(int(y), int(mo), int(d), hms)
+    m = _NUMERIC_TIME.fullmatch(t)
+    if m:
+        a, _sep, b, y, *hms = m.groups()
+        d, mo = (int(b), int(a)) if month_first else (int(a), int(b))
+        return _build(year_of(y), mo, d, hms)
+    m = _NAMED_TIME.fullmatch(t)
+    if m:
+        d, name, y, *hms = m.groups()
+        month = MONTHS.get(name.casefold())
+        return _build(year_of(y), month, int(d), hms) if month else (None, False)
+    if _SERIAL.fullmatch(t):
+        value = float(t.replace(",", "."))
+        whole = int(value)
+        stamp = datetime.combine(_EXCEL_EPOCH, datetime.min.time()) + timedelta(days=whole, seconds=round((value - whole) * 86400))
+        return stamp, value == whole
+    return None, False
+
+
+def _build(year: int, month: int, day: int, hms: list[str | None]) -> tuple[datetime | None, bool]:
+    h, mi, s = hms
+    try:
+        if h is None:
+            return datetime(year, month, day), True
+        return datetime(year, month, day, int(h), int(mi), int(s or 0)), False
+    except ValueError:
+        return None, False
+
+
+def month_first_file(texts: list[str]) -> tuple[bool, bool]:
+    """(read the file month first, the file has dates that read both ways).
+
+    Day first unless some date's second number is above 12 and no date's first is: then the
+    file was written month first (an English Excel), and all of it is read so."""
+    first_big = second_big = ambiguous = False
+    for text in texts:
+        m = _NUMERIC_TIME.match(" ".join(text.split()))
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(3))
+        first_big |= a > 12
+        second_big |= b > 12
+        ambiguous |= a <= 12 and b <= 12 and a != b
+    return (second_big and not first_big), ambiguous
