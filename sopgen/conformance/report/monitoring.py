@@ -190,7 +190,7 @@ def write_form_pdf(result: CheckResult, out: BinaryIO, options: ReportOptions) -
 
 # -- xlsx --------------------------------------------------------------------------------------------
 
-COLUMN_WIDTHS = (5, 34, 13, 13, 60, 52, 12)
+COLUMN_WIDTHS = (5, 34, 15, 15, 60, 52, 12)
 
 
 @reporter("monitoring-xlsx")
@@ -245,9 +245,9 @@ def _xlsx_head(ws: Any, form: Form) -> int:
         ("Periode", form.period),
     ]
     for i, (label, value) in enumerate(lines, 2):
-        _cell(ws, i, 1, label, font=Font(bold=True))
-        _cell(ws, i, 2, ":")
+        _cell(ws, i, 1, f"{label}:", font=Font(bold=True))
         _cell(ws, i, 3, value)
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=2)
         ws.merge_cells(start_row=i, start_column=3, end_row=i, end_column=7)
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -267,6 +267,7 @@ def _xlsx_head(ws: Any, form: Form) -> int:
     for col in heads:
         ws.merge_cells(start_row=6, start_column=col, end_row=7, end_column=col)
     ws.merge_cells("C6:D6")
+    ws.row_dimensions[6].height = 30
     ws.row_dimensions[7].height = 30
     for col in range(1, 8):
         _cell(ws, 8, col, f"({col})", border=box, alignment=center, font=Font(italic=True, size=8))
