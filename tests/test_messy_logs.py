@@ -418,3 +418,47 @@ def test_a_file_written_month_first_is_read_so() -> None:
     assert month_first_file(["25/04/2023", "03/04/2023"]) == (False, True)
     assert month_first_file(["10/25/2023 08:00", "03/04/2023"]) == (True, True)  # 25 can only be a day
     assert parse_time_text("10/25/2023 08:00", month_first=True)[0].day == 25
+
+
+# -- an Excel log as an office fills it (made here with openpyxl) ---------------------------------
+
+
+def _excel_log(path: Path, rows: list[tuple]) -> Path:
+    """A sheet with a title block above the header, datetime cells, as staff keep it."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Oktober"
+    ws["A1"] = "LOG PENGUMPULAN DATA KINERJA - KECAMATAN DAWARBLANDONG"
+    ws.append([])
+    ws.append(["sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan"])
+    from datetime import datetime
+
+    for r in rows:
+        r = list(r)
+        for i in (4, 5):
+            r[i] = datetime.fromisoformat(r[i]) if r[i] else None
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_an_excel_log_with_names_and_an_open_step(project_dir: Path) -> None:
+    rows = []
+    for case, day in (("Okt-01", "2023-10-02"), ("Okt-02", "2023-10-03")):
+        for r in clean_case(case, day):
+            r = list(r)
+            r[3] = {4: "Kasi Kesos"}.get(r[2], r[3])
+            rows.append(tuple(r))
+    rows[8] = row("Okt-02", 3, "2023-10-03 08:20", None)  # sheet row 12: no selesai; step 4 started
+    result = check(project_dir, _excel_log(project_dir / "log.xlsx", rows))
+    assert [(f.sheet, f.row, f.kind, f.case, f.step) for f in result.findings] == [
+        ("Oktober", 7, "wrong_actor", "Okt-01", 4),
+        ("Oktober", 12, "step_unfinished", "Okt-02", 3),
+        ("Oktober", 13, "wrong_actor", "Okt-02", 4),
+    ]
+    s = result.summary
+    assert s["rows"]["total"] == 12 and s["rows"]["checked"] == 12
+    assert s["unrecognized_actors"] == [{"name": "Kasi Kesos", "rows": 2, "suggestion": "Kasi", "wrong_actor": 2}]
+    assert s["unrecognized_effect"] == {"wrong_actor": 2, "percent_if_recognized": 91.7}
