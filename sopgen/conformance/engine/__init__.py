@@ -152,7 +152,7 @@ def check_logs(
         except PeopleError as err:
             raise CheckError(str(err)) from None
     timezone = project.config.calendar.zona_waktu
-    data = read_input(log_paths, timezone)
+    data = read_input(log_paths, timezone, getattr(project.config, "limits", None))
     if building is not None:
         calendar = building.result()
     return _run(chosen, list(sops), data, period, elapsed, calendar, people)
