@@ -72,7 +72,11 @@ def rules_cmd() -> None:
     "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
     help="Jumlah proses paralel (0 = satu per inti CPU).",
 )
-def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
+@click.option("--tanda-tangan", "certificate", type=click.Path(path_type=Path, dir_okay=False), metavar="P12",
+              help="Tandatangani tiap PDF (PAdES) dengan sertifikat P12/PFX ini.")
+@click.option("--sandi-env", default="SOPGEN_SANDI_TTD", show_default=True, metavar="NAMA",
+              help="Variabel lingkungan berisi sandi sertifikat (bila kosong, sandi ditanyakan).")
+def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int, certificate: Path | None, sandi_env: str) -> None:
     """Validasi semua SOP, lalu tulis PDF, tampilan HTML dan katalog output/index.html."""
     from sopgen.render.build import BuildError
     from sopgen.render.build import build as run
@@ -90,9 +94,10 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
         click.echo(REPORTERS["text"](ValidationResult(project, [], list(config_diags))))
         click.echo("Tidak ada berkas yang ditulis.")
         sys.exit(1)
+    sign = _signer(certificate, sandi_env, project) if certificate else None
     try:
         with _build_progress() as progress:
-            result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress)
+            result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress, sign=sign)
     except BuildError as err:
         click.echo(f"galat: {err}", err=True)
         sys.exit(1)
@@ -130,6 +135,21 @@ def verify_cmd(pdf: Path, katalog: Path | None, roots: tuple[Path, ...]) -> None
     for line in verdict.lines():
         click.echo(line)
     sys.exit(0 if verdict.in_force else 1)
+
+
+def _signer(certificate: Path, env_name: str, project):
+    """Load the P12 before anything is built: a wrong password is a usage error (exit 2)."""
+    import os
+
+    from sopgen.publish.sign import SignError, load_certificate, password_from, pdf_signer
+
+    ask = (lambda: click.prompt(f"Sandi {certificate.name}", hide_input=True, err=True)) if sys.stdin.isatty() else None
+    try:
+        cert = load_certificate(certificate, password_from(env_name, dict(os.environ), ask))
+    except SignError as err:
+        raise click.UsageError(f"--tanda-tangan: {err}") from None
+    click.echo(f"menandatangani sebagai: {cert.holder}", err=True)
+    return pdf_signer(cert, project.config.instansi.get("kota", ""))
 
 
 class _build_progress:
