@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from sopgen import __version__
+from sopgen.textsafe import one_line
 
 
 class SopgenGroup(click.Group):
@@ -258,7 +259,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
     try:
         missing = [str(p) for p in logs if not p.exists()]
         if missing:
-            raise click.UsageError(f"berkas log tidak ditemukan: {', '.join(missing)}")
+            raise click.UsageError(one_line(f"berkas log tidak ditemukan: {', '.join(missing)}"))
         if fmt in BINARY_FORMATS and output is None:
             raise click.UsageError(f"--format {fmt} butuh --output BERKAS")
         project, sops = _load_checked_sops()
@@ -284,12 +285,12 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
         try:
             save_report(result, fmt, output, options, inputs)
         except OSError as err:
-            click.echo(f"laporan tidak bisa ditulis ke '{output}': {err.strerror or err}", err=True)
+            click.echo(one_line(f"laporan tidak bisa ditulis ke '{output}': {err.strerror or err}"), err=True)
             sys.exit(1)
         click.echo(report_summary_line(result, output))
     code = 0
     for e in result.file_errors:
-        click.echo(f"galat: {e.message}", err=True)
+        click.echo(f"galat: {one_line(e.message)}", err=True)
         code = 1
     if fail_under is not None:
         percent = result.compliance
@@ -318,13 +319,17 @@ def log_template_cmd(sops, output, force) -> None:
         chosen = select_sops(all_sops, list(sops), base=Path.cwd()) if sops else all_sops
     except CheckError as err:
         raise click.UsageError(str(err)) from None
+    from sopgen.source.project import CONFIG_NAME
+
+    inputs = [*(s.path for s in all_sops), project.root / CONFIG_NAME]
+    _refuse_output_over_input(output, inputs)
     try:
-        write_log_template(chosen, output)
+        write_log_template(chosen, output, inputs=inputs)
     except OSError as err:
-        click.echo(f"templat tidak bisa ditulis ke '{output}': {err.strerror or err}", err=True)
+        click.echo(one_line(f"templat tidak bisa ditulis ke '{output}': {err.strerror or err}"), err=True)
         sys.exit(1)
     names = ", ".join(s.nomor for s in chosen)
-    click.echo(f"Templat log ditulis ke {output} ({len(chosen)} lembar: {names})")
+    click.echo(one_line(f"Templat log ditulis ke {output} ({len(chosen)} lembar: {names})"))
 
 
 # --- authoring: a new project, a new SOP, a live preview -----------------------------------
