@@ -143,7 +143,8 @@ def test_old_word_vml_shapes_give_the_lanes(project: Path, tmp_path: Path) -> No
     assert not [n for _, n in guesses if "bertanda" in n or "tidak ada bentuk" in n]
 
 
-def test_excel_sheet_with_marks(project: Path, tmp_path: Path) -> None:
+def _workbook(path: Path, marks: bool = True) -> tuple[Path, int]:
+    """The reference SOP in one Excel sheet as offices lay it out; returns the first step row."""
     import openpyxl
     from openpyxl.styles import PatternFill
 
@@ -164,20 +165,85 @@ def test_excel_sheet_with_marks(project: Path, tmp_path: Path) -> None:
     ws.merge_cells(start_row=head, start_column=3, end_row=head, end_column=6)
     ws.merge_cells(start_row=head, start_column=7, end_row=head, end_column=9)
     ws.merge_cells(start_row=5, start_column=2, end_row=5, end_column=3)
+    first = ws.max_row + 1
     for i, step in enumerate(doc.steps, 1):
         ws.append([i, step.aktivitas, "", "", "", "", step.kelengkapan, int(step.waktu), step.output, ""])
-        ws.cell(ws.max_row, 3 + step.lanes[0]).fill = PatternFill("solid", fgColor="FF808080")
-    source = tmp_path / "sop.xlsx"
-    wb.save(source)
+        if marks:
+            ws.cell(ws.max_row, 3 + step.lanes[0]).fill = PatternFill("solid", fgColor="FF808080")
+    wb.save(path)
+    return path, first
+
+
+def _read_back(project: Path, source: Path) -> tuple[dict, list[tuple[int, str]]]:
     text, guesses, nomor, nama = convert(source, load_project(project)[0])
     data = load_text(text.encode(), "x").data
-    assert (nomor, nama) == (doc.nomor, "Pengumpulan Data Kinerja")
+    assert (nomor, nama) == ("065/111/416-317/2023", "Pengumpulan Data Kinerja")
+    return data, guesses
+
+
+def test_excel_sheet_with_marks(project: Path, tmp_path: Path) -> None:
+    source, _ = _workbook(tmp_path / "sop.xlsx")
+    data, guesses = _read_back(project, source)
     assert data["tanggal"] == {"pembuatan": "2023-10-05", "revisi": None, "efektif": "2023-10-05"}
     assert data["disahkan_oleh"] == {"nama": "AKHMAK TAUFIQ. S.Sos..MM.", "pangkat": "Pembina", "nip": "19700626 199003 1 006"}
     lanes = [a["id"] for a in data["pelaksana"]]
     assert [lanes.index(s["pelaksana"]) for s in data["langkah"]] == [0, 2, 2, 3, 1, 0]
     assert data["langkah"][3]["mutu_baku"] == {"kelengkapan": "dokumen", "waktu": 480, "output": "dokumen"}
     assert len(data["dasar_hukum"]) == 2 and data["keterkaitan"] == ["SOP Pengukuran Data Kinerja"]
+    assert sum("sel bertanda" in note for _, note in guesses) == 6
+
+
+_XDR = 'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+
+
+def _anchor(row: int, col: int, body: str) -> str:
+    where = "".join(f"<xdr:{k}>{v}</xdr:{k}>" for k, v in (("col", col), ("colOff", 0), ("row", row), ("rowOff", 0)))
+    to = "".join(f"<xdr:{k}>{v}</xdr:{k}>" for k, v in (("col", col + 1), ("colOff", 0), ("row", row + 1), ("rowOff", 0)))
+    return f'<xdr:twoCellAnchor><xdr:from>{where}</xdr:from><xdr:to>{to}</xdr:to>{body}<xdr:clientData/></xdr:twoCellAnchor>'
+
+
+def _sp(ident: int, prst: str, text: str = "") -> str:
+    body = f"<xdr:txBody><a:bodyPr/><a:p><a:r><a:t>{text}</a:t></a:r></a:p></xdr:txBody>" if text else ""
+    return f'<xdr:sp><xdr:nvSpPr><xdr:cNvPr id="{ident}" name="s{ident}"/><xdr:cNvSpPr/></xdr:nvSpPr><xdr:spPr><a:prstGeom prst="{prst}"><a:avLst/></a:prstGeom></xdr:spPr>{body}</xdr:sp>'
+
+
+def _cxn(ident: int, start: int, end: int) -> str:
+    return (
+        f'<xdr:cxnSp><xdr:nvCxnSpPr><xdr:cNvPr id="{ident}" name="c{ident}"/><xdr:cNvCxnSpPr><a:stCxn id="{start}" idx="2"/><a:endCxn id="{end}" idx="0"/></xdr:cNvCxnSpPr></xdr:nvCxnSpPr>'
+        '<xdr:spPr><a:prstGeom prst="bentConnector3"><a:avLst/></a:prstGeom></xdr:spPr></xdr:cxnSp>'
+    )
+
+
+def test_excel_shapes_anchored_in_cells_give_lanes_and_branches(project: Path, tmp_path: Path) -> None:
+    """Shapes drawn on the sheet (xl/drawings), anchored at the actor cell of each step row."""
+    plain, first = _workbook(tmp_path / "polos.xlsx", marks=False)
+    doc = reference_document()
+    anchors = []
+    for i, step in enumerate(doc.steps):
+        prst = "flowChartDecision" if step.question else "flowChartProcess"
+        anchors.append(_anchor(first - 1 + i, 2 + step.lanes[0], _sp(10 + i, prst, step.question)))
+    last = first - 1 + len(doc.steps) - 1
+    anchors.append(_anchor(last + 1, 2, _sp(30, "flowChartTerminator", "Selesai")))
+    anchors.append(_anchor(last, 2, _cxn(31, 15, 30)))  # decision -> Selesai, labelled by its own row's label
+    anchors.append(_anchor(last, 3, _cxn(32, 15, 13)))  # decision -> step 4
+    anchors.append(_anchor(last, 3, _sp(33, "rect", "Tidak")))
+    drawing = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><xdr:wsDr {_XDR}>{"".join(anchors)}</xdr:wsDr>'
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rIdD1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" Target="../drawings/drawing1.xml"/></Relationships>'
+    )
+    source = tmp_path / "bagan.xlsx"
+    with zipfile.ZipFile(plain) as z, zipfile.ZipFile(source, "w") as out:
+        for info in z.infolist():
+            out.writestr(info, z.read(info.filename))
+        out.writestr("xl/drawings/drawing1.xml", drawing)
+        out.writestr("xl/worksheets/_rels/sheet1.xml.rels", rels)
+    data, guesses = _read_back(project, source)
+    lanes = [a["id"] for a in data["pelaksana"]]
+    assert [lanes.index(s["pelaksana"]) for s in data["langkah"]] == [0, 2, 2, 3, 1, 0]
+    step = data["langkah"][5]
+    assert (step["jenis"], step["pertanyaan"], step["ya"], step["tidak"]) == ("keputusan", "Data benar?", "selesai", 4)
+    assert not [n for _, n in guesses if "bertanda" in n]
 
 
 def _zip_bomb(path: Path) -> Path:

@@ -163,11 +163,11 @@ def branches(step: int, row: Row, steps: list[Row], shapes: list[Shape]) -> Bran
     result = Branches()
     if not targets:
         return _from_words(step, row, len(steps), result)
-    labels = [s for s in shapes if s.kind == LABEL]
+    labels = _labels(targets, [s for s in shapes if s.kind == LABEL])
     named: dict[str, int | str] = {}
     unnamed = []
     for con, target in targets:
-        which = kinds.label_value(con.text) or _nearest_label(con, labels)
+        which = kinds.label_value(con.text) or labels.get(id(con))
         if which and which not in named:
             named[which] = target
         else:
@@ -183,14 +183,25 @@ def branches(step: int, row: Row, steps: list[Row], shapes: list[Shape]) -> Bran
     return result
 
 
-def _nearest_label(con: Shape, labels: list[Shape]) -> str | None:
-    start, _ = con.ends()
-    near = [(abs(lab.centre()[0] - start[0]) + abs(lab.centre()[1] - start[1]), lab) for lab in labels if lab.frame == con.frame and kinds.label_value(lab.text)]
-    if not near:
-        return None
-    dist, lab = min(near, key=lambda x: x[0])
-    limit = 4 * max(lab.box[2], lab.box[3], 180_000)
-    return kinds.label_value(lab.text) if dist <= limit else None
+def _labels(targets: list[tuple[Shape, int | str]], labels: list[Shape]) -> dict[int, str]:
+    """Ya/Tidak for each connector from the label nearest its start, closest pairs first, so a
+    label names one connector only."""
+    pairs = []
+    for con, _ in targets:
+        start, _ = con.ends()
+        for lab in labels:
+            value = kinds.label_value(lab.text)
+            if value and lab.frame == con.frame:
+                dist = abs(lab.centre()[0] - start[0]) + abs(lab.centre()[1] - start[1])
+                if dist <= 4 * max(lab.box[2], lab.box[3], 180_000):
+                    pairs.append((dist, id(con), id(lab), value))
+    out: dict[int, str] = {}
+    used: set[int] = set()
+    for _, con, lab, value in sorted(pairs):
+        if con not in out and lab not in used:
+            out[con] = value
+            used.add(lab)
+    return out
 
 
 def _from_words(step: int, row: Row, count: int, result: Branches) -> Branches:

@@ -58,7 +58,9 @@ def _text(value) -> str:
 
 
 def _grid(ws, placed: list[tuple[int, int, Shape]]) -> Grid:
-    rows_n, cols_n = ws.max_row or 0, min(ws.max_column or 0, MAX_COLUMNS)
+    # Shapes may sit below or beside the cells that hold values: the grid reaches them too.
+    rows_n = max([ws.max_row or 0, *(r + 1 for r, _, _ in placed)])
+    cols_n = min(max([ws.max_column or 0, *(c + 1 for _, c, _ in placed)]), MAX_COLUMNS)
     if rows_n > MAX_ROWS:
         raise ImportProblem(f"lembar '{ws.title[:40]}' memuat {rows_n} baris, melebihi batas {MAX_ROWS}")
     merged = {}
@@ -103,7 +105,8 @@ def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
     root = _xml(z, f"{folder}/_rels/{name}.rels")
     if root is None:
         return {}
-    return {r.get("Id"): posixpath.normpath(posixpath.join(folder, r.get("Target", ""))) for r in root.findall("rel:Relationship", NS)}
+    # A target is relative to the part's folder, or absolute in the package ("/xl/...").
+    return {r.get("Id"): posixpath.normpath(posixpath.join(folder, r.get("Target", ""))).lstrip("/") for r in root.findall("rel:Relationship", NS)}
 
 
 def _drawings(z: zipfile.ZipFile) -> dict[str, list[tuple[int, int, Shape]]]:
