@@ -82,6 +82,8 @@ def write_register(out: Path, summaries: Sequence[dict[str, Any]], entries: dict
     data = register(summaries, hashes, alamat)
     _write_if_changed(out / REGISTER_NAME, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     folder = out / VERIFY_DIR
+    if folder.is_symlink():  # never write or delete pages through a link out of the output folder
+        raise OSError(f"{VERIFY_DIR}/ adalah tautan (symlink); hapus tautan itu")
     folder.mkdir(exist_ok=True)
     by_nomor = {s["nomor"]: s for s in summaries}
     wanted = set()
