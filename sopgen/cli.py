@@ -37,7 +37,10 @@ def _terminate(signum, frame) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Bentuk laporan.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default="text", show_default=True,
+    help="Bentuk laporan: teks, JSON, anotasi GitHub Actions, SARIF 2.1.0, JUnit XML.",
+)
 @click.option("--strict", is_flag=True, help="Peringatan juga menggagalkan (exit 1).")
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Periksa berkas SOP (bawaan: folder sops/ proyek) dan sopgen.toml."""
@@ -50,7 +53,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     result = run(list(paths) or None, models=False)
     if not paths and not (result.project.root / "sops").is_dir():
         raise click.UsageError(f"folder sops/ tidak ada di {result.project.root}; sebutkan berkas atau folder SOP")
-    click.echo(REPORTERS[fmt](result))
+    click.echo(REPORTERS[fmt](result, strict=strict))
     sys.exit(1 if result.failed(strict) else 0)
 
 
@@ -280,3 +283,64 @@ def log_template_cmd(sops, output, force) -> None:
         sys.exit(1)
     names = ", ".join(s.nomor for s in chosen)
     click.echo(f"Templat log ditulis ke {output} ({len(chosen)} lembar: {names})")
+
+
+# --- authoring: a new project, a new SOP, a live preview -----------------------------------
+
+
+@main.command("init")
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--pemerintah", metavar="TEKS", help="Pemerintah daerah, mis. \"Pemerintah Kabupaten Mojokerto\".")
+@click.option("--nama", metavar="TEKS", help="Nama instansi, mis. \"Kecamatan Dawarblandong\".")
+@click.option("--alamat", metavar="TEKS", help="Alamat kantor.")
+@click.option("--telepon", metavar="TEKS", help="Telepon kantor.")
+@click.option("--kota", metavar="TEKS", help="Kota/tempat di bawah alamat pada kop.")
+@click.option("--kertas", "ukuran", type=click.Choice(["F4", "A4"]), help="Ukuran kertas (bawaan F4).")
+@click.option("--orientasi", type=click.Choice(["lanskap", "potret"]), help="Orientasi kertas (bawaan lanskap).")
+def init_cmd(folder: Path, **given) -> None:
+    """Buat proyek SOP baru: sopgen.toml, sops/ dengan satu contoh, README, .gitignore, hook dan CI.
+
+    Tanpa pilihan dan di terminal, sopgen menanyakan kop kantor; yang tidak dijawab diberi
+    isian sementara yang bisa diubah nanti di sopgen.toml.
+    """
+    from sopgen.authoring.scaffold import init_project, office_from
+    from sopgen.authoring.sopfile import AuthoringError
+
+    interactive = not any(v is not None for v in given.values()) and sys.stdin.isatty()
+    office = office_from(given, (lambda q, d: click.prompt(q, default=d)) if interactive else None)
+    try:
+        result = init_project(folder, office)
+    except AuthoringError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"Proyek SOP dibuat di {folder}:")
+    for path in result.files:
+        click.echo(f"  {path.relative_to(result.root).as_posix()}")
+    go = "" if folder == Path(".") else f"cd {folder}  lalu  "
+    click.echo(f"Berikutnya: {go}sopgen new \"Nama SOP\"  ·  sopgen preview  ·  sopgen build")
+
+
+@main.command("new")
+@click.argument("nama")
+@click.option("--pelaksana", "actors", multiple=True, metavar="JABATAN", help="Pelaksana (satu lajur flowchart); boleh diulang, berurutan.")
+def new_cmd(nama: str, actors: tuple[str, ...]) -> None:
+    """Buat berkas SOP baru di sops/ dengan semua bagian dan penjelasannya.
+
+    Nomor berikutnya diambil dari pola nomor SOP yang sudah ada (tahun berjalan); nama berkas
+    dari nomor dan nama SOP. Berkas yang sudah ada tidak pernah ditimpa.
+    """
+    from sopgen.authoring.newsop import new_sop
+    from sopgen.authoring.sopfile import AuthoringError
+    from sopgen.source.project import load_project
+
+    project, _ = load_project(Path.cwd())
+    try:
+        made = new_sop(project, nama, list(actors))
+    except AuthoringError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"SOP baru: {project.display(made.path)} (nomor {made.nomor})")
+    todo = ["aktivitas dan mutu baku setiap langkah", "dasar hukum dan kotak identitas lain"]
+    if not made.numbered:
+        todo.insert(0, "nomor SOP (pola nomor proyek tidak dikenali)")
+    if not made.copied_signer:
+        todo.append("pejabat yang mengesahkan (nama, NIP)")
+    click.echo("Lengkapi: " + "; ".join(todo) + ". Lalu: sopgen preview atau sopgen build")

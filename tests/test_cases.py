@@ -138,10 +138,13 @@ def test_api(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     """`validate()` called from the case folder gives exactly the expected diagnostics."""
     args, code, expected = _expectation(case)
     monkeypatch.chdir(_prepare(case, tmp_path))
-    paths = [Path(a) for a in args if not a.startswith("-") and a not in ("json", "text")]
+    fmt = args[args.index("--format") + 1] if "--format" in args else "text"
+    paths = [Path(a) for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "--format")]
     result = validate(paths or None)
-    if "json" in args:
+    if fmt == "json":
         assert [d.as_dict() for d in result.diagnostics] == json.loads(expected)
+    elif fmt != "text":
+        assert REPORTERS[fmt](result, strict="--strict" in args) == expected.rstrip("\n")
     else:
         lines = expected.splitlines()
         assert [d.format() for d in result.diagnostics] == lines[:-1]
