@@ -110,6 +110,28 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
     sys.exit(0 if result.ok else 1)
 
 
+@main.command("verify")
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--katalog", type=click.Path(path_type=Path), help="katalog.json (atau foldernya); bawaan: folder keluaran proyek.")
+@click.option("--akar", "roots", multiple=True, type=click.Path(path_type=Path, dir_okay=False), help="Sertifikat CA (PEM/DER) yang dipercaya untuk tanda tangan.")
+def verify_cmd(pdf: Path, katalog: Path | None, roots: tuple[Path, ...]) -> None:
+    """Periksa apakah PDF diterbitkan katalog, versi dan statusnya (exit 0 sah dan berlaku, 1 tidak)."""
+    from sopgen.publish.verify import VerifyError, load_trust_roots, verify_pdf
+
+    if katalog is None:
+        from sopgen.source.project import load_project
+
+        project, _ = load_project(Path.cwd())
+        katalog = project.output
+    try:
+        verdict = verify_pdf(pdf, katalog, load_trust_roots(list(roots)))
+    except VerifyError as err:
+        raise click.UsageError(str(err)) from None
+    for line in verdict.lines():
+        click.echo(line)
+    sys.exit(0 if verdict.in_force else 1)
+
+
 class _build_progress:
     """A rich progress bar on an interactive terminal; nothing in CI or when stderr is redirected."""
 

@@ -67,7 +67,7 @@ def test_build_writes_pdf_html_catalog_and_state(built: Path) -> None:
     assert names == {
         "800-001-surat-domisili.pdf", "800-001-surat-domisili.html",
         "800-002-surat-pindah.pdf", "800-002-surat-pindah.html",
-        "index.html", STATE_NAME,
+        "index.html", "katalog.json", STATE_NAME,
     }
     catalog = (built / "output" / "index.html").read_text(encoding="utf-8")
     assert 'href="800-001-surat-domisili.pdf"' in catalog and 'href="800-002-surat-pindah.html"' in catalog

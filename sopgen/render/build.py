@@ -139,7 +139,7 @@ def code_fingerprint() -> str:
         from sopgen.resources import asset_dir
 
         h = hashlib.sha256(f"sopgen {__version__}".encode())
-        for dist in ("weasyprint", "pydyf", "markdown", "jinja2"):
+        for dist in ("weasyprint", "pydyf", "markdown", "jinja2", "segno"):
             try:
                 h.update(f"{dist} {metadata.version(dist)}".encode())
             except metadata.PackageNotFoundError:
@@ -323,7 +323,7 @@ def build(
             tasks = _tasks(summaries, sops, todo, fingerprints, inputs.templates_fp, verify)
             _render_all(project, out, tasks, jobs, progress, result, new_entries)
         _remove_gone(out, entries, new_entries, summaries, result)
-        _catalog(project, out, summaries, inputs.templates, result)
+        _catalog(project, out, summaries, inputs.templates, result, new_entries)
     finally:
         new_state = {"versi": STATE_VERSION, "sopgen": __version__, "validasi": new_cache, "keluaran": new_entries}
         _save_state_if_changed(out, inputs.state, new_state, result)
@@ -489,6 +489,7 @@ def _write_outputs(
             "pdf": len(output.pdf),
             "html": len(html_bytes),
             "halaman": output.pages,
+            "sha256": _sha(output.pdf),  # what katalog.json publishes for verification
         }
         result.outcomes.append(SopOutcome(task.slug, task.file, DIBUAT, pages=output.pages, seconds=output.seconds))
 
@@ -507,12 +508,13 @@ def _remove_gone(
                 result.removed.append(p.name)
 
 
-def _catalog(project: Project, out: Path, summaries: dict[str, dict], templates, result: BuildResult) -> None:
+def _catalog(project: Project, out: Path, summaries: dict[str, dict], templates, result: BuildResult, entries: dict) -> None:
     """Write the catalog; a problem with it is the build's `catalog_error`, not an exception."""
+    from sopgen.render.catalog import write_catalog
     from sopgen.render.html import RenderError
 
     try:
-        result.catalog_written = _write_catalog(project, out, summaries, templates)
+        result.catalog_written = write_catalog(project, out, list(summaries.values()), templates, entries)
     except RenderError as e:
         result.catalog_error = f"katalog {CATALOG_NAME}: {e}"
     except OSError as e:
@@ -565,23 +567,6 @@ def _run(project: Project, tasks: list[RenderTask], jobs: int):
             for fut in futures:
                 fut.cancel()
             raise
-
-
-def _write_catalog(project: Project, out: Path, summaries: dict[str, dict], templates) -> bool:
-    from sopgen.render.catalog import render_catalog
-
-    names = [s.get("instansi") for s in summaries.values() if s.get("instansi")]
-    office = project.config.instansi.get("nama") or (max(set(names), key=names.count) if names else "")
-    title = f"Katalog SOP {office}".strip()
-    html = render_catalog(list(summaries.values()), templates, title).encode("utf-8")
-    path = out / CATALOG_NAME
-    try:
-        if path.read_bytes() == html:
-            return False
-    except OSError:
-        pass
-    write_atomic(path, html)
-    return True
 
 
 def _save_state_if_changed(out: Path, old: dict, new: dict, result: BuildResult) -> None:

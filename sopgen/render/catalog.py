@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from sopgen.source.model import Sop
+from sopgen.publish.identity import verification_key, version_of
 from sopgen.render.html import CATALOG_TEMPLATE, Templates, tanggal_id
 
 
@@ -32,10 +33,16 @@ def summary(sop: Sop, slug: str, file: str) -> dict[str, Any]:
         "keterkaitan_teks": [k.teks for k in sop.keterkaitan if not k.nomor and k.teks],
         "logo": sop.instansi.logo,
         "langkah": len(sop.langkah),
+        "status": sop.status,
+        "diganti_oleh": sop.diganti_oleh,
+        "versi": version_of(sop),
+        "verifikasi": verification_key(sop.nomor, version_of(sop)),
+        "pengesah": sop.disahkan_oleh.nama,
+        "cari_langkah": " ".join(s.aktivitas for s in sop.langkah),
     }
 
 
-def _date_text(iso: str | None) -> str:
+def date_text(iso: str | None) -> str:
     from sopgen.source.dates import Tgl
 
     return tanggal_id(Tgl.parse(iso)) if iso else "-"
@@ -59,9 +66,9 @@ def render_catalog(summaries: Sequence[dict[str, Any]], templates: Templates, ti
         rows.append(
             {
                 **s,
-                "efektif_text": _date_text(s["efektif"]),
+                "efektif_text": date_text(s["efektif"]),
                 "revisi_text": (
-                    f"Revisi {s['revisi']} ({_date_text(s['revisi_terakhir'])})" if s["revisi"] else "-"
+                    f"Revisi {s['revisi']} ({date_text(s['revisi_terakhir'])})" if s["revisi"] else "-"
                 ),
                 "terkait": related,
                 "cari": " ".join((s["nomor"], s["nama"], s["unit"] or "")).lower(),
@@ -75,3 +82,23 @@ def render_catalog(summaries: Sequence[dict[str, Any]], templates: Templates, ti
         return templates.env.get_template(CATALOG_TEMPLATE).render(rows=rows, title=title)
     except jinja2.TemplateError as e:
         raise template_error(e) from e
+
+
+def write_catalog(project, out, summaries: list[dict[str, Any]], templates: Templates, entries: dict[str, dict]) -> bool:
+    """Write index.html (when its content changed), katalog.json and the verification pages."""
+    from sopgen.files import write_atomic
+    from sopgen.publish.register import write_register
+
+    names = [s.get("instansi") for s in summaries if s.get("instansi")]
+    office = project.config.instansi.get("nama") or (max(set(names), key=names.count) if names else "")
+    title = f"Katalog SOP {office}".strip()
+    write_register(out, summaries, entries, templates, title, project.config.alamat)
+    html = render_catalog(summaries, templates, title).encode("utf-8")
+    path = out / "index.html"
+    try:
+        if path.read_bytes() == html:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, html)
+    return True

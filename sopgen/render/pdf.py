@@ -177,6 +177,7 @@ class RenderedSop:
     pages: int
     layout: object = None  # the flowchart's Layout the PDF was drawn from (page coordinates)
     warnings: tuple[str, ...] = ()  # what WeasyPrint logged (unsupported CSS in a template...)
+    signature_box: tuple[int, float, float, float, float] | None = None  # page, PDF rect of div.kotak-ttd
 
 
 def pdf_identifier(sop: Sop, content_hash: str) -> bytes:
@@ -283,6 +284,10 @@ def render_sop(
     ctx = render.document_context(
         sop, project, slug=slug, links=links, min_lane=flow.MIN_LANE_WIDTH, min_row_height=flow.MIN_ROW_HEIGHT
     )
+    from sopgen.publish.identity import publication_marks
+    from sopgen.publish.sign import signature_box
+
+    ctx.extra.update(publication_marks(sop, project))
     env = templates.env
     base_url = _output_uri(project)
     fetcher = url_fetcher(project, templates)
@@ -296,6 +301,7 @@ def render_sop(
         first = render.render_document(env, ctx, [PLACEHOLDER_SVG] * n, "pdf")
         document = _html(first, base_url, fetcher).render()
         geometry = measure(document, n, len(sop.pelaksana))
+        sign_box = signature_box(document)
         drawing, svgs = flow_svgs(sop, geometry)
         final_html = render.render_document(env, ctx, svgs, "pdf")
         if verify:
@@ -322,4 +328,4 @@ def render_sop(
             + ", ".join(sorted(set(fetcher.refused)))
         )
     html_view = render.render_document(env, ctx, flow_svgs(sop, geometry, paged=False)[1], "html")
-    return RenderedSop(pdf, html_view, final_html, geometry, geometry.pages, drawing, tuple(handler.messages))
+    return RenderedSop(pdf, html_view, final_html, geometry, geometry.pages, drawing, tuple(handler.messages), sign_box)

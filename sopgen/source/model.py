@@ -17,6 +17,7 @@ from sopgen.source.yamlload import SourceMap
 END = "selesai"
 PROSES = "proses"
 KEPUTUSAN = "keputusan"
+BERLAKU, DRAF, DICABUT = "berlaku", "draf", "dicabut"
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ class Sop:
     nomor_kosong: bool = False  # no Nomor SOP printed: the SOP is known by its file name
     revisi_ke: int | None = None  # the "No. Revisi" row, printed when given
     riwayat_revisi: tuple[RiwayatRevisi, ...] = ()
+    status: str = BERLAKU  # berlaku, draf or dicabut: only berlaku is in force
+    diganti_oleh: str | None = None  # nomor of the SOP that replaces this one
     source: SourceMap = field(default_factory=SourceMap, compare=False, repr=False)
 
     @property
@@ -305,5 +308,7 @@ def build_sop(
         nomor_kosong=not isinstance(nomor, str),
         revisi_ke=data.get("revisi_ke"),
         riwayat_revisi=riwayat,
+        status=data.get("status") or BERLAKU,
+        diganti_oleh=data.get("diganti_oleh"),
         source=source,
     )

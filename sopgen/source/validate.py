@@ -40,6 +40,7 @@ class FileResult:
     nomor: str | None = None
     nomor_pos: tuple[int, int] = (1, 1)
     links: list[tuple[str, int, int]] = field(default_factory=list)
+    replaced_by: tuple[str, int, int] | None = None  # diganti_oleh with its position
 
     def take_facts(self) -> None:
         data = self.data or {}
@@ -52,6 +53,8 @@ class FileResult:
         for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("nomor"), str):
                 self.links.append((item["nomor"], *self.source.value_pos(("keterkaitan", i, "nomor"))))
+        if isinstance(data.get("diganti_oleh"), str):
+            self.replaced_by = (data["diganti_oleh"], *self.source.value_pos(("diganti_oleh",)))
 
     def slim(self, models: bool) -> FileResult:
         """What crosses back from a worker: pickling the YAML tree and its positions would cost
@@ -287,5 +290,22 @@ def _project_rules(files: list[FileResult], others: list[FileResult] = ()) -> li
         for target, line, col in f.links:
             if target not in known:
                 out.append(diag(f.file, line, col, "SOP502", f"keterkaitan menunjuk SOP nomor '{target}' yang tidak ada di proyek{did_you_mean(target, known, cutoff=0.85) or '; tambahkan SOP itu ke sops/, atau tulis keterkaitan ini sebagai teks biasa'}"))
+    out.extend(_replacements(files, known))
+    return out
+
+
+def _replacements(files: list[FileResult], known: set[str]) -> list[Diagnostic]:
+    """`diganti_oleh` names another SOP of the project (the catalog links the two)."""
+    out = []
+    for f in files:
+        if f.replaced_by is None:
+            continue
+        target, line, col = f.replaced_by
+        shown = one_line(clip(target, 60))
+        if target == f.nomor:
+            out.append(diag(f.file, line, col, "SOP521", f"diganti_oleh menunjuk nomor SOP ini sendiri ('{shown}'); tulis nomor SOP baru yang menggantikannya"))
+        elif target not in known:
+            hint = did_you_mean(target, known, cutoff=0.85) or "; tambahkan SOP pengganti ke sops/ dulu, atau hapus diganti_oleh"
+            out.append(diag(f.file, line, col, "SOP521", f"diganti_oleh menunjuk SOP nomor '{shown}' yang tidak ada di proyek{hint}"))
     return out
 
