@@ -56,6 +56,27 @@ def tanggal_id(value: date | Tgl | None, kosong: str = "-") -> str:
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
 
 
+_SATUAN = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")
+
+
+def terbilang(n: int) -> str:
+    """A count in Indonesian words, as a Keputusan writes it: 3 (tiga), 146 (seratus empat puluh enam)."""
+    n = int(n)
+    if n < 12:
+        return _SATUAN[n]
+    if n < 20:
+        return f"{_SATUAN[n - 10]} belas"
+    if n < 100:
+        return f"{_SATUAN[n // 10]} puluh" + (f" {_SATUAN[n % 10]}" if n % 10 else "")
+    if n < 1000:
+        head = "seratus" if n < 200 else f"{_SATUAN[n // 100]} ratus"
+        return head + (f" {terbilang(n % 100)}" if n % 100 else "")
+    if n < 1_000_000:
+        head = "seribu" if n < 2000 else f"{terbilang(n // 1000)} ribu"
+        return head + (f" {terbilang(n % 1000)}" if n % 1000 else "")
+    return str(n)
+
+
 def format_nip(nip: str) -> str:
     """The NIP exactly as written (format 1.1: the spaces as the office printed them)."""
     return nip.strip()
@@ -283,6 +304,7 @@ def make_environment(dirs: Iterable[Path]) -> jinja2.Environment:
         nip=format_nip,
         md=inline_markdown,
         menit=format_menit,
+        terbilang=terbilang,
         upper_id=lambda s: str(s).upper(),
     )
     return env
@@ -362,13 +384,17 @@ def _keterkaitan(items: Sequence[Keterkaitan], links: dict[str, SopLink]) -> lis
 
 
 def _logo_uri(sop: Sop, project: Project) -> str | None:
+    return logo_data_uri(sop.instansi.logo, project)
+
+
+def logo_data_uri(logo: str | None, project: Project) -> str | None:
     """The logo as a data: URI, so the HTML view is self-contained and the PDF fetches nothing."""
     import base64
     import mimetypes
 
-    if not sop.instansi.logo:
+    if not logo:
         return None
-    path = project.inside(sop.instansi.logo)
+    path = project.inside(logo)
     if path is None or not path.is_file():
         return None
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -99,6 +99,7 @@ class Config:
     file: str | None = None  # the config file as shown in messages, None when absent
     valid: bool = True  # False when sopgen.toml had errors and these are the defaults
     alamat: str = ""  # [keluaran] alamat: where the catalog is served; the QR codes point there
+    buku: dict[str, Any] = field(default_factory=dict)  # [buku]: cover and Keputusan of `sopgen book`
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     out = plain.get("keluaran", {})
     paper = Paper(**plain.get("kertas", {}))
     limits = Limits(**plain.get("batas", {}))
-    return Config(plain.get("instansi", {}), paper, calendar, out.get("folder", "output"), out.get("pdfa", True), limits, file, alamat=out.get("alamat", "")), []
+    return Config(plain.get("instansi", {}), paper, calendar, out.get("folder", "output"), out.get("pdfa", True), limits, file, alamat=out.get("alamat", ""), buku=plain.get("buku", {})), []
 
 
 def _read_toml(path: Path, file: str) -> tuple[str, dict, Diagnostic | None]:
