@@ -399,3 +399,48 @@ def new_cmd(nama: str, actors: tuple[str, ...]) -> None:
     if not made.copied_signer:
         todo.append("pejabat yang mengesahkan (nama, NIP)")
     click.echo("Lengkapi: " + "; ".join(todo) + ". Lalu: sopgen preview atau sopgen build")
+
+
+@main.command("preview")
+@click.argument("sop", required=False, metavar="[SOP]")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, metavar="ANGKA", help="Port di 127.0.0.1 (bawaan: port yang bebas).")
+@click.option("--tanpa-browser", is_flag=True, help="Jangan buka browser; cukup tulis alamatnya.")
+@click.option("--stop-after", type=click.FloatRange(min=0), hidden=True)
+def preview_cmd(sop: str | None, port: int, tanpa_browser: bool, stop_after: float | None) -> None:
+    """Tampilkan SOP (HTML dan PDF) di browser; diperbarui sendiri setiap berkas disimpan.
+
+    Server hanya di komputer ini (127.0.0.1); galat validasi tampil di halaman dengan berkas
+    dan barisnya. SOP: berkas, nomor, atau kosong untuk daftar semua SOP.
+    """
+    import threading
+    import webbrowser
+
+    from sopgen.authoring.server import start
+
+    if not (Path.cwd() / "sops").is_dir() and sop is None:
+        from sopgen.source.project import find_root
+
+        if not (find_root(Path.cwd()) / "sops").is_dir():
+            raise click.UsageError("folder sops/ tidak ada; jalankan dari folder proyek sopgen (atau buat dengan: sopgen init)")
+    try:
+        preview = start(Path.cwd(), port)
+    except OSError as err:
+        raise click.UsageError(f"port {port} di 127.0.0.1 tidak bisa dipakai ({err.strerror or err}); pilih --port lain") from None
+    try:
+        page = ""
+        if sop is not None:
+            slug = preview.workspace.find(sop)
+            if slug is None:
+                raise click.UsageError(f"SOP '{sop}' tidak ada di proyek (sebut berkas, nomor, atau kosongkan)")
+            page = f"{slug}.html"
+        click.echo(f"Pratinjau: {preview.url}{page}  (Ctrl-C untuk berhenti)")
+        if not tanpa_browser and sys.stdout.isatty():
+            webbrowser.open(preview.url + page)
+        threading.Event().wait(stop_after)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    for problem in preview.errors:
+        click.echo(problem, err=True)
+    click.echo("Pratinjau berhenti.")
