@@ -14,7 +14,6 @@ laid out until its page count is stable, because the daftar isi's numbers depend
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
