@@ -86,10 +86,14 @@ def _book_css(start: int, pages: int) -> str:
     return f"<style>{rules}</style>"
 
 
-def _html(source: str, project: Project, templates: Templates):
+def _layout(source: str, project: Project, templates: Templates, fonts):
+    """One HTML document laid out. All the book's documents share one font configuration:
+    pages of documents with separate ones, joined, get font keys that depend on memory
+    addresses (WeasyPrint issue #2144), and the same book would not give the same bytes."""
     from weasyprint import HTML
 
-    return HTML(string=source, base_url=project.output.resolve().as_uri() + "/", url_fetcher=url_fetcher(project, templates))
+    html = HTML(string=source, base_url=project.output.resolve().as_uri() + "/", url_fetcher=url_fetcher(project, templates))
+    return html.render(font_config=fonts)
 
 
 def _sop_documents(sops: list[Sop], project: Project, templates: Templates) -> list:
@@ -135,7 +139,7 @@ def _front_context(project: Project, entries: list[BookEntry], sops: list[Sop]) 
     }
 
 
-def _layout_front(project: Project, templates: Templates, sops: list[Sop], counts: list[int]):
+def _layout_front(project: Project, templates: Templates, sops: list[Sop], counts: list[int], fonts):
     """The front matter, laid out until the page numbers it prints agree with its length."""
     front_pages = 3
     for _ in range(MAX_FRONT_PASSES):
@@ -147,7 +151,7 @@ def _layout_front(project: Project, templates: Templates, sops: list[Sop], count
             source = templates.env.get_template(BOOK_TEMPLATE).render(**_front_context(project, entries, sops))
         except jinja2.TemplateError as e:  # a project's own template
             raise template_error(e) from e
-        document = _html(source, project, templates).render()
+        document = _layout(source, project, templates, fonts)
         if len(document.pages) == front_pages:
             return document, entries
         front_pages = len(document.pages)
@@ -161,10 +165,13 @@ def make_book(project: Project, sops: Sequence[Sop], templates: Templates | None
     if not chosen:
         raise RenderError("tidak ada SOP berstatus berlaku untuk dibukukan")
     sources = _sop_documents(chosen, project, templates)
-    front, entries = _layout_front(project, templates, chosen, [n for _, n in sources])
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    front, entries = _layout_front(project, templates, chosen, [n for _, n in sources], fonts)
     pages = list(front.pages)
     for entry, (html_text, n) in zip(entries, sources):
-        document = _html(html_text.replace("</head>", _book_css(entry.page, n) + "</head>", 1), project, templates).render()
+        document = _layout(html_text.replace("</head>", _book_css(entry.page, n) + "</head>", 1), project, templates, fonts)
         if len(document.pages) != n:
             raise RenderError(f"SOP {entry.nomor}: tata letak berubah di dalam buku ({len(document.pages)} halaman, bukan {n}); laporkan ke pengembang sopgen")
         for p in document.pages:
