@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from sopgen import __version__
+from sopgen.textsafe import one_line
 
 
 class SopgenGroup(click.Group):
@@ -72,7 +73,11 @@ def rules_cmd() -> None:
     "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
     help="Jumlah proses paralel (0 = satu per inti CPU).",
 )
-def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
+@click.option("--tanda-tangan", "certificate", type=click.Path(path_type=Path, dir_okay=False), metavar="P12",
+              help="Tandatangani tiap PDF (PAdES) dengan sertifikat P12/PFX ini.")
+@click.option("--sandi-env", default="SOPGEN_SANDI_TTD", show_default=True, metavar="NAMA",
+              help="Variabel lingkungan berisi sandi sertifikat (bila kosong, sandi ditanyakan).")
+def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int, certificate: Path | None, sandi_env: str) -> None:
     """Validasi semua SOP, lalu tulis PDF, tampilan HTML dan katalog output/index.html."""
     from sopgen.render.build import BuildError
     from sopgen.render.build import build as run
@@ -90,9 +95,10 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int) -> None:
         click.echo(REPORTERS["text"](ValidationResult(project, [], list(config_diags))))
         click.echo("Tidak ada berkas yang ditulis.")
         sys.exit(1)
+    sign = _signer(certificate, sandi_env, project) if certificate else None
     try:
         with _build_progress() as progress:
-            result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress)
+            result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress, sign=sign)
     except BuildError as err:
         click.echo(f"galat: {err}", err=True)
         sys.exit(1)
@@ -130,6 +136,21 @@ def verify_cmd(pdf: Path, katalog: Path | None, roots: tuple[Path, ...]) -> None
     for line in verdict.lines():
         click.echo(line)
     sys.exit(0 if verdict.in_force else 1)
+
+
+def _signer(certificate: Path, env_name: str, project):
+    """Load the P12 before anything is built: a wrong password is a usage error (exit 2)."""
+    import os
+
+    from sopgen.publish.sign import SignError, load_certificate, password_from, pdf_signer
+
+    ask = (lambda: click.prompt(f"Sandi {certificate.name}", hide_input=True, err=True)) if sys.stdin.isatty() else None
+    try:
+        cert = load_certificate(certificate, password_from(env_name, dict(os.environ), ask))
+    except SignError as err:
+        raise click.UsageError(f"--tanda-tangan: {err}") from None
+    click.echo(f"menandatangani sebagai: {cert.holder}", err=True)
+    return pdf_signer(cert, project.config.instansi.get("kota", ""))
 
 
 class _build_progress:
@@ -238,7 +259,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
     try:
         missing = [str(p) for p in logs if not p.exists()]
         if missing:
-            raise click.UsageError(f"berkas log tidak ditemukan: {', '.join(missing)}")
+            raise click.UsageError(one_line(f"berkas log tidak ditemukan: {', '.join(missing)}"))
         if fmt in BINARY_FORMATS and output is None:
             raise click.UsageError(f"--format {fmt} butuh --output BERKAS")
         project, sops = _load_checked_sops()
@@ -264,12 +285,12 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
         try:
             save_report(result, fmt, output, options, inputs)
         except OSError as err:
-            click.echo(f"laporan tidak bisa ditulis ke '{output}': {err.strerror or err}", err=True)
+            click.echo(one_line(f"laporan tidak bisa ditulis ke '{output}': {err.strerror or err}"), err=True)
             sys.exit(1)
         click.echo(report_summary_line(result, output))
     code = 0
     for e in result.file_errors:
-        click.echo(f"galat: {e.message}", err=True)
+        click.echo(f"galat: {one_line(e.message)}", err=True)
         code = 1
     if fail_under is not None:
         percent = result.compliance
@@ -298,13 +319,17 @@ def log_template_cmd(sops, output, force) -> None:
         chosen = select_sops(all_sops, list(sops), base=Path.cwd()) if sops else all_sops
     except CheckError as err:
         raise click.UsageError(str(err)) from None
+    from sopgen.source.project import CONFIG_NAME
+
+    inputs = [*(s.path for s in all_sops), project.root / CONFIG_NAME]
+    _refuse_output_over_input(output, inputs)
     try:
-        write_log_template(chosen, output)
+        write_log_template(chosen, output, inputs=inputs)
     except OSError as err:
-        click.echo(f"templat tidak bisa ditulis ke '{output}': {err.strerror or err}", err=True)
+        click.echo(one_line(f"templat tidak bisa ditulis ke '{output}': {err.strerror or err}"), err=True)
         sys.exit(1)
     names = ", ".join(s.nomor for s in chosen)
-    click.echo(f"Templat log ditulis ke {output} ({len(chosen)} lembar: {names})")
+    click.echo(one_line(f"Templat log ditulis ke {output} ({len(chosen)} lembar: {names})"))
 
 
 @main.command("book")

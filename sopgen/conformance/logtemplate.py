@@ -13,7 +13,10 @@ A sheet is named after the SOP's nomor (`sheet_name`), so `sopgen check` knows t
 row whose `sop` cell was left empty from its sheet.
 
 Text from the SOP is written as text (never a formula), and a cell that starts with
-= + - @ gets Excel's quote prefix, so nothing in the template runs as a formula.
+= + - @ gets Excel's quote prefix, so nothing in the template runs as a formula. Control
+characters (which validation refuses in SOP text, but a caller may pass any Sop) are left
+out of every text, name and comment: Excel cannot hold them. The file is written atomically
+(`sopgen.files`): a failed write leaves the old template, and an input is never replaced.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import IO, Any
 
 from sopgen.source.duration import format_menit
 from sopgen.source.model import Sop
+from sopgen.textsafe import CONTROL_PATTERN, find_control
 
 COLUMNS = ("sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan")
 WIDTHS = {"sop": 22, "kasus": 18, "langkah": 9, "pelaksana": 36, "mulai": 17, "selesai": 17, "output": 34, "catatan": 30}
@@ -34,6 +38,7 @@ DATA_ROWS = 1000  # rows prepared with validation and formats below the header
 LIST_SHEET = "daftar"
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(CONTROL_PATTERN)
 
 HELP = {
     "sop": "Nomor SOP. Pilih dari daftar. Boleh dikosongkan: lembar ini hanya untuk SOP {nomor}.",
@@ -60,7 +65,7 @@ def sheet_name(sop: Sop) -> str:
 
 
 def sheet_name_of(nomor: str) -> str:
-    name = _FORBIDDEN.sub("-", nomor).strip().strip("'") or "SOP"
+    name = _FORBIDDEN.sub("-", _printable(nomor).replace("\n", " ").replace("\t", " ")).strip().strip("'") or "SOP"
     return name[:31]
 
 
@@ -77,8 +82,14 @@ def _unique_names(sops: Sequence[Sop]) -> list[str]:
     return names
 
 
+def _printable(text: str) -> str:
+    """Text Excel can hold: control characters left out (tab and newline kept)."""
+    return _CONTROL.sub("", text) if find_control(text) else text
+
+
 def _text(cell: Any, value: str) -> None:
     """A text cell that Excel never evaluates."""
+    value = _printable(value)
     cell.value = value
     cell.data_type = "s"
     if value.startswith(_FORMULA_START):
@@ -183,7 +194,7 @@ def _write_header(ws: Any, sop: Sop, col: dict[str, int], letter: dict[str, str]
         cell.border = Border(bottom=thin, top=thin, left=thin, right=thin)
         cell.alignment = Alignment(horizontal="center")
         note = HELP[key].format(nomor=sop.nomor, steps=_step_legend(sop))
-        comment = Comment(note, "sopgen")
+        comment = Comment(_printable(note), "sopgen")
         comment.width = 520 if key == "langkah" else 300
         comment.height = max(80, 22 * (note.count("\n") + 2)) if key == "langkah" else 90
         cell.comment = comment
@@ -205,9 +216,9 @@ def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str
         dv = DataValidation(type="list", formula1=ranges[key], allow_blank=True, showDropDown=False)
         dv.errorStyle = style
         dv.promptTitle = key
-        dv.prompt = prompt[:255]
+        dv.prompt = _printable(prompt)[:255]
         dv.errorTitle = key
-        dv.error = error[:225]
+        dv.error = _printable(error)[:225]
         dv.showInputMessage = True
         dv.showErrorMessage = True
         dv.add(f"{letter[key]}{first}:{letter[key]}{last}")
@@ -233,7 +244,14 @@ def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str
         ws.add_data_validation(dv)
 
 
-def write_log_template(sops: Sequence[Sop], target: str | Path | IO[bytes], *, rows: int = DATA_ROWS) -> None:
-    """Write the `.xlsx` template for these SOPs (one sheet each) to a path or binary stream."""
+def write_log_template(sops: Sequence[Sop], target: str | Path | IO[bytes], *, rows: int = DATA_ROWS, inputs: Sequence[Path] = ()) -> None:
+    """Write the `.xlsx` template for these SOPs (one sheet each) to a path (atomically,
+    never over one of `inputs`, a link or a device: `sopgen.files`) or a binary stream."""
     wb = build_workbook(sops, rows=rows)
-    wb.save(target)
+    if isinstance(target, (str, Path)):
+        from sopgen.files import atomic_output
+
+        with atomic_output(Path(target), inputs) as fh:
+            wb.save(fh)
+    else:
+        wb.save(target)

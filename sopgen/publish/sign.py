@@ -12,6 +12,7 @@ The password never comes from a file: the CLI reads it from an environment varia
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +83,43 @@ def holder_name(cert) -> str:
     return str(subject.get("common_name") or cert.subject.human_friendly)
 
 
-def _font() -> str | None:
-    return next((f for f in FONTS if Path(f).is_file()), None)
+_FONT_BYTES: dict[str, bytes] = {}
+
+
+def _font() -> bytes | None:
+    """A system font scaled to 1000 units per em (made once per process, kept in memory).
+
+    pyHanko writes the glyph widths of an embedded TrueType font in the font's own units, but
+    PDF reads them as thousandths of an em: with a 2048-unit font the letters of the signature
+    text spread apart. Scaling the font to 1000 units makes the two agree.
+    """
+    source = next((f for f in FONTS if Path(f).is_file()), None)
+    if source is None:
+        return None
+    if source not in _FONT_BYTES:
+        from fontTools.ttLib import TTFont
+        from fontTools.ttLib.scaleUpem import scale_upem
+
+        font = TTFont(source)
+        if font["head"].unitsPerEm != 1000:
+            scale_upem(font, 1000)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        _FONT_BYTES[source] = buffer.getvalue()
+    return _FONT_BYTES[source]
+
+
+def _font_factory(data: bytes):
+    """pyHanko's glyph accumulator factory, reading the font from memory instead of a path."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    class MemoryFontFactory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer, obj_stream=None):
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(data), font_size=self.font_size, obj_stream=obj_stream)
+
+    return MemoryFontFactory(font_file="")
 
 
 def _stamp_style():
@@ -93,9 +129,7 @@ def _stamp_style():
     font = _font()
     box_style = TextBoxStyle(font_size=7)
     if font:
-        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-
-        box_style = TextBoxStyle(font=GlyphAccumulatorFactory(font), font_size=7)
+        box_style = TextBoxStyle(font=_font_factory(font), font_size=7)
     return stamp.TextStampStyle(
         stamp_text="Ditandatangani secara elektronik oleh\n%(signer)s\n%(ts)s",
         timestamp_format="%Y-%m-%d %H:%M:%S %Z",
@@ -121,5 +155,30 @@ def sign_pdf(pdf: bytes, certificate: Certificate, box: Box | None, *, reason: s
         location=location or None,
     )
     out = io.BytesIO()
-    signers.PdfSigner(meta, certificate.signer, stamp_style=_stamp_style()).sign_pdf(writer, output=out)
+    subset_log = logging.getLogger("fontTools.subset")
+    level = subset_log.level
+    subset_log.setLevel(logging.ERROR)  # "FFTM NOT subset": a font table pyHanko drops, harmless
+    try:
+        signers.PdfSigner(meta, certificate.signer, stamp_style=_stamp_style()).sign_pdf(writer, output=out)
+    finally:
+        subset_log.setLevel(level)
     return out.getvalue()
+
+
+def pdf_signer(certificate: Certificate, location: str = ""):
+    """What `build(sign=...)` calls for each PDF: (pdf bytes, signature box) -> signed bytes."""
+
+    def sign(pdf: bytes, box: Box | None) -> bytes:
+        return sign_pdf(pdf, certificate, box, reason="Pengesahan SOP", location=location)
+
+    return sign
+
+
+def password_from(env_name: str, environ: dict[str, str], ask) -> str:
+    """The certificate's password from an environment variable, else asked (never a file)."""
+    value = environ.get(env_name)
+    if value:
+        return value
+    if ask is None:
+        raise SignError(f"sandi sertifikat tidak diberikan: isi variabel lingkungan {env_name}, atau jalankan di terminal agar sandi ditanyakan")
+    return ask()

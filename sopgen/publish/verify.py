@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,27 +133,37 @@ def check_signatures(data: bytes, trust_roots: list = ()) -> list[SignatureCheck
         signatures = reader.embedded_signatures
     except Exception:
         return []
+    out = []
+    quiet = logging.getLogger("pyhanko")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # an unknown issuer is our answer, not a traceback on stderr
+    try:
+        for sig in signatures:
+            out.append(_check_one(sig, trust_roots))
+    finally:
+        quiet.setLevel(level)
+    return out
+
+
+def _check_one(sig, trust_roots) -> SignatureCheck:
+    """One signature: intact, trusted, covering the whole file."""
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     from sopgen.publish.sign import holder_name
 
-    out = []
-    for sig in signatures:
-        context = ValidationContext(trust_roots=list(trust_roots) or None, allow_fetching=False)
-        try:
-            status = validate_pdf_signature(sig, context)
-        except Exception as e:
-            out.append(SignatureCheck("?", False, False, False, f"tanda tangan digital tidak bisa diperiksa ({type(e).__name__}); anggap tidak sah"))
-            continue
-        from pyhanko.sign.general import SignatureCoverageLevel
+    context = ValidationContext(trust_roots=list(trust_roots) or None, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(sig, context)
+    except Exception as e:
+        return SignatureCheck("?", False, False, False, f"tanda tangan digital tidak bisa diperiksa ({type(e).__name__}); anggap tidak sah")
+    from pyhanko.sign.validation import SignatureCoverageLevel
 
-        covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-        signer = holder_name(status.signing_cert) if status.signing_cert is not None else "?"
-        check = SignatureCheck(signer, bool(status.intact and status.valid), bool(status.trusted), bool(covers))
-        check.summary = _signature_text(check, status)
-        out.append(check)
-    return out
+    covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    signer = holder_name(status.signing_cert) if status.signing_cert is not None else "?"
+    check = SignatureCheck(signer, bool(status.intact and status.valid), bool(status.trusted), bool(covers))
+    check.summary = _signature_text(check, status)
+    return check
 
 
 def _signature_text(check: SignatureCheck, status) -> str:

@@ -142,7 +142,7 @@ def check_logs(
         building = pool.submit(WorkCalendar, project.config.calendar.to_calendar_config(), project.cache)
         pool.shutdown(wait=False)
     timezone = project.config.calendar.zona_waktu
-    data = read_input(log_paths, timezone)
+    data = read_input(log_paths, timezone, getattr(project.config, "limits", None))
     if building is not None:
         calendar = building.result()
     return _run(chosen, list(sops), data, period, elapsed, calendar)

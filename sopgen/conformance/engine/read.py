@@ -32,7 +32,7 @@ class LogInput:
 _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output")
 
 
-def read_input(paths: Sequence[str | Path], timezone: str) -> LogInput:
+def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None) -> LogInput:
     """Every file read with the readers (its own errors kept apart), the rows concatenated."""
     from sopgen.conformance.readers import LogFileError, read_frames
 
@@ -47,7 +47,7 @@ def read_input(paths: Sequence[str | Path], timezone: str) -> LogInput:
     for p in paths:
         file = str(p)
         try:
-            result = read_frames([p], timezone, categorical=True)
+            result = read_frames([p], timezone, categorical=True, limits=limits)
         except LogFileError as err:
             errors.append(FileError(err.file, err.message))
             continue

@@ -16,7 +16,7 @@ import polars as pl
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _Header
 from sopgen.conformance.readers.lifecycle import _pair_lifecycle
 from sopgen.conformance.readers.model import RowProblem, _empty_frame
-from sopgen.conformance.readers.values import _TIME_HINT, _clean, _parse_times, _short, _step_expr
+from sopgen.conformance.readers.values import TIME_MAX, TIME_MIN, out_of_range, _TIME_HINT, _clean, _parse_times, _short, _step_expr
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,8 @@ def _problem(r: dict[str, Any], source: _Source, expected: int) -> RowProblem:
             if text is not None and r[name] is None:
                 if re.fullmatch(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?", text):
                     what = "hanya jam tanpa tanggal"
+                elif out_of_range(text, "UTC"):
+                    what = f"tahunnya di luar {TIME_MIN.year}-{TIME_MAX.year - 1}"
                 else:
                     what = "bukan tanggal-waktu yang sah"
                 tail = "; kosongkan bila langkah belum selesai" if col == "selesai" else ""

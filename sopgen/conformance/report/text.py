@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS, KINDS, CheckResult
 from sopgen.conformance.report.registry import ReportOptions, reporter
 from sopgen.conformance.report.words import angka, duration_text, period_text, persen, where
+from sopgen.textsafe import one_line
 
 TEXT_FINDINGS_LIMIT = 20
 
@@ -25,9 +26,11 @@ def _pct_style(value: float | None) -> str:
 
 
 def escape_rich(text: Any) -> str:
+    """Text from a log or a file name, safe inside rich markup and on a terminal: control
+    characters and line breaks shown as escapes (`textsafe.one_line`)."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(str(text))
+    return rich_escape(one_line(str(text)))
 
 
 @reporter("text")
@@ -206,7 +209,7 @@ def report_summary_line(result: CheckResult, path: Any) -> str:
     """What the command prints after saving a report: where, and the main figures."""
     s = result.summary
     return (
-        f"Laporan ditulis ke {path}: kepatuhan {persen(s['compliance']['percent'])}, tepat waktu "
+        f"Laporan ditulis ke {one_line(str(path))}: kepatuhan {persen(s['compliance']['percent'])}, tepat waktu "
         f"{persen(s['within_standard']['percent'])}, {angka(s['violations'])} temuan pelanggaran, "
         f"{angka(s['rows']['checked'])} baris diperiksa"
     )
