@@ -200,19 +200,25 @@ def _refuse_output_over_input(output: Path, inputs: list[Path]) -> None:
 
 
 class _Tanggal(click.ParamType):
-    """A date written YYYY-MM-DD, refused in Indonesian."""
+    """A date as staff write it (2023-10-05, 05/10/2023, 05/10/23, 5 Oktober 2023), refused
+    in Indonesian when it is none or outside 1990 .. next year."""
 
-    name = "YYYY-MM-DD"
+    name = "TANGGAL"
 
     def convert(self, value, param, ctx):
         from datetime import date
 
+        from sopgen.conformance.dates import DATE_HINT, parse_date, plausible_window
+
         if isinstance(value, date):
             return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"'{value}' bukan tanggal YYYY-MM-DD yang sah (mis. 2023-10-31)", param, ctx)
+        parsed = parse_date(str(value))
+        if parsed is None:
+            self.fail(f"'{value}' bukan tanggal yang sah; {DATE_HINT}", param, ctx)
+        lo, hi = plausible_window()
+        if not lo <= parsed <= hi:
+            self.fail(f"'{value}' dibaca {parsed:%d/%m/%Y}, di luar {lo:%Y} sampai {hi:%Y}; periksa tahunnya", param, ctx)
+        return parsed
 
 
 def _load_checked_sops():
@@ -240,13 +246,14 @@ def _load_checked_sops():
 @click.option("--dari", type=_Tanggal(), help="Hanya kasus yang mulai pada/sesudah tanggal ini.")
 @click.option("--sampai", type=_Tanggal(), help="Hanya kasus yang mulai pada/sebelum tanggal ini.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "csv", "html", "pdf"]), default="text", show_default=True,
-    help="Bentuk laporan.",
+    "--format", "fmt", type=click.Choice(["text", "json", "csv", "html", "pdf", "monitoring"]), default="text", show_default=True,
+    help="Bentuk laporan; monitoring: Formulir Monitoring Pelaksanaan SOP AP (Permenpan RB 35/2012), -o BERKAS.xlsx atau .pdf.",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Tulis laporan ke berkas ini.")
 @click.option("--elapsed", is_flag=True, help="Durasi dalam menit berlalu, bukan menit kerja.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERSEN", help="Exit 1 bila kepatuhan di bawah PERSEN.")
-def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) -> None:
+@click.option("--csv-polos", "csv_plain", is_flag=True, default=None, help="CSV dengan ',' dan titik desimal (bawaan: ';' dan koma, untuk Excel Indonesia).")
+def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, csv_plain) -> None:
     """Periksa log kegiatan (.xlsx, .csv, .jsonl) terhadap SOP proyek."""
     # Importing, loading, reading and checking build almost no reference cycles, yet the cyclic
     # collector would rescan every object the imports made, again and again (0.1 s of a
@@ -261,7 +268,12 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
         if missing:
             raise click.UsageError(one_line(f"berkas log tidak ditemukan: {', '.join(missing)}"))
         if fmt in BINARY_FORMATS and output is None:
-            raise click.UsageError(f"--format {fmt} butuh --output BERKAS")
+            raise click.UsageError(f"--format {fmt} butuh --output BERKAS" + (" (.xlsx atau .pdf)" if fmt == "monitoring" else ""))
+        if fmt == "monitoring":
+            suffix = output.suffix.lower().lstrip(".")
+            if suffix not in ("xlsx", "pdf"):
+                raise click.UsageError(f"--format monitoring: --output '{output}' harus berakhiran .xlsx atau .pdf")
+            fmt = f"monitoring-{suffix}"
         project, sops = _load_checked_sops()
         inputs = [*logs, *(s.path for s in sops), project.root / CONFIG_NAME]
         if output is not None:
@@ -271,7 +283,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under) 
         raise click.UsageError(str(err)) from None
     finally:
         gc.enable()
-    options = ReportOptions(project=project, color=sys.stdout.isatty())
+    options = ReportOptions(project=project, color=sys.stdout.isatty(), csv_plain=csv_plain or None)
     if output is None and fmt == "text":
         print_text(result, options)
     elif output is None:
@@ -319,12 +331,17 @@ def log_template_cmd(sops, output, force) -> None:
         chosen = select_sops(all_sops, list(sops), base=Path.cwd()) if sops else all_sops
     except CheckError as err:
         raise click.UsageError(str(err)) from None
+    from sopgen.conformance.people import PeopleError, load_people
     from sopgen.source.project import CONFIG_NAME
 
-    inputs = [*(s.path for s in all_sops), project.root / CONFIG_NAME]
+    try:
+        people = load_people(project.root)
+    except PeopleError as err:
+        raise click.UsageError(str(err)) from None
+    inputs = [*(s.path for s in all_sops), project.root / CONFIG_NAME, project.root / "pegawai.csv"]
     _refuse_output_over_input(output, inputs)
     try:
-        write_log_template(chosen, output, inputs=inputs)
+        write_log_template(chosen, output, inputs=inputs, people=people)
     except OSError as err:
         click.echo(one_line(f"templat tidak bisa ditulis ke '{output}': {err.strerror or err}"), err=True)
         sys.exit(1)

@@ -476,7 +476,7 @@ def test_fail_under_and_exit_codes(project_dir: Path, monkeypatch: pytest.Monkey
         ["check", "l.csv", "--format", "pdf"],
         ["check", "tidak-ada.csv"],
         ["check", "l.csv", "--sop", "999/1/2023"],
-        ["check", "l.csv", "--dari", "31-10-2023"],
+        ["check", "l.csv", "--dari", "31-13-2023"],  # no 13th month (31-10-2023 is a date since 1.1)
         ["check", "l.csv", "--fail-under", "120"],
         ["check", "l.csv", "--format", "xml"],
         ["check"],

@@ -4,7 +4,8 @@ Each SOP sheet has a title row, a row that says how to fill it in, then the head
 the Indonesian column names of docs/log-format.md (each header cell carries a comment that
 explains the column; the `langkah` comment lists every step with its actor, time and output).
 Below the header, data validation offers the SOP's nomor for `sop`, its step numbers for
-`langkah` and its actors' names for `pelaksana` (a warning, not a refusal, for another
+`langkah` and its actors' names (then the people of pegawai.csv in those positions) for
+`pelaksana` (a warning, not a refusal, for another
 name: the check reports it as `wrong_actor`); `mulai` and `selesai` are formatted
 `dd/mm/yyyy hh:mm`. The lists live on a hidden sheet `daftar`, which the log reader skips, so
 names with commas work. Panes are frozen under the header.
@@ -96,12 +97,20 @@ def _text(cell: Any, value: str) -> None:
         cell.quotePrefix = True
 
 
-def _actor_names(sop: Sop) -> list[str]:
+def _actor_names(sop: Sop, people: Any = None) -> list[str]:
+    """The positions of the SOP (nama, aliases), then the people of pegawai.csv whose
+    pelaksana is one of them: staff may pick their own name."""
+    from sopgen.conformance.engine.normalise import norm_name
+
     names: list[str] = []
     for actor in sop.pelaksana:
         for name in (actor.nama, *actor.alias):
             if name not in names:
                 names.append(name)
+    known = {norm_name(n) for a in sop.pelaksana for n in a.names}
+    for person in people.persons if people else ():
+        if norm_name(person.pelaksana) in known and person.nama not in names:
+            names.append(person.nama)
     return names
 
 
@@ -114,8 +123,8 @@ def _step_legend(sop: Sop) -> str:
     return "\n".join(lines)
 
 
-def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS):
-    """The template as an openpyxl Workbook."""
+def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS, people: Any = None):
+    """The template as an openpyxl Workbook; people (pegawai.csv) join the pelaksana list."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -130,7 +139,7 @@ def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS):
     col = {name: i + 1 for i, name in enumerate(COLUMNS)}
     letter = {name: get_column_letter(i) for name, i in col.items()}
     for index, (sop, name) in enumerate(zip(sops, names)):
-        ranges = _write_lists(lists, index, sop)
+        ranges = _write_lists(lists, index, sop, people)
         ws = wb.create_sheet(name)
         _write_header(ws, sop, col, letter)
         _add_validations(ws, sop, ranges, letter, HEADER_ROW + 1, last_row)
@@ -141,7 +150,7 @@ def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS):
     return wb
 
 
-def _write_lists(lists: Any, index: int, sop: Sop) -> dict[str, str]:
+def _write_lists(lists: Any, index: int, sop: Sop, people: Any = None) -> dict[str, str]:
     """The SOP's choices on the hidden sheet, three columns per SOP (the index-th): its
     nomor, step numbers and actor names. Returns each list's range for data validation."""
     from openpyxl.utils import get_column_letter, quote_sheetname
@@ -150,7 +159,7 @@ def _write_lists(lists: Any, index: int, sop: Sop) -> dict[str, str]:
     values = {
         "sop": [sop.nomor],
         "langkah": [s.no for s in sop.langkah],
-        "pelaksana": _actor_names(sop),
+        "pelaksana": _actor_names(sop, people),
     }
     ranges = {}
     for offset, (key, items) in enumerate(values.items()):
@@ -229,7 +238,7 @@ def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str
     validation(
         "pelaksana",
         "warning",
-        "Pilih jabatan pelaksana dari daftar.",
+        "Pilih jabatan pelaksana (atau nama pegawai) dari daftar.",
         "Nama ini bukan pelaksana SOP; pemeriksaan akan melaporkannya.",
     )
     for key in ("mulai", "selesai"):
@@ -244,10 +253,13 @@ def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str
         ws.add_data_validation(dv)
 
 
-def write_log_template(sops: Sequence[Sop], target: str | Path | IO[bytes], *, rows: int = DATA_ROWS, inputs: Sequence[Path] = ()) -> None:
+def write_log_template(
+    sops: Sequence[Sop], target: str | Path | IO[bytes], *, rows: int = DATA_ROWS, inputs: Sequence[Path] = (), people: Any = None
+) -> None:
     """Write the `.xlsx` template for these SOPs (one sheet each) to a path (atomically,
-    never over one of `inputs`, a link or a device: `sopgen.files`) or a binary stream."""
-    wb = build_workbook(sops, rows=rows)
+    never over one of `inputs`, a link or a device: `sopgen.files`) or a binary stream;
+    people: `people.People` of pegawai.csv, whose names join the pelaksana drop-down."""
+    wb = build_workbook(sops, rows=rows, people=people)
     if isinstance(target, (str, Path)):
         from sopgen.files import atomic_output
 

@@ -114,6 +114,8 @@ def _out_of_order(rows: pl.DataFrame, tables: SopTables, findings: Findings, jum
     flow_msg = (
         pl.when(pl.col("jump_ambiguous").fill_null(False))
         .then(pl.format("dari langkah {} kasus langsung ke langkah {}, melewati langkah yang harus dikerjakan di antaranya", pl.col("prev"), pl.col("step")))
+        .when(pl.col("jump_present").is_not_null() & (pl.col("prev") == 0))
+        .then(pl.format("kasus dimulai di langkah {}, padahal langkah {} harus lebih dulu (urutan tertukar)", pl.col("step"), pl.col("jump_present")))
         .when(pl.col("jump_present").is_not_null())
         .then(
             pl.format(
