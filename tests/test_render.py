@@ -320,7 +320,7 @@ def test_indonesian_words_and_numbers() -> None:
     assert tanggal_id(date(2023, 10, 5)) == "5 Oktober 2023"
     assert tanggal_id(date(2024, 2, 29)) == "29 Februari 2024"
     assert tanggal_id(None) == "-"
-    assert format_nip("197006261990031006") == "197006261990031006"  # format 1.1: as written
+    assert format_nip("197006261990031006") == "19700626 199003 1 006"
     assert format_nip("19700626 199003 1 006") == "19700626 199003 1 006"
     assert durasi_panjang(30, 450) == ""
     assert durasi_panjang(90, 450) == "1 jam 30 menit"

@@ -78,7 +78,16 @@ def terbilang(n: int) -> str:
 
 
 def format_nip(nip: str) -> str:
-    """The NIP exactly as written (format 1.1: the spaces as the office printed them)."""
+    """A NIP grouped as Indonesian documents print it, `19700626 199003 1 006` (reports that
+    sopgen composes; an SOP sheet prints its NIP as written, see `nip_tertulis`)."""
+    digits = re.sub(r"\s+", "", nip)
+    if len(digits) == 18 and digits.isdigit():
+        return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+    return nip.strip()
+
+
+def nip_tertulis(nip: str) -> str:
+    """The NIP of an SOP exactly as written (format 1.1: the spaces as the office printed them)."""
     return nip.strip()
 
 
@@ -301,7 +310,7 @@ def make_environment(dirs: Iterable[Path]) -> jinja2.Environment:
     )
     env.filters.update(
         tanggal=tanggal_id,
-        nip=format_nip,
+        nip=nip_tertulis,
         md=inline_markdown,
         menit=format_menit,
         terbilang=terbilang,
