@@ -102,7 +102,7 @@ def _sop_documents(sops: list[Sop], project: Project, templates: Templates) -> l
     links = {s.nomor: SopLink(s.nomor, s.nama, "") for s in sops}
     documents = []
     for sop in sops:
-        rendered = render_sop(sop, project, slug=sop.path.stem, links=links, templates=templates, pdfa=False)
+        rendered = render_sop(sop, project, slug=sop.path.stem, links=links, templates=templates, with_pdf=False)
         documents.append((rendered.final_html, rendered.pages))
     return documents
 
