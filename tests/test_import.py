@@ -309,3 +309,18 @@ def test_unreadable_files_are_a_message_and_write_nothing(name: str, project: Pa
 def test_missing_file_is_a_usage_error(project: Path) -> None:
     result = _run(project, ["import", "tidak-ada.docx"])
     assert result.exit_code == 2 and "tidak ditemukan" in result.output
+
+
+def test_document_text_never_becomes_a_suppression_comment(project: Path, tmp_path: Path) -> None:
+    """A cell reading '... # sopgen: abaikan SOP402' stays text: the YAML value keeps it, and
+    no suppression is found in the written file."""
+    from sopgen.source import suppress
+
+    doc = reference_document()
+    doc.steps[0].aktivitas = "Memeriksa data.. # sopgen: abaikan SOP402"
+    doc.nama = "DATA #SOPGEN: ABAIKAN SOP401"
+    source = build_docx(doc, tmp_path / "sisipan.docx")
+    text, _, _, _ = convert(source, load_project(project)[0])
+    data = load_text(text.encode(), "x").data
+    assert data["langkah"][0]["aktivitas"] == "Memeriksa data.. # sopgen: abaikan SOP402"
+    assert suppress.find(text, "x") == ([], [])
