@@ -324,3 +324,29 @@ def test_document_text_never_becomes_a_suppression_comment(project: Path, tmp_pa
     data = load_text(text.encode(), "x").data
     assert data["langkah"][0]["aktivitas"] == "Memeriksa data.. # sopgen: abaikan SOP402"
     assert suppress.find(text, "x") == ([], [])
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["kepala-diulang", "tanpa-kepala"])
+def test_mekanisme_table_continued_on_the_next_page(header: bool, project: Path, tmp_path: Path) -> None:
+    """Offices split a long Mekanisme table at the page break, with or without repeating its
+    header: both halves are one list of steps, and a branch may point into the other half."""
+    import copy
+
+    import docx
+
+    source = reference_docx(tmp_path / "terbelah.docx")
+    d = docx.Document(str(source))
+    first = d.tables[-1]._tbl
+    second = copy.deepcopy(first)
+    first.addnext(second)
+    first.addnext(d.add_paragraph("(bersambung)")._p)
+    for tr in first.tr_lst[5:]:
+        first.remove(tr)
+    for tr in second.tr_lst[0 if not header else 2 : 5]:
+        second.remove(tr)
+    d.save(str(source))
+    data, _ = _read_back(project, source)
+    assert [s["aktivitas"][:20] for s in data["langkah"]] == [s.aktivitas[:20] for s in reference_document().steps]
+    lanes = [a["id"] for a in data["pelaksana"]]
+    assert [lanes.index(s["pelaksana"]) for s in data["langkah"]] == [0, 2, 2, 3, 1, 0]
+    assert (data["langkah"][5]["ya"], data["langkah"][5]["tidak"]) == ("selesai", 4)
