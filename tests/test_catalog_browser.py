@@ -183,7 +183,7 @@ def browser(tmp_path_factory):
 
 
 def visible_rows(browser: Browser) -> list[str]:
-    return browser.eval("[...document.querySelectorAll('#katalog tbody tr')].filter(r => !r.hidden).map(r => r.id)")
+    return browser.eval("[...document.querySelectorAll('#katalog tr.sop')].filter(r => !r.hidden).map(r => r.id)")
 
 
 def test_catalog_search_sort_and_follow_link(site: Path, browser: Browser) -> None:
@@ -211,13 +211,16 @@ def test_catalog_search_sort_and_follow_link(site: Path, browser: Browser) -> No
     assert browser.eval("!document.getElementById('tidak-ada').hidden")
     browser.eval("(() => { const i = document.getElementById('cari'); i.value = ''; i.dispatchEvent(new Event('input')); })()")
 
-    # Sort: by nomor (numeric-aware) by default, by name on a click, reversed on a second click.
-    nomor = "[...document.querySelectorAll('#katalog tbody tr td.nomor')].map(td => td.textContent)"
-    assert browser.eval(nomor) == ["065/111/416-317/2023", "800/002/416-317/2023", "800/010/416-317/2023", "800/040/416-317/2023"]
-    names = "[...document.querySelectorAll('#katalog tbody tr td.nama')].map(td => td.textContent.trim())"
+    # Grouped by unit (units in name order); within a unit sorted by nomor (numeric-aware) by
+    # default, by name on a click, reversed on a second click.
+    units = "[...document.querySelectorAll('#katalog tbody.kelompok')].map(g => g.getAttribute('data-unit'))"
+    assert browser.eval(units) == ["Seksi Pelayanan Umum", "Seksi Pemerintahan", "Sub Bagian Penyusunan Program dan Keuangan"]
+    nomor = "[...document.querySelectorAll('#katalog tr.sop td.nomor')].map(td => td.textContent)"
+    assert browser.eval(nomor) == ["800/002/416-317/2023", "800/010/416-317/2023", "800/040/416-317/2023", "065/111/416-317/2023"]
+    names = "[...document.querySelectorAll('#katalog tbody.kelompok[data-unit=\"Seksi Pemerintahan\"] tr.sop td.nama')].map(td => td.textContent.trim())"
     browser.click("#katalog thead th:nth-child(2) button")
     ascending = browser.eval(names)
-    assert ascending == sorted(ascending, key=str.lower)
+    assert len(ascending) == 2 and ascending == sorted(ascending, key=str.lower)
     browser.click("#katalog thead th:nth-child(2) button")
     assert browser.eval(names) == ascending[::-1]
     assert browser.eval("document.querySelector('#katalog thead th:nth-child(2)').getAttribute('aria-sort')") == "descending"
@@ -252,3 +255,93 @@ def test_html_view_flowchart_fills_its_rows(site: Path, browser: Browser) -> Non
     )
     assert len(gaps) == 40
     assert max(gaps) < 1.0, gaps
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A catalog with every status, two units, two years, and a verification address."""
+    root = tmp_path_factory.mktemp("terbit")
+    make_project(
+        root,
+        {
+            "lama.yaml": sop_yaml("800/001/416-317/2021", "Surat Pindah Lama", 3, unit="Seksi Pelayanan Umum",
+                                  extra='status: dicabut\ndiganti_oleh: "800/001/416-317/2023"\n'),
+            "pindah.yaml": sop_yaml("800/001/416-317/2023", "Surat Pindah", 3, unit="Seksi Pelayanan Umum",
+                                    aktivitas={2: "Langkah 2: mencocokkan data dengan register kependudukan"}),
+            "draf.yaml": sop_yaml("800/002/416-317/2023", "Izin Keramaian", 3, extra="status: draf\n"),
+        },
+    )
+    # the old SOP took effect in 2021: move its dates back so the year filter has two years
+    old = root / "sops" / "lama.yaml"
+    old.write_text(old.read_text(encoding="utf-8").replace("2023-10-05", "2021-03-01").replace("2023-10-09", "2021-03-08"), encoding="utf-8")
+    with (root / "sopgen.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[keluaran]\nalamat = "https://sop.example.go.id"\n')
+    project, _ = load_project(root)
+    result = build(project)
+    assert result.ok, result.summary()
+    return root / "output"
+
+
+def choose(browser: Browser, select: str, value: str) -> None:
+    browser.eval(f"(() => {{ const s = document.querySelector({json.dumps(select)}); s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()")
+
+
+def test_catalog_filters_status_and_search_in_steps(published: Path, browser: Browser) -> None:
+    browser.open((published / "index.html").as_uri())
+    assert sorted(visible_rows(browser)) == ["sop-draf", "sop-lama", "sop-pindah"]
+    status = "[...document.querySelectorAll('#katalog tr.sop')].map(r => [r.id, r.querySelector('.status').textContent])"
+    assert sorted(browser.eval(status)) == [["sop-draf", "Draf"], ["sop-lama", "Diganti"], ["sop-pindah", "Berlaku"]]
+    # the replaced SOP names its replacement, and the link jumps to that row
+    assert browser.eval("document.querySelector('#sop-lama .pengganti a').getAttribute('href')") == "#sop-pindah"
+
+    choose(browser, "#saring-status", "berlaku")
+    assert visible_rows(browser) == ["sop-pindah"]
+    assert browser.eval("document.querySelector('tbody.kelompok[data-unit=\"Seksi Pelayanan Umum\"] .jumlah-grup').textContent") == "(1)"
+    choose(browser, "#saring-status", "")
+    choose(browser, "#saring-unit", "Seksi Pemerintahan")
+    assert visible_rows(browser) == ["sop-draf"]
+    # the other unit's group heading disappears with its rows
+    assert browser.eval("document.querySelector('tbody.kelompok[data-unit=\"Seksi Pelayanan Umum\"]').hidden")
+    choose(browser, "#saring-unit", "")
+    choose(browser, "#saring-tahun", "2021")
+    assert visible_rows(browser) == ["sop-lama"]
+    choose(browser, "#saring-tahun", "")
+
+    # full text of the steps is searched
+    browser.type("#cari", "register kependudukan")
+    assert visible_rows(browser) == ["sop-pindah"]
+    assert browser.eval("document.getElementById('jumlah').textContent") == "1 SOP"
+    browser.eval("(() => { const i = document.getElementById('cari'); i.value = ''; i.dispatchEvent(new Event('input')); })()")
+
+    # filters from the address, so a link can point at a filtered view
+    browser.open((published / "index.html").as_uri() + "?status=draf")
+    assert visible_rows(browser) == ["sop-draf"]
+
+
+def test_verification_page_checks_a_file(published: Path, browser: Browser, tmp_path: Path) -> None:
+    data = json.loads((published / "katalog.json").read_text(encoding="utf-8"))
+    item = next(i for i in data["sop"] if i["nomor"] == "800/001/416-317/2021")
+    page = (published / item["verifikasi"]).as_uri()
+    browser.open(page)
+    assert browser.eval("document.getElementById('status').getAttribute('data-status')") == "diganti"
+    assert browser.eval("document.getElementById('nomor').textContent") == "800/001/416-317/2021"
+    assert browser.eval("document.getElementById('sha256').textContent") == item["sha256"]
+
+    def check(path: Path) -> str:
+        doc = browser.send("DOM.getDocument")
+        node = browser.send("DOM.querySelector", {"nodeId": doc["root"]["nodeId"], "selector": "#berkas"})["nodeId"]
+        browser.eval("document.getElementById('hasil').textContent = ''")
+        browser.send("DOM.setFileInputFiles", {"files": [str(path)], "nodeId": node})
+        browser.wait_for("document.getElementById('hasil').textContent !== ''")
+        return browser.eval("document.getElementById('hasil').textContent")
+
+    assert check(published / "lama.pdf").startswith("COCOK")
+    changed = tmp_path / "lama-diubah.pdf"
+    pdf = bytearray((published / "lama.pdf").read_bytes())
+    pdf[len(pdf) // 2] ^= 0x01
+    changed.write_bytes(bytes(pdf))
+    assert check(changed).startswith("TIDAK COCOK")
+    # the replacement is one click away
+    browser.click("a.pengganti")
+    browser.wait_for("document.getElementById('status') && document.getElementById('status').getAttribute('data-status') === 'berlaku'")
+    assert browser.eval("document.getElementById('nomor').textContent") == "800/001/416-317/2023"

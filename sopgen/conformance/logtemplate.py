@@ -4,7 +4,8 @@ Each SOP sheet has a title row, a row that says how to fill it in, then the head
 the Indonesian column names of docs/log-format.md (each header cell carries a comment that
 explains the column; the `langkah` comment lists every step with its actor, time and output).
 Below the header, data validation offers the SOP's nomor for `sop`, its step numbers for
-`langkah` and its actors' names for `pelaksana` (a warning, not a refusal, for another
+`langkah` and its actors' names (then the people of pegawai.csv in those positions) for
+`pelaksana` (a warning, not a refusal, for another
 name: the check reports it as `wrong_actor`); `mulai` and `selesai` are formatted
 `dd/mm/yyyy hh:mm`. The lists live on a hidden sheet `daftar`, which the log reader skips, so
 names with commas work. Panes are frozen under the header.
@@ -13,7 +14,10 @@ A sheet is named after the SOP's nomor (`sheet_name`), so `sopgen check` knows t
 row whose `sop` cell was left empty from its sheet.
 
 Text from the SOP is written as text (never a formula), and a cell that starts with
-= + - @ gets Excel's quote prefix, so nothing in the template runs as a formula.
+= + - @ gets Excel's quote prefix, so nothing in the template runs as a formula. Control
+characters (which validation refuses in SOP text, but a caller may pass any Sop) are left
+out of every text, name and comment: Excel cannot hold them. The file is written atomically
+(`sopgen.files`): a failed write leaves the old template, and an input is never replaced.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import IO, Any
 
 from sopgen.source.duration import format_menit
 from sopgen.source.model import Sop
+from sopgen.textsafe import CONTROL_PATTERN, find_control
 
 COLUMNS = ("sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan")
 WIDTHS = {"sop": 22, "kasus": 18, "langkah": 9, "pelaksana": 36, "mulai": 17, "selesai": 17, "output": 34, "catatan": 30}
@@ -34,6 +39,7 @@ DATA_ROWS = 1000  # rows prepared with validation and formats below the header
 LIST_SHEET = "daftar"
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(CONTROL_PATTERN)
 
 HELP = {
     "sop": "Nomor SOP. Pilih dari daftar. Boleh dikosongkan: lembar ini hanya untuk SOP {nomor}.",
@@ -53,7 +59,7 @@ def sheet_name(sop: Sop) -> str:
 
 
 def sheet_name_of(nomor: str) -> str:
-    name = _FORBIDDEN.sub("-", nomor).strip().strip("'") or "SOP"
+    name = _FORBIDDEN.sub("-", _printable(nomor).replace("\n", " ").replace("\t", " ")).strip().strip("'") or "SOP"
     return name[:31]
 
 
@@ -70,20 +76,34 @@ def _unique_names(sops: Sequence[Sop]) -> list[str]:
     return names
 
 
+def _printable(text: str) -> str:
+    """Text Excel can hold: control characters left out (tab and newline kept)."""
+    return _CONTROL.sub("", text) if find_control(text) else text
+
+
 def _text(cell: Any, value: str) -> None:
     """A text cell that Excel never evaluates."""
+    value = _printable(value)
     cell.value = value
     cell.data_type = "s"
     if value.startswith(_FORMULA_START):
         cell.quotePrefix = True
 
 
-def _actor_names(sop: Sop) -> list[str]:
+def _actor_names(sop: Sop, people: Any = None) -> list[str]:
+    """The positions of the SOP (nama, aliases), then the people of pegawai.csv whose
+    pelaksana is one of them: staff may pick their own name."""
+    from sopgen.conformance.engine.normalise import norm_name
+
     names: list[str] = []
     for actor in sop.pelaksana:
         for name in (actor.nama, *actor.alias):
             if name not in names:
                 names.append(name)
+    known = {norm_name(n) for a in sop.pelaksana for n in a.names}
+    for person in people.persons if people else ():
+        if norm_name(person.pelaksana) in known and person.nama not in names:
+            names.append(person.nama)
     return names
 
 
@@ -96,8 +116,8 @@ def _step_legend(sop: Sop) -> str:
     return "\n".join(lines)
 
 
-def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS):
-    """The template as an openpyxl Workbook."""
+def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS, people: Any = None):
+    """The template as an openpyxl Workbook; people (pegawai.csv) join the pelaksana list."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -112,7 +132,7 @@ def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS):
     col = {name: i + 1 for i, name in enumerate(COLUMNS)}
     letter = {name: get_column_letter(i) for name, i in col.items()}
     for index, (sop, name) in enumerate(zip(sops, names)):
-        ranges = _write_lists(lists, index, sop)
+        ranges = _write_lists(lists, index, sop, people)
         ws = wb.create_sheet(name)
         _write_header(ws, sop, col, letter)
         _add_validations(ws, sop, ranges, letter, HEADER_ROW + 1, last_row)
@@ -123,7 +143,7 @@ def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS):
     return wb
 
 
-def _write_lists(lists: Any, index: int, sop: Sop) -> dict[str, str]:
+def _write_lists(lists: Any, index: int, sop: Sop, people: Any = None) -> dict[str, str]:
     """The SOP's choices on the hidden sheet, three columns per SOP (the index-th): its
     nomor, step numbers and actor names. Returns each list's range for data validation."""
     from openpyxl.utils import get_column_letter, quote_sheetname
@@ -132,7 +152,7 @@ def _write_lists(lists: Any, index: int, sop: Sop) -> dict[str, str]:
     values = {
         "sop": [sop.nomor],
         "langkah": [s.no for s in sop.langkah],
-        "pelaksana": _actor_names(sop),
+        "pelaksana": _actor_names(sop, people),
     }
     ranges = {}
     for offset, (key, items) in enumerate(values.items()):
@@ -176,7 +196,7 @@ def _write_header(ws: Any, sop: Sop, col: dict[str, int], letter: dict[str, str]
         cell.border = Border(bottom=thin, top=thin, left=thin, right=thin)
         cell.alignment = Alignment(horizontal="center")
         note = HELP[key].format(nomor=sop.nomor, steps=_step_legend(sop))
-        comment = Comment(note, "sopgen")
+        comment = Comment(_printable(note), "sopgen")
         comment.width = 520 if key == "langkah" else 300
         comment.height = max(80, 22 * (note.count("\n") + 2)) if key == "langkah" else 90
         cell.comment = comment
@@ -198,9 +218,9 @@ def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str
         dv = DataValidation(type="list", formula1=ranges[key], allow_blank=True, showDropDown=False)
         dv.errorStyle = style
         dv.promptTitle = key
-        dv.prompt = prompt[:255]
+        dv.prompt = _printable(prompt)[:255]
         dv.errorTitle = key
-        dv.error = error[:225]
+        dv.error = _printable(error)[:225]
         dv.showInputMessage = True
         dv.showErrorMessage = True
         dv.add(f"{letter[key]}{first}:{letter[key]}{last}")
@@ -211,7 +231,7 @@ def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str
     validation(
         "pelaksana",
         "warning",
-        "Pilih jabatan pelaksana dari daftar.",
+        "Pilih jabatan pelaksana (atau nama pegawai) dari daftar.",
         "Nama ini bukan pelaksana SOP; pemeriksaan akan melaporkannya.",
     )
     for key in ("mulai", "selesai"):
@@ -226,7 +246,17 @@ def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str
         ws.add_data_validation(dv)
 
 
-def write_log_template(sops: Sequence[Sop], target: str | Path | IO[bytes], *, rows: int = DATA_ROWS) -> None:
-    """Write the `.xlsx` template for these SOPs (one sheet each) to a path or binary stream."""
-    wb = build_workbook(sops, rows=rows)
-    wb.save(target)
+def write_log_template(
+    sops: Sequence[Sop], target: str | Path | IO[bytes], *, rows: int = DATA_ROWS, inputs: Sequence[Path] = (), people: Any = None
+) -> None:
+    """Write the `.xlsx` template for these SOPs (one sheet each) to a path (atomically,
+    never over one of `inputs`, a link or a device: `sopgen.files`) or a binary stream;
+    people: `people.People` of pegawai.csv, whose names join the pelaksana drop-down."""
+    wb = build_workbook(sops, rows=rows, people=people)
+    if isinstance(target, (str, Path)):
+        from sopgen.files import atomic_output
+
+        with atomic_output(Path(target), inputs) as fh:
+            wb.save(fh)
+    else:
+        wb.save(target)

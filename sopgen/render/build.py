@@ -139,7 +139,7 @@ def code_fingerprint() -> str:
         from sopgen.resources import asset_dir
 
         h = hashlib.sha256(f"sopgen {__version__}".encode())
-        for dist in ("weasyprint", "pydyf", "markdown", "jinja2"):
+        for dist in ("weasyprint", "pydyf", "markdown", "jinja2", "segno"):
             try:
                 h.update(f"{dist} {metadata.version(dist)}".encode())
             except metadata.PackageNotFoundError:
@@ -240,6 +240,7 @@ class RenderOutput:
     pages: int = 0
     seconds: float = 0.0
     error: str = ""
+    signature_box: tuple | None = None  # where a signature's visible field goes (publish.sign)
 
 
 def render_task(project: Project, task: RenderTask) -> RenderOutput:
@@ -265,7 +266,7 @@ def render_task(project: Project, task: RenderTask) -> RenderOutput:
         last = traceback.extract_tb(e.__traceback__)[-1:] or [None]
         where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last[0] else ""
         return RenderOutput(task.slug, error=f"galat internal: {type(e).__name__}: {e}{where}", seconds=time.perf_counter() - start)
-    return RenderOutput(task.slug, out.pdf, out.html_view, out.pages, time.perf_counter() - start)
+    return RenderOutput(task.slug, out.pdf, out.html_view, out.pages, time.perf_counter() - start, signature_box=out.signature_box)
 
 
 def _worker(project: Project, task: RenderTask) -> RenderOutput:  # module-level: spawn-safe
@@ -282,12 +283,15 @@ def build(
     jobs: int = 1,
     progress: Progress | None = None,
     verify: bool = False,
+    sign: Callable[[bytes, Any], bytes] | None = None,
 ) -> BuildResult:
     """Validate every SOP of the project, then bring `output/` up to date.
 
     `paths`: build only these SOP files or folders (the whole project is still validated and the
-    catalog still lists every SOP). `jobs`: worker processes (0: one per CPU core).
+    catalog still lists every SOP). `jobs`: worker processes (0: one per CPU core). `sign`:
+    (pdf, signature box) -> signed pdf (`publish.sign`); signing renders every selected SOP.
     """
+    force = force or sign is not None
     start = time.perf_counter()
     out = project.output
     result = BuildResult(project, out)
@@ -321,9 +325,9 @@ def build(
             progress(0, len(todo), "")
         if todo:
             tasks = _tasks(summaries, sops, todo, fingerprints, inputs.templates_fp, verify)
-            _render_all(project, out, tasks, jobs, progress, result, new_entries)
+            _render_all(project, out, tasks, jobs, progress, result, new_entries, sign)
         _remove_gone(out, entries, new_entries, summaries, result)
-        _catalog(project, out, summaries, inputs.templates, result)
+        _catalog(project, out, summaries, inputs.templates, result, new_entries)
     finally:
         new_state = {"versi": STATE_VERSION, "sopgen": __version__, "validasi": new_cache, "keluaran": new_entries}
         _save_state_if_changed(out, inputs.state, new_state, result)
@@ -454,12 +458,17 @@ def _tasks(
 
 def _render_all(
     project: Project, out: Path, tasks: list[RenderTask], jobs: int, progress: Progress | None,
-    result: BuildResult, new_entries: dict[str, dict],
+    result: BuildResult, new_entries: dict[str, dict], sign: Callable[[bytes, Any], bytes] | None = None,
 ) -> None:
-    """Render the tasks and write each SOP's outputs as soon as it is done."""
+    """Render the tasks (signing each PDF when asked) and write each SOP's outputs when done."""
     total = len(tasks)
     for done, output in enumerate(_run(project, tasks, jobs), 1):
         task = next(t for t in tasks if t.slug == output.slug)
+        if sign is not None and not output.error:
+            try:
+                output.pdf = sign(output.pdf, output.signature_box)
+            except Exception as e:  # a certificate or signing problem: this SOP fails, none is left unsigned
+                output.error = f"tanda tangan digital gagal: {e}"
         if output.error:
             result.outcomes.append(SopOutcome(task.slug, task.file, GAGAL, output.error, seconds=output.seconds))
             new_entries.pop(task.slug, None)
@@ -489,6 +498,7 @@ def _write_outputs(
             "pdf": len(output.pdf),
             "html": len(html_bytes),
             "halaman": output.pages,
+            "sha256": _sha(output.pdf),  # what katalog.json publishes for verification
         }
         result.outcomes.append(SopOutcome(task.slug, task.file, DIBUAT, pages=output.pages, seconds=output.seconds))
 
@@ -507,12 +517,13 @@ def _remove_gone(
                 result.removed.append(p.name)
 
 
-def _catalog(project: Project, out: Path, summaries: dict[str, dict], templates, result: BuildResult) -> None:
+def _catalog(project: Project, out: Path, summaries: dict[str, dict], templates, result: BuildResult, entries: dict) -> None:
     """Write the catalog; a problem with it is the build's `catalog_error`, not an exception."""
+    from sopgen.render.catalog import write_catalog
     from sopgen.render.html import RenderError
 
     try:
-        result.catalog_written = _write_catalog(project, out, summaries, templates)
+        result.catalog_written = write_catalog(project, out, list(summaries.values()), templates, entries)
     except RenderError as e:
         result.catalog_error = f"katalog {CATALOG_NAME}: {e}"
     except OSError as e:
@@ -565,23 +576,6 @@ def _run(project: Project, tasks: list[RenderTask], jobs: int):
             for fut in futures:
                 fut.cancel()
             raise
-
-
-def _write_catalog(project: Project, out: Path, summaries: dict[str, dict], templates) -> bool:
-    from sopgen.render.catalog import render_catalog
-
-    names = [s.get("instansi") for s in summaries.values() if s.get("instansi")]
-    office = project.config.instansi.get("nama") or (max(set(names), key=names.count) if names else "")
-    title = f"Katalog SOP {office}".strip()
-    html = render_catalog(list(summaries.values()), templates, title).encode("utf-8")
-    path = out / CATALOG_NAME
-    try:
-        if path.read_bytes() == html:
-            return False
-    except OSError:
-        pass
-    write_atomic(path, html)
-    return True
 
 
 def _save_state_if_changed(out: Path, old: dict, new: dict, result: BuildResult) -> None:

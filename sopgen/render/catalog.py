@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from sopgen.source.model import Sop
+from sopgen.publish.history import document_history
+from sopgen.publish.identity import verification_key, version_of
 from sopgen.render.html import CATALOG_TEMPLATE, Templates, tanggal_id
 
 
@@ -32,10 +34,17 @@ def summary(sop: Sop, slug: str, file: str) -> dict[str, Any]:
         "keterkaitan_teks": [k.teks for k in sop.keterkaitan if not k.nomor and k.teks],
         "logo": sop.instansi.logo,
         "langkah": len(sop.langkah),
+        "status": sop.status,
+        "diganti_oleh": sop.diganti_oleh,
+        "versi": version_of(sop),
+        "verifikasi": verification_key(sop.nomor, version_of(sop)),
+        "pengesah": sop.disahkan_oleh.nama,
+        "cari_langkah": " ".join(s.aktivitas for s in sop.langkah),
+        "riwayat": document_history(sop),
     }
 
 
-def _date_text(iso: str | None) -> str:
+def date_text(iso: str | None) -> str:
     from datetime import date
 
     return tanggal_id(date.fromisoformat(iso)) if iso else "-"
@@ -47,31 +56,84 @@ def _natural_key(text: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in re.split(r"(\d+)", text) if p)
 
 
-def render_catalog(summaries: Sequence[dict[str, Any]], templates: Templates, title: str) -> str:
+STATUS_LABEL = {"berlaku": "Berlaku", "draf": "Draf", "dicabut": "Dicabut", "diganti": "Diganti"}
+
+
+def _row(s: dict[str, Any], by_nomor: dict[str, dict], commits: list[dict[str, str]]) -> dict[str, Any]:
+    """One catalog row: the summary plus what the page shows and searches."""
+    from sopgen.publish.register import shown_status
+
+    related = [
+        {"nomor": n, "nama": by_nomor[n]["nama"], "slug": by_nomor[n]["slug"]}
+        for n in s["keterkaitan"]
+        if n in by_nomor
+    ] + [{"nomor": None, "nama": teks, "slug": None} for teks in s.get("keterkaitan_teks", [])]
+    status = shown_status(s)
+    replacement = by_nomor.get(s.get("diganti_oleh") or "")
+    history = [
+        {"tanggal": date_text(r["tanggal"]), "teks": f"Revisi {r['revisi']}" + (f": {r['uraian']}" if r["uraian"] else ""), "git": False}
+        for r in s.get("riwayat", [])
+    ] + [{"tanggal": date_text(c["tanggal"]), "teks": f"{c['subjek']} ({c['penulis']})", "git": True} for c in commits]
+    return {
+        **s,
+        "efektif_text": date_text(s["efektif"]),
+        "tahun": s["efektif"][:4],
+        "revisi_text": f"Revisi {s['revisi']} ({date_text(s['revisi_terakhir'])})" if s["revisi"] else "-",
+        "terkait": related,
+        "status_tampil": status,
+        "status_label": STATUS_LABEL[status],
+        "pengganti": replacement,
+        "sejarah": history,
+        "cari": " ".join((s["nomor"], s["nama"], s["unit"] or "", s.get("cari_langkah", ""))).lower(),
+    }
+
+
+def render_catalog(
+    summaries: Sequence[dict[str, Any]], templates: Templates, title: str, history: dict[str, list] | None = None
+) -> str:
+    """The catalog page: SOPs grouped by unit (units in name order, SOPs by nomor within each)."""
     by_nomor = {s["nomor"]: s for s in summaries}
-    rows = []
-    for s in sorted(summaries, key=lambda s: (_natural_key(s["nomor"]), s["slug"])):
-        related = [
-            {"nomor": n, "nama": by_nomor[n]["nama"], "slug": by_nomor[n]["slug"]}
-            for n in s["keterkaitan"]
-            if n in by_nomor
-        ] + [{"nomor": None, "nama": teks, "slug": None} for teks in s.get("keterkaitan_teks", [])]
-        rows.append(
-            {
-                **s,
-                "efektif_text": _date_text(s["efektif"]),
-                "revisi_text": (
-                    f"Revisi {s['revisi']} ({_date_text(s['revisi_terakhir'])})" if s["revisi"] else "-"
-                ),
-                "terkait": related,
-                "cari": " ".join((s["nomor"], s["nama"], s["unit"] or "")).lower(),
-            }
-        )
+    history = history or {}
+    rows = [_row(s, by_nomor, history.get(s["file"], [])) for s in sorted(summaries, key=lambda s: (_natural_key(s["nomor"]), s["slug"]))]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(r["unit"] or "-", []).append(r)
+    ordered = [(unit, groups[unit]) for unit in sorted(groups, key=str.lower)]
+    filters = {
+        "unit": [u for u, _ in ordered],
+        "status": [k for k in STATUS_LABEL if any(r["status_tampil"] == k for r in rows)],
+        "tahun": sorted({r["tahun"] for r in rows}, reverse=True),
+    }
     import jinja2
 
     from sopgen.render.html import template_error
 
     try:
-        return templates.env.get_template(CATALOG_TEMPLATE).render(rows=rows, title=title)
+        return templates.env.get_template(CATALOG_TEMPLATE).render(
+            rows=rows, groups=ordered, filters=filters, labels=STATUS_LABEL, title=title
+        )
     except jinja2.TemplateError as e:
         raise template_error(e) from e
+
+
+def write_catalog(project, out, summaries: list[dict[str, Any]], templates: Templates, entries: dict[str, dict]) -> bool:
+    """Write index.html (when its content changed), katalog.json and the verification pages."""
+    from sopgen.files import write_atomic
+    from sopgen.publish.register import write_register
+
+    names = [s.get("instansi") for s in summaries if s.get("instansi")]
+    office = project.config.instansi.get("nama") or (max(set(names), key=names.count) if names else "")
+    title = f"Katalog SOP {office}".strip()
+    write_register(out, summaries, entries, templates, title, project.config.alamat)
+    from sopgen.publish.history import git_history
+
+    history = git_history(project.root, [s["file"] for s in summaries])
+    html = render_catalog(summaries, templates, title, history).encode("utf-8")
+    path = out / "index.html"
+    try:
+        if path.read_bytes() == html:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, html)
+    return True

@@ -175,6 +175,7 @@ class RenderedSop:
     pages: int
     layout: object = None  # the flowchart's Layout the PDF was drawn from (page coordinates)
     warnings: tuple[str, ...] = ()  # what WeasyPrint logged (unsupported CSS in a template...)
+    signature_box: tuple[int, float, float, float, float] | None = None  # page, PDF rect of div.kotak-ttd
 
 
 def pdf_identifier(sop: Sop, content_hash: str) -> bytes:
@@ -265,6 +266,16 @@ def _html(source: str, base_url: str, fetcher):
     return HTML(string=source, base_url=base_url, url_fetcher=fetcher)
 
 
+def _write_pdf(document, sop: Sop, project: Project, pdfa: bool | None, content_hash: str, base_url: str) -> bytes:
+    use_pdfa = project.config.pdfa if pdfa is None else pdfa
+    with fixed_font_timestamps(sop.tanggal.efektif or sop.tanggal.pembuatan):
+        return document.write_pdf(
+            pdf_variant=PDFA_VARIANT if use_pdfa else None,
+            pdf_identifier=pdf_identifier(sop, content_hash),
+            finisher=_link_finisher(base_url),
+        )
+
+
 def render_sop(
     sop: Sop,
     project: Project,
@@ -275,12 +286,19 @@ def render_sop(
     content_hash: str = "",
     verify: bool = False,
     pdfa: bool | None = None,
+    with_pdf: bool = True,
 ) -> RenderedSop:
-    """Render one validated SOP to PDF bytes and its HTML view. Raises RenderError for the user."""
+    """Render one validated SOP to PDF bytes and its HTML view. Raises RenderError for the user.
+
+    `with_pdf=False`: the HTML view only (`pdf` is empty), a third faster (`sopgen preview`)."""
     templates = templates or Templates(project.root)
     ctx = render.document_context(
         sop, project, slug=slug, links=links, min_lane=flow.MIN_LANE_WIDTH, min_row_height=flow.MIN_ROW_HEIGHT
     )
+    from sopgen.publish.identity import publication_marks
+    from sopgen.publish.sign import signature_box
+
+    ctx.extra.update(publication_marks(sop, project))
     env = templates.env
     base_url = _output_uri(project)
     fetcher = url_fetcher(project, templates)
@@ -294,6 +312,7 @@ def render_sop(
         first = render.render_document(env, ctx, [PLACEHOLDER_SVG] * n, "pdf")
         document = _html(first, base_url, fetcher).render()
         geometry = measure(document, n, len(sop.pelaksana))
+        sign_box = signature_box(document)
         drawing, svgs = flow_svgs(sop, geometry)
         final_html = render.render_document(env, ctx, svgs, "pdf")
         if verify:
@@ -303,14 +322,10 @@ def render_sop(
                     "tata letak tabel berubah setelah flowchart digambar "
                     f"({geometry.describe_difference(second)}); laporkan ke pengembang sopgen"
                 )
-        _swap_placeholders(geometry, svgs)
-        use_pdfa = project.config.pdfa if pdfa is None else pdfa
-        with fixed_font_timestamps(sop.tanggal.efektif or sop.tanggal.pembuatan):
-            pdf = document.write_pdf(
-                pdf_variant=PDFA_VARIANT if use_pdfa else None,
-                pdf_identifier=pdf_identifier(sop, content_hash),
-                finisher=_link_finisher(base_url),
-            )
+        pdf = b""
+        if with_pdf:
+            _swap_placeholders(geometry, svgs)
+            pdf = _write_pdf(document, sop, project, pdfa, content_hash, base_url)
     finally:
         weasy_log.removeHandler(handler)
     if fetcher.refused:
@@ -319,4 +334,4 @@ def render_sop(
             + ", ".join(sorted(set(fetcher.refused)))
         )
     html_view = render.render_document(env, ctx, flow_svgs(sop, geometry, paged=False)[1], "html")
-    return RenderedSop(pdf, html_view, final_html, geometry, geometry.pages, drawing, tuple(handler.messages))
+    return RenderedSop(pdf, html_view, final_html, geometry, geometry.pages, drawing, tuple(handler.messages), sign_box)

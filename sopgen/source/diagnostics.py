@@ -102,6 +102,9 @@ RULES: dict[str, Rule] = {
         _r("SOP506", ERROR, "Data wajib instansi tidak ada di SOP maupun di konfigurasi", "instansi.nama kosong"),
         _r("SOP507", ERROR, "Berkas SOP berada di luar proyek (tautan)", "sops/x.yaml -> /etc/..."),
         _r("SOP508", ERROR, "Pelaksana terlalu banyak untuk lebar kertas", "12 lajur pada A4 potret"),
+        # 52x: publication (status, replacement)
+        _r("SOP521", ERROR, "diganti_oleh menunjuk nomor SOP yang tidak ada atau dirinya sendiri", "diganti_oleh: 065/999/2023"),
+        _r("SOP522", ERROR, "SOP yang diganti harus berstatus dicabut", "diganti_oleh: ... dengan status: berlaku"),
         # 6xx: project config
         _r("SOP601", ERROR, "Konfigurasi sopgen.toml tidak terbaca", "kurung siku tidak ditutup"),
         _r("SOP602", ERROR, "Isi konfigurasi sopgen.toml tidak sah", "kertas.ukuran = 'B5'"),
@@ -109,6 +112,9 @@ RULES: dict[str, Rule] = {
         _r("SOP701", ERROR, "Teks terlalu panjang", "aktivitas lebih dari 2.000 karakter"),
         _r("SOP702", ERROR, "Kata terlalu panjang untuk sel tabel", "aktivitas: xxxxxxxx... (60.000 huruf tanpa spasi)"),
         _r("SOP703", ERROR, "Langkah terlalu banyak", "lebih dari 100 langkah"),
+        # 8xx: suppression comments (`# sopgen: abaikan SOP402`)
+        _r("SOP801", WARNING, "Komentar abaikan tidak mengabaikan apa pun", "# sopgen: abaikan SOP402 pada baris tanpa tanda baca ganda"),
+        _r("SOP802", ERROR, "Komentar abaikan dengan kode tidak dikenal atau kode galat", "# sopgen: abaikan SOP999"),
     ]
 }
 

@@ -17,6 +17,7 @@ from sopgen.source.yamlload import SourceMap
 END = "selesai"
 PROSES = "proses"
 KEPUTUSAN = "keputusan"
+BERLAKU, DRAF, DICABUT = "berlaku", "draf", "dicabut"
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ class Sop:
     peralatan_perlengkapan: tuple[str, ...] = ()
     peringatan: tuple[str, ...] = ()
     pencatatan_pendataan: tuple[str, ...] = ()
+    status: str = BERLAKU  # berlaku, draf or dicabut: only berlaku is in force
+    diganti_oleh: str | None = None  # nomor of the SOP that replaces this one
     source: SourceMap = field(default_factory=SourceMap, compare=False, repr=False)
 
     def actor(self, actor_id: str) -> Actor | None:
@@ -240,5 +243,7 @@ def build_sop(
         peralatan_perlengkapan=_texts(data.get("peralatan_perlengkapan")),
         peringatan=_texts(data.get("peringatan")),
         pencatatan_pendataan=_texts(data.get("pencatatan_pendataan")),
+        status=data.get("status") or BERLAKU,
+        diganti_oleh=data.get("diganti_oleh"),
         source=source,
     )

@@ -98,6 +98,9 @@ class Config:
     limits: Limits = Limits()
     file: str | None = None  # the config file as shown in messages, None when absent
     valid: bool = True  # False when sopgen.toml had errors and these are the defaults
+    alamat: str = ""  # [keluaran] alamat: where the catalog is served; the QR codes point there
+    penilaian: dict[str, Any] = field(default_factory=dict)  # the evaluator (nama, nip, jabatan) and threshold (ambang)
+    laporan: dict[str, Any] = field(default_factory=dict)  # check reports: lokal "id" (default) or "en"
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,21 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     out = plain.get("keluaran", {})
     paper = Paper(**plain.get("kertas", {}))
     limits = Limits(**plain.get("batas", {}))
-    return Config(plain.get("instansi", {}), paper, calendar, out.get("folder", "output"), out.get("pdfa", True), limits, file), []
+    return (
+        Config(
+            plain.get("instansi", {}),
+            paper,
+            calendar,
+            out.get("folder", "output"),
+            out.get("pdfa", True),
+            limits,
+            file,
+            alamat=out.get("alamat", ""),
+            penilaian=plain.get("penilaian", {}),
+            laporan=plain.get("laporan", {}),
+        ),
+        [],
+    )
 
 
 def _read_toml(path: Path, file: str) -> tuple[str, dict, Diagnostic | None]:

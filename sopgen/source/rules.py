@@ -508,3 +508,17 @@ def step_count(ctx: Context) -> Iterator[Diagnostic]:
     steps = _list(ctx.data.get("langkah"))
     if len(steps) > ctx.limits.langkah:
         yield ctx.at(("langkah",), "SOP703", f"SOP ini memuat {len(steps)} langkah, batasnya {ctx.limits.langkah}; pecah menjadi beberapa SOP yang saling terkait (keterkaitan), atau naikkan [batas] langkah di sopgen.toml")
+
+
+@rule
+def replaced_status(ctx: Context) -> Iterator[Diagnostic]:
+    """A replaced SOP is no longer in force: `diganti_oleh` needs `status: dicabut`."""
+    if not isinstance(ctx.data.get("diganti_oleh"), str):
+        return
+    status = ctx.data.get("status", "berlaku")
+    if status != "dicabut":
+        path = ("status",) if "status" in ctx.data else ("diganti_oleh",)
+        yield ctx.at(
+            path, "SOP522",
+            f"SOP ini sudah diganti (diganti_oleh) tetapi berstatus '{status}'; SOP yang diganti tidak berlaku lagi, tulis status: dicabut",
+        )

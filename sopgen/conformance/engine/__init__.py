@@ -119,6 +119,7 @@ def check_logs(
     sop_filter: Sequence[str] | None = None,
     elapsed: bool = False,
     calendar: Any = None,
+    people: Any = None,
 ) -> CheckResult:
     """Check logs against validated SOPs. Reads the logs; writes nothing but the holiday
     cache of the project (`workcal.HolidayTable`).
@@ -126,7 +127,9 @@ def check_logs(
     period: (from, to) dates, inclusive, on each case's first start; either may be None.
     sop_filter: nomor values to check (others' rows are counted as outside the selection).
     elapsed: wall-clock minutes instead of working minutes.
-    Raises CheckError for a filter naming no SOP or a period that ends before it starts.
+    people: `people.People`; by default pegawai.csv of the project (none when absent).
+    Raises CheckError for a filter naming no SOP, a period that ends before it starts, or a
+    pegawai.csv that cannot be read.
     """
     chosen = select_sops(sops, sop_filter) if sop_filter else list(sops)
     period = period or (None, None)
@@ -141,11 +144,18 @@ def check_logs(
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         building = pool.submit(WorkCalendar, project.config.calendar.to_calendar_config(), project.cache)
         pool.shutdown(wait=False)
+    if people is None:
+        from sopgen.conformance.people import PeopleError, load_people
+
+        try:
+            people = load_people(project.root)
+        except PeopleError as err:
+            raise CheckError(str(err)) from None
     timezone = project.config.calendar.zona_waktu
-    data = read_input(log_paths, timezone)
+    data = read_input(log_paths, timezone, getattr(project.config, "limits", None))
     if building is not None:
         calendar = building.result()
-    return _run(chosen, list(sops), data, period, elapsed, calendar)
+    return _run(chosen, list(sops), data, period, elapsed, calendar, people, timezone)
 
 
 def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None = None) -> list[Sop]:
@@ -168,18 +178,30 @@ def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None
     return chosen
 
 
-def _run(chosen: list[Sop], all_sops: list[Sop], data: LogInput, period: tuple[date | None, date | None], elapsed: bool, calendar: Any) -> CheckResult:
+def _run(
+    chosen: list[Sop],
+    all_sops: list[Sop],
+    data: LogInput,
+    period: tuple[date | None, date | None],
+    elapsed: bool,
+    calendar: Any,
+    people: Any = None,
+    timezone: str | None = None,
+) -> CheckResult:
     """The stages in order: intake, the per-row columns, the row rules, the path rules, the
     summary. Findings equal in every sort key keep the order the stages add them."""
-    tables = SopTables.of(chosen)
+    tables = SopTables.of(chosen, people)
+    if people:
+        tables.actor_ids  # noqa: B018  resolves pegawai.csv now: its notes go with the others
+        data.notes.extend([*people.notes, *tables.notes])
     findings = Findings(tables)
     known, intake = admit(data, tables, all_sops, period, findings)
-    rows = case_rows(known, tables, elapsed, calendar)
+    rows = case_rows(known, tables, elapsed, calendar, timezone)
     del known
     check_rows(rows, tables, findings, elapsed)
     paths = check_paths(rows, tables, findings)
     # The summary needs these only: dropping the rest frees most of the memory of the rows.
-    rows = rows.select("fi", "sop_i", "case", "step", "actor", "start", "dur_us", "late")
+    rows = rows.select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "start", "dur_us", "late")
     frame = findings.collect()
     summary = summarise(
         rows,

@@ -1,5 +1,5 @@
 """The rules of a case's path through the flow: skipped steps (`step_skipped`), order
-(`out_of_order`), loops back through a decision (`rework`) and the end (`case_incomplete`).
+(`out_of_order`), steps left open while the case went on (`step_unfinished`), loops back through a decision (`rework`) and the end (`case_incomplete`).
 
 Every row already knows its transition class (`rows.case_rows`: the previous step in the
 case and the flow's table); these queries stay narrow and lazy, so only the few flagged rows
@@ -114,6 +114,8 @@ def _out_of_order(rows: pl.DataFrame, tables: SopTables, findings: Findings, jum
     flow_msg = (
         pl.when(pl.col("jump_ambiguous").fill_null(False))
         .then(pl.format("dari langkah {} kasus langsung ke langkah {}, melewati langkah yang harus dikerjakan di antaranya", pl.col("prev"), pl.col("step")))
+        .when(pl.col("jump_present").is_not_null() & (pl.col("prev") == 0))
+        .then(pl.format("kasus dimulai di langkah {}, padahal langkah {} harus lebih dulu (urutan tertukar)", pl.col("step"), pl.col("jump_present")))
         .when(pl.col("jump_present").is_not_null())
         .then(
             pl.format(
@@ -146,11 +148,26 @@ def _out_of_order(rows: pl.DataFrame, tables: SopTables, findings: Findings, jum
 def _ends(rows: pl.DataFrame, findings: Findings) -> CasePaths:
     """`rework` once per case that loops (with the count) and `case_incomplete` for a case
     whose last row is not a finished step leading to the end."""
-    loops, lasts = pl.collect_all(
+    loops, lasts, unfinished = pl.collect_all(
         [
             rows.lazy().filter(pl.col("cls") == LOOP).select("fi", "sheet", "row", "sop_i", "case", "prev", "step", "actor"),
             rows.lazy().filter(pl.col("last")).select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "end", "final"),
+            # The next row of the same case (rows are sorted by case): it started, this did not end.
+            rows.lazy()
+            .with_columns(pl.col("step").shift(-1).alias("next_step"), pl.col("start").shift(-1).alias("next_start"))
+            .filter(pl.col("end").is_null() & ~pl.col("last"))
+            .select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "next_step", "next_start"),
         ]
+    )
+    findings.add(
+        unfinished,
+        "step_unfinished",
+        pl.format(
+            "langkah {} tidak dicatat selesai (kolom selesai kosong), padahal langkah {} kasus ini sudah dimulai {}; isi waktu selesainya",
+            pl.col("step"),
+            pl.col("next_step"),
+            fmt_time(pl.col("next_start")),
+        ),
     )
     rework = loops.group_by("sop_i", "case", maintain_order=True).agg(
         pl.col("fi").first(),

@@ -32,7 +32,7 @@ class LogInput:
 _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output")
 
 
-def read_input(paths: Sequence[str | Path], timezone: str) -> LogInput:
+def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None) -> LogInput:
     """Every file read with the readers (its own errors kept apart), the rows concatenated."""
     from sopgen.conformance.readers import LogFileError, read_frames
 
@@ -45,9 +45,10 @@ def read_input(paths: Sequence[str | Path], timezone: str) -> LogInput:
     blank: list[int] = []
     merged: list[int] = []
     for p in paths:
-        file = str(p)
+        file = shown_path(str(p))
+        p = Path(file)
         try:
-            result = read_frames([p], timezone, categorical=True)
+            result = read_frames([p], timezone, categorical=True, limits=limits)
         except LogFileError as err:
             errors.append(FileError(err.file, err.message))
             continue
@@ -86,3 +87,17 @@ def read_input(paths: Sequence[str | Path], timezone: str) -> LogInput:
             }
         )
     return LogInput(frame, files, errors, problems, blank, notes, ignored, merged)
+
+
+def shown_path(file: str) -> str:
+    """A path as a report shows it: relative to where the command runs when it is inside
+    that folder (a supervisor's report should not carry /home/... of the machine)."""
+    import os
+
+    if not os.path.isabs(file):
+        return file
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:
+        return file
+    return file if rel.startswith("..") else rel

@@ -10,6 +10,8 @@ from typing import Any
 
 import polars as pl
 
+from sopgen.conformance.engine.names import people_table, unrecognized
+from sopgen.conformance.engine.trend import months
 from sopgen.conformance.engine.model import KIND_CODE, KINDS, VIOLATION_KINDS, RowAccounting
 from sopgen.conformance.engine.normalise import norm_name
 from sopgen.conformance.engine.path_rules import CasePaths
@@ -70,6 +72,7 @@ def summarise(
     sops_out = _sops(tables, steps_out, stats, by_kind_step, bad_rows, paths, unknown_steps)
     fin_all = sum(s["finished"] for s in sops_out)
     win_all = sum(s["within_standard"] for s in sops_out)
+    names = unrecognized(tables, per_actor, rows, findings, checked)
     n_cases = paths.cases.height
     n_complete = int(paths.cases["complete"].sum()) if n_cases else 0
     return {
@@ -94,7 +97,11 @@ def summarise(
         "sops": sops_out,
         "steps": steps_out,
         "actors": _actors(tables, per_actor, bad_rows, unknown_steps),
+        "people": people_table(tables, per_actor, _bad_per_actor(bad_rows)),
+        "unrecognized_actors": names["names"],
+        "unrecognized_effect": {"wrong_actor": names["wrong_actor"], "percent_if_recognized": names["percent_if_recognized"]},
         "worst_cases": _worst_cases(tables, data.files, paths, rows, findings),
+        "months": months(rows, bad_rows),
     }
 
 
@@ -219,7 +226,7 @@ def _label(tables: SopTables, sop_i: int, actor: str | None) -> str:
 def _actors(tables: SopTables, per: pl.DataFrame, bad_rows: pl.DataFrame, unknown_steps: pl.DataFrame) -> list[dict[str, Any]]:
     """One entry per actor as the report names it (several spellings of one actor add up)."""
     extra = unknown_steps.group_by("sop_i", "actor").agg(pl.len().alias("rows"))
-    bad = bad_rows.filter(pl.col("sop_i") >= 0).group_by("sop_i", "actor").agg(pl.len().alias("violations"))
+    bad = _bad_per_actor(bad_rows)
     table: dict[str, dict[str, Any]] = {}
 
     def entry(sop_i: int, actor: Any) -> dict[str, Any]:
@@ -240,6 +247,11 @@ def _actors(tables: SopTables, per: pl.DataFrame, bad_rows: pl.DataFrame, unknow
         e["percent_within"] = round(100.0 * e["within_standard"] / e["finished"], 1) if e["finished"] else None
         e["percent_compliant"] = round(100.0 * (e["rows"] - e["violations"]) / e["rows"], 1) if e["rows"] else None
     return out
+
+
+def _bad_per_actor(bad_rows: pl.DataFrame) -> pl.DataFrame:
+    """Violating rows per (sop_i, actor)."""
+    return bad_rows.filter(pl.col("sop_i") >= 0).group_by("sop_i", "actor").agg(pl.len().alias("violations"))
 
 
 def _worst_cases(tables: SopTables, files: list[str], paths: CasePaths, rows: pl.DataFrame, findings: pl.DataFrame, limit: int = 10) -> list[dict[str, Any]]:

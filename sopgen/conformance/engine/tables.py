@@ -7,7 +7,7 @@ rows, and with one SOP a per-SOP value is a scalar, not a gather at all."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -27,16 +27,18 @@ class SopTables:
     sops: list[Sop]
     flows: list[Flow]
     step_offset: list[int]  # dense per-step tables: index = step_offset[sop_i] + step (index 0 of each SOP unused)
+    people: Any = None  # sopgen.conformance.people.People (pegawai.csv) or None
+    notes: list[str] = field(default_factory=list)  # pegawai.csv rows that name no actor
 
     @classmethod
-    def of(cls, sops: list[Sop]) -> SopTables:
+    def of(cls, sops: list[Sop], people: Any = None) -> SopTables:
         flows = [Flow.of(s) for s in sops]
         step_offset = []
         pos = 0
         for flow in flows:
             step_offset.append(pos)
             pos += flow.n + 1
-        return cls(sops, flows, step_offset)
+        return cls(sops, flows, step_offset, people)
 
     @staticmethod
     def table(values: list, dtype: Any) -> pl.Expr:
@@ -70,7 +72,8 @@ class SopTables:
 
     @cached_property
     def actor_ids(self) -> list[dict[str, str]]:
-        """Per SOP, the actor id of each normalised id, nama and alias (the first one wins)."""
+        """Per SOP, the actor id of each normalised id, nama and alias (the first one wins),
+        then of each person of pegawai.csv (name or NIP) whose pelaksana is an actor of it."""
         out = []
         for flow in self.flows:
             names: dict[str, str] = {}
@@ -78,4 +81,29 @@ class SopTables:
                 for name in a.names:
                     names.setdefault(norm_name(name), a.id)
             out.append(names)
+        if self.people:
+            for person in self.people.persons:
+                found = False
+                for names in out:
+                    aid = names.get(norm_name(person.pelaksana))
+                    if aid is not None:
+                        found = True
+                        for key in (person.nama, person.nip):
+                            if key:
+                                names.setdefault(norm_name(key), aid)
+                if not found:
+                    self.notes.append(
+                        f"{self.people.file} baris {person.line}: pelaksana '{person.pelaksana}' dari '{person.nama}' "
+                        "bukan pelaksana SOP yang diperiksa; tulis id, nama atau alias pelaksana seperti di SOP"
+                    )
+        return out
+
+    @cached_property
+    def persons(self) -> dict[str, Any]:
+        """The persons of pegawai.csv by normalised name and NIP."""
+        out: dict[str, Any] = {}
+        for person in self.people.persons if self.people else ():
+            for key in (person.nama, person.nip):
+                if key:
+                    out.setdefault(norm_name(key), person)
         return out

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
+from sopgen.conformance.readers.bounds import Bounds
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED
 from sopgen.conformance.readers.csvlayout import _CsvLayout
 from sopgen.conformance.readers.model import _FRAME_COLUMNS, _TEXT_COLUMNS, RowProblem, _as_categorical, _empty_frame, _FileResult
 from sopgen.conformance.readers.validate import _Source, _validate
-from sopgen.conformance.readers.values import _clean, _guess_format, _plain_step_expr, _time_expr
+from sopgen.conformance.readers.values import in_range, _clean, _guess_format, _plain_step_expr, _time_expr
 
 
 def _line_query(path: Path, layout: _CsvLayout) -> pl.LazyFrame:
@@ -122,18 +123,19 @@ def _raw_query(base: pl.LazyFrame, layout: _CsvLayout) -> pl.LazyFrame:
     )
 
 
-def _field_counts(path: Path, layout: _CsvLayout) -> pl.Series | None:
+def _field_counts(path: Path, layout: _CsvLayout, cell_bytes: int) -> pl.Series | None:
     """Fields per line of a quoted CSV, or None when a record may span lines.
 
     A line with an odd number of quote characters opens a quoted field that continues on
-    the next line (or is malformed): such files go to the exact reader.
+    the next line (or is malformed), and a line longer than a cell may be (`sel_kb`) may hold
+    an oversized cell: such files go to the exact reader, which words both.
     """
     sep = re.escape(layout.separator)
     line = pl.col("line")
     counts = (
         _line_query(path, layout)
         .select(
-            (line.str.count_matches('"', literal=True) % 2 == 1).alias("odd"),
+            ((line.str.count_matches('"', literal=True) % 2 == 1) | (line.str.len_bytes() > cell_bytes)).alias("odd"),
             # Quoted fields (quote at the start of a field) may hold separators: drop them.
             (line.str.replace_all(rf'(^|{sep})"(?:[^"]|"")*"', "$1").str.count_matches(sep) + 1)
             .fill_null(1)
@@ -148,22 +150,23 @@ def _field_counts(path: Path, layout: _CsvLayout) -> pl.Series | None:
 
 
 def _read_csv_polars(
-    file: str, path: Path, layout: _CsvLayout, timezone: str, categorical: bool = False, lines: bool = False
+    file: str, path: Path, layout: _CsvLayout, timezone: str, categorical: bool = False, lines: bool = False, bounds: Bounds | None = None
 ) -> _FileResult | None:
     """The columnar reader; None when the file needs the exact reader.
 
     One streaming query parses every row with the time format most rows use; rows it
     cannot accept as they are (blank aside) are flagged, read again as raw text and given
-    to `_validate`, which tries every format and words the problems.
+    to `_validate`, which words the problems. A row longer than a cell may be (`sel_kb`)
+    sends the file to the exact reader, which names the cell; rows are counted on the frame.
     """
-    source = _Source(file, None, layout.header, layout.separator)
+    bounds, source = bounds or Bounds.of(None), _Source(file, None, layout.header, layout.separator)
     ignored = {file: list(layout.header.ignored)} if layout.header.ignored else {}
     width = len(layout.header.names)
     counts: pl.Series | None = None
     proven = False
     plain_job: concurrent.futures.Future | None = None
     if layout.has_quotes:
-        counts = _field_counts(path, layout)
+        counts = _field_counts(path, layout, bounds.cell_bytes)
         if counts is None:
             return None
         base = _csv_query(path, layout)
@@ -188,7 +191,7 @@ def _read_csv_polars(
             if not _texts_are_trimmed(parsed):
                 parsed = None
         if parsed is None:
-            query = _trimming_query(raw, layout, times, categorical=categorical, field_bytes=plain_job is not None)
+            query = _trimming_query(raw, layout, times, categorical=categorical, field_bytes=plain_job is not None or lines)
             parsed = query.collect(engine="streaming")
     except pl.exceptions.NoDataError:
         return _FileResult(_empty_frame(), [], 0, ignored)
@@ -201,8 +204,11 @@ def _read_csv_polars(
         proven = parsed is not None and counts_of_bytes.prove(parsed.height, width, int(parsed["nbytes"].sum()))
         if not proven:
             del parsed
-            return _read_csv_polars(file, path, layout, timezone, categorical, lines=True)
+            return _read_csv_polars(file, path, layout, timezone, categorical, lines=True, bounds=bounds)
     assert parsed is not None
+    bounds.check_rows(file, parsed.height)
+    if "nbytes" in parsed.columns and (parsed["nbytes"].max() or 0) > bounds.cell_bytes:
+        return None  # a row that may hold an oversized cell: the exact reader names it
     c = pl.col
     if counts is not None:
         if parsed.height != counts.len():
@@ -286,7 +292,8 @@ def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text, fi
                 c("nfields").is_not_null() & (c("nfields") != width)
                 | pl.any_horizontal([c(col).is_null() for col in REQUIRED])
                 | c("step").is_null()
-                | c("start").is_null()
+                | ~in_range(c("start")).fill_null(False)
+                | ~in_range(c("end")).fill_null(True)
                 | (c("selesai").is_not_null() & c("end").is_null())
                 | (c("end") < c("start")).fill_null(False)
             ).alias("flagged"),

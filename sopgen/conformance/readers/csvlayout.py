@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sopgen.conformance.readers.bounds import Bounds
 from sopgen.conformance.readers.columns import _Header, _map_header, _missing_message
 from sopgen.conformance.readers.filecheck import _check_text, _nul_error, _utf8_error
 from sopgen.conformance.readers.model import LogFileError
@@ -36,7 +37,7 @@ def _sniff_separator(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_layout(file: str, path: Path) -> _CsvLayout | None:
+def _csv_layout(file: str, path: Path, bounds: Bounds | None = None) -> _CsvLayout | None:
     """Header, separator and quoting of a CSV; None if the header is too odd for polars."""
     size = path.stat().st_size
     with open(path, "rb") as fh:
@@ -69,6 +70,8 @@ def _csv_layout(file: str, path: Path) -> _CsvLayout | None:
     if first.count('"') % 2:
         return None  # the header itself spans lines: leave it to the exact reader
     names = next(csv.reader([first], delimiter=separator, quotechar='"'))
+    if bounds is not None:
+        bounds.check_columns(file, len(names))
     header = _map_header(names)
     if header.missing:
         raise LogFileError(file, _missing_message(file, header))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
+from sopgen.conformance.readers.bounds import Bounds
+from sopgen.conformance.readers.controls import refuse_controls
 from sopgen.conformance.readers.csvfile import _read_csv
 from sopgen.conformance.readers.filecheck import _require_file
 from sopgen.conformance.readers.jsonl import _read_jsonl
@@ -22,20 +24,23 @@ from sopgen.conformance.readers.model import (
     _FileResult,
 )
 from sopgen.conformance.readers.xlsx import _read_xlsx
+from sopgen.source.limits import Limits
 
 _EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 EXTENSIONS = (".csv", ".jsonl", ".ndjson", *_EXCEL_EXTENSIONS)  # what read_logs reads
 
 
-def _read_one(file: str, path: Path, timezone: str, categorical: bool = False) -> _FileResult:
+def _read_one(file: str, path: Path, timezone: str, categorical: bool = False, bounds: Bounds | None = None) -> _FileResult:
+    bounds = bounds or Bounds.of(None)
     _require_file(file, path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(file, path, timezone, "auto", categorical)
+        return _read_csv(file, path, timezone, "auto", categorical, bounds)
     if suffix in (".jsonl", ".ndjson"):
-        result = _read_jsonl(file, path, timezone)
+        bounds.check_file_size(file, path)
+        result = _read_jsonl(file, path, timezone, bounds)
     elif suffix in _EXCEL_EXTENSIONS:
-        result = _read_xlsx(file, path, timezone)
+        result = _read_xlsx(file, path, timezone, bounds)
     else:
         raise LogFileError(
             file,
@@ -46,10 +51,13 @@ def _read_one(file: str, path: Path, timezone: str, categorical: bool = False) -
     return result
 
 
-def read_frames(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, categorical: bool = False) -> FrameResult:
+def read_frames(
+    paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, categorical: bool = False, limits: Limits | None = None
+) -> FrameResult:
     """All logs as one frame (file, sheet + the `read_csv_frame` columns) and problems.
 
-    categorical as in `read_csv_frame`."""
+    categorical and limits as in `read_csv_frame`."""
+    bounds = Bounds.of(limits)
     frames: list[pl.DataFrame] = []
     problems: list[RowProblem] = []
     ignored: dict[str, list[str]] = {}
@@ -59,7 +67,8 @@ def read_frames(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, 
     merged = 0
     for p in paths:
         file = str(p)
-        result = _read_one(file, Path(p), timezone, categorical)
+        result = _read_one(file, Path(p), timezone, categorical, bounds)
+        refuse_controls(file, result)
         merged += result.merged
         if result.merged:
             notes.append(
@@ -84,9 +93,9 @@ def read_frames(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, 
     return FrameResult(frame, problems, files, ignored, frame.height + len(problems) + merged, blank, notes, merged)
 
 
-def read_logs(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta") -> ReadResult:
+def read_logs(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, limits: Limits | None = None) -> ReadResult:
     """Read logs into LogRows and RowProblems; LogFileError when a whole file is unreadable."""
-    result = read_frames(paths, timezone)
+    result = read_frames(paths, timezone, limits=limits)
     rows = [
         LogRow(str(file), row, sheet, sop, case, step, actor, start, end, output, note)
         for file, sheet, row, sop, case, step, actor, start, end, output, note in result.frame.iter_rows()

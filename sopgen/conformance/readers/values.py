@@ -14,6 +14,8 @@ from typing import Any
 
 import polars as pl
 
+from sopgen.textsafe import one_line
+
 _EXCEL_EPOCH_US = int((datetime(1899, 12, 30) - datetime(1970, 1, 1)).total_seconds()) * 1_000_000
 _SERIAL_RE = r"^\d{5}(?:\.\d+)?$"
 # Excel serials are accepted for 1950-01-01 .. 2099-12-31 only, so a stray number (a step
@@ -48,6 +50,21 @@ _TIME_FORMATS: tuple[tuple[str, str], ...] = (
     ("serial", ""),
 )
 _TIME_HINT = "tulis dd/mm/yyyy HH:MM atau ISO 8601 (mis. 2023-10-05 08:30)"
+# Times a log may hold: a year like -2024 or 9999 is a typing slip, and the calendar and the
+# reports cannot place it.
+TIME_MIN, TIME_MAX = datetime(1900, 1, 1), datetime(2100, 1, 1)
+
+
+def in_range(e: pl.Expr) -> pl.Expr:
+    """Whether a parsed time lies in TIME_MIN .. TIME_MAX (null stays null)."""
+    return e.is_between(TIME_MIN, TIME_MAX, closed="left")
+
+
+def out_of_range(text: str, timezone: str) -> bool:
+    """Whether a time text parses, but to a year outside TIME_MIN .. TIME_MAX."""
+    t = _all_formats_expr(pl.col("v"), timezone)
+    parsed, inside = pl.DataFrame({"v": [text.strip()]}).select(t.is_not_null().alias("p"), in_range(t).alias("i")).row(0)
+    return bool(parsed) and not inside
 
 
 def _time_expr(e: pl.Expr, fmt: tuple[str, str], timezone: str) -> pl.Expr:
@@ -93,7 +110,14 @@ def _parse_times(raw: pl.Series, timezone: str, primary: tuple[str, str] | None 
     if retry.len():
         again = raw.gather(retry).alias("v").to_frame().select(_all_formats_expr(pl.col("v"), timezone)).to_series()
         parsed = parsed.scatter(retry, again)
-    return parsed
+        named = (raw.is_not_null() & parsed.is_null()).arg_true()
+        if named.len():
+            from sopgen.conformance.readers.zones import named_zone_times
+
+            zoned = named_zone_times(raw.gather(named).to_list(), timezone)
+            if any(t is not None for t in zoned):
+                parsed = parsed.scatter(named, pl.Series(zoned, dtype=pl.Datetime("us")))
+    return parsed.to_frame("t").select(pl.when(in_range(pl.col("t"))).then(pl.col("t"))).to_series().alias(raw.name)
 
 
 def _clean(e: pl.Expr) -> pl.Expr:
@@ -143,5 +167,6 @@ def _cell_text(value: Any) -> str | None:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    text = text.replace("\r", " ").replace("\n", " ")
+    """A cell quoted in a message: one line, control characters escaped, clipped."""
+    text = one_line(text.replace("\r", " ").replace("\n", " "))
     return text if len(text) <= limit else text[: limit - 1] + "…"

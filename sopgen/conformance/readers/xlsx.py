@@ -10,16 +10,22 @@ from typing import Any
 
 import polars as pl
 
+from sopgen.conformance.readers.bounds import Bounds
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _accepted_names, _Header, _map_header
 from sopgen.conformance.readers.model import LogFileError, RowProblem, _FileResult
 from sopgen.conformance.readers.validate import _raw_frame, _Source, _validate
 from sopgen.conformance.readers.values import _cell_text
+from sopgen.conformance.readers.xlsxscan import XlsxInspector
 
 _HEADER_SEARCH_ROWS = 20  # an xlsx header may sit under a title block
 
 
-def _read_xlsx(file: str, path: Path, timezone: str) -> _FileResult:
-    """Every sheet with the required columns; other sheets are skipped with a note."""
+def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = None) -> _FileResult:
+    """Every sheet with the required columns; other sheets are skipped with a note.
+
+    The archive is inspected first (`xlsxscan`): calamine only sees a workbook whose real
+    extent and cells are within the `[batas]` limits."""
+    bounds = bounds or Bounds.of(None)
     from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
     try:
@@ -27,6 +33,8 @@ def _read_xlsx(file: str, path: Path, timezone: str) -> _FileResult:
             magic = fh.read(4)
         if magic != b"PK\x03\x04":
             raise LogFileError(file, f"berkas log '{file}' bukan berkas .xlsx yang utuh (bukan arsip Excel); buka di Excel lalu simpan ulang sebagai .xlsx")
+        bounds.check_file_size(file, path)
+        XlsxInspector(file, path, bounds).inspect()
         book = CalamineWorkbook.from_path(str(path))
         sheets = [(m.name, m.visible == SheetVisibleEnum.Visible) for m in book.sheets_metadata]
     except LogFileError:

@@ -10,13 +10,16 @@ validation reporters, so `--format` stays open to new formats.
   Indonesian headers, no cell Excel could run as a formula).
 - `html`: the Indonesian report (Jinja template `laporan.html.j2`), with the SVG charts of
   `charts`; `pdf` is WeasyPrint over the same HTML, fetching nothing from the network.
+- `monitoring`: the official "Formulir Monitoring Pelaksanaan SOP AP" (Permenpan RB
+  35/2012, Tabel 7) as xlsx and PDF (`monitoring-xlsx`, `monitoring-pdf`; the CLI's
+  `--format monitoring` picks one by the output's extension).
 - `words`: numbers, dates and phrases in Indonesian, for every format.
 """
 
 from __future__ import annotations
 
 # Imported for their @reporter registrations, in the order `--format` lists the formats.
-from sopgen.conformance.report import export, text, html  # noqa: F401  isort: skip
+from sopgen.conformance.report import export, text, html, monitoring  # noqa: F401  isort: skip
 from sopgen.conformance.report.html import render_html, render_pdf
 from sopgen.conformance.report.registry import (
     BINARY_FORMATS,

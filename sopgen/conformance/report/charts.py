@@ -123,3 +123,49 @@ def kinds_chart(kinds: dict[str, int], *, width: float = 640) -> Markup:
         out.append(f'<text x="{_t(label_w + w + 4)}" y="{_t(y + bar_h - 3)}" font-size="10" fill="{_INK}">{escape(angka(n))}</text>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def trend_chart(months: list[dict[str, Any]], *, width: float = 640) -> Markup:
+    """Compliance (solid) and within time (dashed) per month, 0-100 %, one point a month,
+    each labelled with its value; the month names under the axis."""
+    from sopgen.render.html import BULAN
+
+    left, right, top, bottom = 44, 16, 26, 34
+    plot_w, plot_h = width - left - right, 150
+    h = top + plot_h + bottom
+    n = len(months)
+    x_of = lambda i: left + (plot_w * (i + 0.5) / n)  # noqa: E731
+    y_of = lambda p: top + plot_h * (1 - p / 100)  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="grafik" viewBox="0 0 {_t(width)} {_t(h)}" width="{_t(width)}" height="{_t(h)}" role="img">']
+    for p in range(0, 101, 25):
+        y = y_of(p)
+        out.append(f'<line x1="{left}" y1="{_t(y)}" x2="{_t(width - right)}" y2="{_t(y)}" stroke="{_GRID}" stroke-width="0.8"/>')
+        out.append(f'<text x="{left - 6}" y="{_t(y + 3)}" font-size="9" text-anchor="end" fill="#555">{p} %</text>')
+    series = (("percent_compliant", _INK, "", "kepatuhan"), ("percent_within", "#1565c0", ' stroke-dasharray="5 3"', "tepat waktu"))
+    for key, color, dash, _name in series:
+        points = [(x_of(i), y_of(m[key])) for i, m in enumerate(months) if m[key] is not None]
+        if len(points) > 1:
+            d = " ".join(f"{'M' if j == 0 else 'L'}{_t(x)},{_t(y)}" for j, (x, y) in enumerate(points))
+            out.append(f'<path d="{d}" fill="none" stroke="{color}" stroke-width="1.8"{dash}/>')
+        for i, m in enumerate(months):
+            if m[key] is None:
+                continue
+            x, y = x_of(i), y_of(m[key])
+            out.append(f'<circle cx="{_t(x)}" cy="{_t(y)}" r="3" fill="{_color(m[key])}" stroke="{color}" stroke-width="1"/>')
+            other = m["percent_within" if key == "percent_compliant" else "percent_compliant"]
+            # The higher value of a month is labelled above its point, the lower below, so
+            # two close values never print over each other.
+            above = other is None or m[key] > other or (m[key] == other and key == "percent_compliant")
+            dy = -7 if above else 13
+            out.append(f'<text x="{_t(x)}" y="{_t(y + dy)}" font-size="8.5" text-anchor="middle" fill="{color}">{escape(persen(m[key]))}</text>')
+    for i, m in enumerate(months):
+        year, mon = m["month"].split("-")
+        label = f"{BULAN[int(mon) - 1][:3]} {year}"
+        out.append(f'<text x="{_t(x_of(i))}" y="{_t(top + plot_h + 14)}" font-size="9" text-anchor="middle" fill="{_INK}">{escape(label)}</text>')
+    lx = left
+    for _key, color, dash, name in series:
+        out.append(f'<line x1="{_t(lx)}" y1="10" x2="{_t(lx + 22)}" y2="10" stroke="{color}" stroke-width="1.8"{dash}/>')
+        out.append(f'<text x="{_t(lx + 26)}" y="13" font-size="9" fill="{_INK}">{escape(name)}</text>')
+        lx += 110
+    out.append("</svg>")
+    return Markup("".join(out))

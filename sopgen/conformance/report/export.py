@@ -4,6 +4,9 @@
   per line, written in chunks by polars (`struct.json_encode`), never as Python objects.
 - `csv`: the findings for Excel: UTF-8 with BOM, Indonesian headers, and every text cell that
   Excel could run as a formula (starting with = + - @, tab or CR) prefixed with an apostrophe.
+  For Indonesian Excel (the project's `[laporan] lokal = "id"`, the default) the separator is
+  ';' and decimals have a comma, as Excel in Indonesian settings opens a CSV by double-click;
+  `--csv-polos` (lokal "en") writes ',' and decimal points.
 """
 
 from __future__ import annotations
@@ -106,5 +109,9 @@ def write_csv(result: CheckResult, out: BinaryIO, options: ReportOptions) -> Non
                 for c in CSV_HEADERS
             ]
         )
-        out.write(part.write_csv(include_header=header).encode("utf-8"))
+        if options.indonesian_csv:
+            text = part.write_csv(include_header=header, separator=";", decimal_comma=True)
+        else:
+            text = part.write_csv(include_header=header)
+        out.write(text.encode("utf-8"))
         header = False

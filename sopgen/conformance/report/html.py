@@ -9,9 +9,21 @@ from typing import Any, BinaryIO
 from markupsafe import Markup
 
 from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS, KINDS, VIOLATION_KINDS, CheckResult
-from sopgen.conformance.report.charts import duration_chart, kinds_chart, percent_chart
+from sopgen.conformance.report.charts import duration_chart, kinds_chart, percent_chart, trend_chart
 from sopgen.conformance.report.registry import ReportOptions, reporter
-from sopgen.conformance.report.words import angka, duration_text, menit, period_text, persen, where
+from sopgen.conformance.report.words import (
+    angka,
+    bulan_text,
+    duration_text,
+    menit,
+    name_line,
+    period_text,
+    persen,
+    shown_path,
+    sops_shown,
+    unrecognized_lines,
+    where,
+)
 
 HTML_FINDINGS_LIMIT = 1000  # findings listed in HTML/PDF; the rest are counted and left to CSV/JSON
 REPORT_TEMPLATE = "laporan.html.j2"
@@ -37,7 +49,8 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
     # No clock: the same logs give the same report (a caller may stamp it, as tests do).
     generated = options.generated
     sops = []
-    for so in s["sops"]:
+    with_rows, empty = sops_shown(s)
+    for so in with_rows:
         steps = [st for st in s["steps"] if st["sop"] == so["sop"]]
         sops.append({**so, "steps": steps, "chart": duration_chart(steps), "within_chart": percent_chart([(f"Langkah {st['step']}", st["percent_within"]) for st in steps], label_width=80)})
     return {
@@ -53,7 +66,13 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         "notes": result.notes,
         "kind_labels": KIND_LABELS,
         "kind_chart": kinds_chart({k: s["kinds"][k] for k in KINDS}),
-        "sop_chart": percent_chart([(so["sop"], so["percent_compliant"]) for so in s["sops"]], label_width=170) if len(s["sops"]) > 1 else None,
+        "sop_chart": percent_chart([(so["sop"], so["percent_compliant"]) for so in with_rows], label_width=170) if len(with_rows) > 1 else None,
+        "sops_empty": empty,
+        "months": [{**m, "label": bulan_text(m["month"])} for m in s.get("months", [])],
+        "trend_chart": trend_chart(s["months"]) if len(s.get("months", [])) > 1 else None,
+        "unrecognized": unrecognized_lines(s),
+        "name_line": name_line,
+        "signature": signature(options),
         "violation_kinds": VIOLATION_KINDS,
         "info_kinds": INFO_KINDS,
         "findings": shown,
@@ -62,6 +81,25 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         "angka": angka,
         "persen": persen,
         "menit": menit,
+    }
+
+
+def signature(options: ReportOptions) -> dict[str, str] | None:
+    """The evaluator who signs (`[penilaian]` of sopgen.toml: nama, nip, jabatan), with the
+    place (`[instansi] kota`) and the report's date; None when no evaluator is set."""
+    from sopgen.render.html import tanggal_id
+
+    config = options.config
+    who = dict(getattr(config, "penilaian", None) or {})
+    if not who.get("nama"):
+        return None
+    kota = (getattr(config, "instansi", None) or {}).get("kota", "")
+    when = tanggal_id(options.generated.date()) if options.generated else ""
+    return {
+        "place_date": ", ".join(x for x in (kota, when) if x),
+        "jabatan": who.get("jabatan", "Penilai"),
+        "nama": who["nama"],
+        "nip": who.get("nip", ""),
     }
 
 

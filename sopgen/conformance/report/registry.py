@@ -17,7 +17,7 @@ from sopgen.conformance.engine import CheckResult
 
 Reporter = Callable[[CheckResult, BinaryIO, "ReportOptions"], None]
 REPORTERS: dict[str, Reporter] = {}
-BINARY_FORMATS = frozenset({"pdf"})  # not for a terminal: need --output
+BINARY_FORMATS = frozenset({"pdf", "monitoring", "monitoring-pdf", "monitoring-xlsx"})  # not for a terminal: need --output
 
 
 @dataclass
@@ -27,6 +27,20 @@ class ReportOptions:
     width: int = 110  # text: console width
     findings_limit: int | None = None  # html/pdf/text: how many findings to list
     generated: datetime | None = None  # the report's time stamp (tests fix it)
+    csv_plain: bool | None = None  # csv: ',' and decimal points; None: from the project's [laporan] lokal ("id" by default)
+
+    @property
+    def config(self) -> Any:
+        """The project's Config, or None without a project."""
+        return getattr(self.project, "config", None)
+
+    @property
+    def indonesian_csv(self) -> bool:
+        """CSV for Indonesian Excel (';' and decimal commas) unless asked for the plain form."""
+        if self.csv_plain is not None:
+            return not self.csv_plain
+        laporan = getattr(self.config, "laporan", None) or {}
+        return laporan.get("lokal", "id") == "id"
 
 
 def reporter(name: str) -> Callable[[Reporter], Reporter]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sopgen.conformance.engine import CheckResult
+from sopgen.conformance.engine.read import shown_path
 
 
 def angka(value: float | int | None, decimals: int = 1) -> str:
@@ -25,7 +26,7 @@ def menit(value: float | None) -> str:
 
 def where(file: str, sheet: str | None, row: int) -> str:
     """Where a finding is: 'log.xlsx › Sheet:12', or 'log.csv:12'."""
-    return f"{file} › {sheet}:{row}" if sheet else f"{file}:{row}"
+    return f"{shown_path(file)} › {sheet}:{row}" if sheet else f"{shown_path(file)}:{row}"
 
 
 def period_text(result: CheckResult) -> str:
@@ -43,3 +44,47 @@ def period_text(result: CheckResult) -> str:
 
 def duration_text(result: CheckResult) -> str:
     return "menit berlalu (jam dinding)" if result.elapsed else "menit kerja (hari dan jam kerja, tanpa istirahat dan hari libur)"
+
+
+def sops_shown(summary: dict) -> tuple[list[dict], list[str]]:
+    """The SOPs the tables show (those with rows in the log) and the nomor of the others,
+    which a report names in one line instead of a table of dashes."""
+    shown = [so for so in summary["sops"] if so["rows"]]
+    return shown, [so["sop"] for so in summary["sops"] if not so["rows"]]
+
+
+def unrecognized_lines(summary: dict) -> list[str]:
+    """What the reports say about names in the log that match no actor: the effect on the
+    figures, then how to teach sopgen the names (an alias in the SOP, or pegawai.csv)."""
+    names = summary.get("unrecognized_actors") or []
+    if not names:
+        return []
+    effect = summary.get("unrecognized_effect") or {}
+    rows = sum(e["rows"] for e in names)
+    head = f"{angka(len(names))} nama pelaksana di log tidak dikenali ({angka(rows)} baris)"
+    if effect.get("wrong_actor"):
+        head += (
+            f"; {angka(effect['wrong_actor'])} dari {angka(summary['violations'])} temuan pelanggaran adalah "
+            f"'pelaksana tidak sesuai' karena nama ini. Bila semuanya dikenali sebagai pelaksana yang benar, "
+            f"kepatuhan paling tinggi {persen(effect.get('percent_if_recognized'))} (kini {persen(summary['compliance']['percent'])})"
+        )
+    return [
+        head + ".",
+        "Bila nama itu jabatan, tambahkan sebagai alias pelaksana di berkas SOP "
+        "(mis. alias: [Kasi Kesos]); bila nama orang, tambahkan baris di pegawai.csv di folder proyek "
+        "(kolom nama;nip;pelaksana, mis. Budi Santoso;19800101 200501 1 001;kasi).",
+    ]
+
+
+def name_line(entry: dict) -> str:
+    """One unrecognised name: how often, and the suggestion."""
+    hint = f" → mungkin '{entry['suggestion']}'" if entry.get("suggestion") else " → tidak ada pelaksana yang mirip"
+    return f"'{entry['name']}': {angka(entry['rows'])} baris{hint}"
+
+
+def bulan_text(month: str) -> str:
+    """'2023-10' -> 'Oktober 2023'."""
+    from sopgen.render.html import BULAN
+
+    year, m = month.split("-")
+    return f"{BULAN[int(m) - 1]} {year}"

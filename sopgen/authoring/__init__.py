@@ -1,0 +1,1 @@
+"""Authoring: starting an office project, adding SOPs, previewing them while they are written."""

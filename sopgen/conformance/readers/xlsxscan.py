@@ -1,0 +1,182 @@
+"""An xlsx looked at before calamine sees it: what the archive and each sheet really hold.
+
+calamine allocates for the extent a sheet reaches: one cell at XFD1048576 in a 2 KB file
+aborts the process, a 1 MB archive may unpack one 1 GiB cell. So the archive's members are
+checked (unpacked size against `log_mb`, packing ratio), and every sheet's XML is streamed
+in bounded chunks, counting its rows, the columns and rows its filled cells reach and the
+longest text between two tags (a cell's text holds no '<'): a sheet that passes `kolom`,
+`baris` or `sel_kb`, or whose filled cells are a speck in the area they span, is refused
+with a message naming the sheet and the cell. Memory stays at one chunk whatever the file
+claims.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sopgen.conformance.readers.bounds import Bounds, number, raise_hint
+from sopgen.conformance.readers.model import LogFileError
+
+_CHUNK = 1 << 20
+# A member that unpacks to more than this many times its packed size, past the floor, is no
+# spreadsheet (real sheet XML packs 5 to 30 times).
+_MAX_RATIO = 200
+_RATIO_FLOOR = 16 << 20
+# The area a sheet's filled cells span may be this many times their number (plus a margin)
+# before calamine's grid for it is refused.
+_SPARSE = 16
+_SPARSE_MARGIN = 1 << 20
+
+_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,9})"[^>]*?(/?)>')
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"|<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _unescape(raw: bytes) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+
+
+@dataclass
+class _SheetScan:
+    rows: int = 0
+    cells: int = 0
+    max_col: int = 0
+    max_row: int = 0
+    far: str = ""  # the filled cell farthest from A1
+    longest: int = 0  # longest text between two tags
+    longest_at: str = ""  # the last cell opened before it
+
+
+class XlsxInspector:
+    """The checks of one xlsx against `Bounds`; LogFileError on the first passed."""
+
+    def __init__(self, file: str, path: Path, bounds: Bounds) -> None:
+        self.file, self.path, self.bounds = file, path, bounds
+
+    def refuse(self, what: str, key: str) -> LogFileError:
+        return LogFileError(self.file, f"berkas log '{self.file}': {what}; {raise_hint(key)}")
+
+    def inspect(self) -> None:
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                self._members(zf)
+                if "xl/sharedStrings.xml" in zf.NameToInfo:
+                    name = "(teks bersama, xl/sharedStrings.xml)"
+                    self._check_sheet(name, self._scan(zf, "xl/sharedStrings.xml", name))
+                for name, member in self._sheets(zf):
+                    if member in zf.NameToInfo:
+                        self._check_sheet(name, self._scan(zf, member, name))
+        except zipfile.BadZipFile as err:
+            raise LogFileError(self.file, f"berkas log '{self.file}' rusak atau terpotong, tidak bisa dibaca sebagai .xlsx ({err}); buka di Excel lalu simpan ulang") from None
+
+    def _members(self, zf: zipfile.ZipFile) -> None:
+        total = 0
+        limit = self.bounds.file_bytes
+        for info in zf.infolist():
+            total += info.file_size
+            if total > limit:
+                raise self.refuse(f"isinya bila dibuka lebih dari batas {self.bounds.limits.log_mb} MB (bagian '{info.filename}')", "log_mb")
+            if info.file_size > _RATIO_FLOOR and info.file_size > _MAX_RATIO * max(info.compress_size, 1):
+                raise LogFileError(
+                    self.file,
+                    f"berkas log '{self.file}': bagian '{info.filename}' mengembang {number(info.file_size // max(info.compress_size, 1))} kali "
+                    "saat dibuka; ini bukan lembar kerja biasa. Buka di Excel lalu simpan ulang",
+                )
+
+    def _stream(self, zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+        """The member's bytes in chunks, never more than its declared size (a lying header
+        cannot make it longer)."""
+        info = zf.getinfo(member)
+        read = 0
+        with zf.open(info) as fh:
+            while chunk := fh.read(_CHUNK):
+                read += len(chunk)
+                if read > max(info.file_size, 0) + _CHUNK or read > self.bounds.file_bytes:
+                    raise self.refuse(f"bagian '{member}' lebih besar daripada yang tertulis di arsip", "log_mb")
+                yield chunk
+
+    def _sheets(self, zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+        """(sheet name, archive member) of every sheet, from workbook.xml and its rels."""
+        try:
+            book = zf.read("xl/workbook.xml") if zf.getinfo("xl/workbook.xml").file_size < (16 << 20) else b""
+            rels = zf.read("xl/_rels/workbook.xml.rels") if zf.getinfo("xl/_rels/workbook.xml.rels").file_size < (16 << 20) else b""
+        except KeyError:
+            return []
+        targets = {}
+        for m in _REL.finditer(rels):
+            rid, target = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
+            target_s = _unescape(target)
+            targets[rid] = target_s.lstrip("/") if target_s.startswith("/") else posixpath.normpath(posixpath.join("xl", target_s))
+        out = []
+        for m in _SHEET.finditer(book):
+            name, rid = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
+            if rid in targets:
+                out.append((_unescape(name), targets[rid]))
+        return out
+
+    def _scan(self, zf: zipfile.ZipFile, member: str, name: str) -> _SheetScan:
+        s = _SheetScan()
+        run = 0  # bytes since the last '<', carried across chunks
+        tail = b""  # the end of the previous chunk: a tag cut by the border
+        for chunk in self._stream(zf, member):
+            buf = tail + chunk
+            cut = buf.rfind(b"<")
+            body, tail = (buf[:cut], buf[cut:]) if cut > 0 and len(buf) - cut < 4096 else (buf, b"")
+            s.rows += len(_ROW.findall(body))
+            if s.rows > self.bounds.rows:
+                raise self.refuse(f"lembar '{name}' berisi lebih dari {number(self.bounds.rows)} baris", "baris")
+            last_ref = s.longest_at
+            for col, row, empty in _CELL.findall(body):
+                if empty:
+                    continue
+                s.cells += 1
+                c, r = _col_number(col), int(row)
+                last_ref = (col + row).decode()
+                if c > s.max_col or r > s.max_row:
+                    s.max_col, s.max_row = max(s.max_col, c), max(s.max_row, r)
+                    if c > self.bounds.columns:
+                        s.far = last_ref
+                        return s
+                    s.far = last_ref
+            pieces = body.split(b"<")
+            first = run + len(pieces[0])
+            longest = max(first, max((len(p) for p in pieces[1:]), default=0))
+            run = len(pieces[-1]) if len(pieces) > 1 else first
+            if longest > s.longest:
+                s.longest, s.longest_at = longest, last_ref
+                if longest > self.bounds.cell_bytes:
+                    return s
+        return s
+
+    def _check_sheet(self, name: str, s: _SheetScan) -> None:
+        b = self.bounds
+        where = f"lembar '{name}'"
+        if s.max_col > b.columns:
+            raise self.refuse(f"{where} sel {s.far} berada di kolom ke-{number(s.max_col)}, lebih dari batas {b.columns} kolom; hapus isi sel itu", "kolom")
+        if s.longest > b.cell_bytes:
+            at = f" (dekat sel {s.longest_at})" if s.longest_at else ""
+            raise self.refuse(f"{where} memuat teks {number(s.longest // 1024)} KB dalam satu sel{at}, lebih dari batas {b.limits.sel_kb} KB", "sel_kb")
+        if s.max_row > b.rows:
+            raise self.refuse(f"{where} sel {s.far} berada di baris {number(s.max_row)}, lebih dari batas {number(b.rows)} baris", "baris")
+        if s.max_row * s.max_col > _SPARSE * s.cells + _SPARSE_MARGIN:
+            raise LogFileError(
+                self.file,
+                f"berkas log '{self.file}': {where} sel {s.far} berada jauh di luar data (hanya {number(s.cells)} sel terisi, "
+                f"tetapi sampai baris {number(s.max_row)} kolom ke-{number(s.max_col)}); hapus isi sel itu atau baris/kolom kosong di antaranya, "
+                "lalu simpan ulang",
+            )

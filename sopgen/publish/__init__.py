@@ -1,0 +1,1 @@
+"""Publishing: status and history in the catalog, verification (QR, katalog.json), signatures."""

@@ -1,0 +1,220 @@
+"""`sopgen verify FILE.pdf`: is this PDF one the catalog published, which version, in force?
+
+Three different answers: the exact file the catalog published (its sha256 is listed in
+katalog.json; then status and version decide), a file that claims to be a published SOP
+(its QR link or nomor is in the catalog) but whose bytes differ (modified, or another build),
+and a PDF the catalog knows nothing about. A signed PDF's signature is validated too, with
+pyHanko's validator, offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sopgen.publish.identity import KEY_PATTERN, REGISTER_NAME
+from sopgen.textsafe import clip, one_line
+
+PUBLISHED = "terbit"
+MODIFIED = "berubah"
+UNKNOWN = "tidak dikenal"
+MAX_PDF_BYTES = 512 * 1024 * 1024
+
+
+class VerifyError(Exception):
+    """A usage problem: the PDF or the catalog cannot be read (exit 2)."""
+
+
+@dataclass
+class SignatureCheck:
+    signer: str
+    intact: bool  # the signed bytes are unchanged
+    trusted: bool  # the certificate chains to a trusted root
+    covers_all: bool  # nothing was added after signing (besides allowed updates)
+    summary: str = ""
+
+
+@dataclass
+class Verdict:
+    kind: str  # PUBLISHED, MODIFIED or UNKNOWN
+    sha256: str
+    item: dict[str, Any] | None = None
+    signatures: list[SignatureCheck] = field(default_factory=list)
+
+    @property
+    def in_force(self) -> bool:
+        signed_ok = all(s.intact and s.covers_all for s in self.signatures)
+        return self.kind == PUBLISHED and bool(self.item) and self.item.get("status") == "berlaku" and signed_ok
+
+    def lines(self) -> list[str]:
+        """The answer in Indonesian, one fact per line."""
+        out = [self._headline()]
+        if self.item:
+            it = self.item
+            out.append(f"SOP {one_line(clip(str(it.get('nomor')), 80))} — {one_line(clip(str(it.get('nama')), 120))}")
+            versi = it.get("versi") or 0
+            out.append(f"versi: {'revisi ke-' + str(versi) if versi else 'terbitan pertama (revisi 0)'}; status di katalog: {it.get('status')}")
+            if it.get("diganti_oleh"):
+                out.append(f"diganti oleh SOP {one_line(clip(str(it['diganti_oleh']), 80))}")
+        for s in self.signatures:
+            out.append(s.summary)
+        out.append(f"sha256 berkas: {self.sha256}")
+        return out
+
+    def _headline(self) -> str:
+        if self.kind == UNKNOWN:
+            return "TIDAK DIKENAL: PDF ini tidak diterbitkan katalog ini (tidak ada sidik, tautan QR, atau nomor yang cocok)"
+        if self.kind == MODIFIED:
+            return ("BERUBAH: PDF ini mengaku SOP dari katalog, tetapi isinya tidak sama dengan PDF yang diterbitkan "
+                    "(diubah, atau versi lain); minta salinan resmi dari katalog")
+        if any(not (s.intact and s.covers_all) for s in self.signatures):
+            return "TANDA TANGAN RUSAK: berkas terdaftar di katalog, tetapi tanda tangan digitalnya tidak utuh"
+        status = self.item.get("status") if self.item else None
+        if status == "berlaku":
+            return "SAH: PDF ini persis yang diterbitkan katalog, dan SOP ini berlaku"
+        return f"TERBIT, TETAPI TIDAK BERLAKU: PDF ini persis yang diterbitkan katalog, dengan status {status}"
+
+
+def load_register(path: Path) -> list[dict[str, Any]]:
+    """The published SOPs of a katalog.json (or of the folder that holds one)."""
+    if path.is_dir():
+        path = path / REGISTER_NAME
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as e:
+        raise VerifyError(f"katalog '{path}' tidak terbaca ({e.strerror or e}); jalankan sopgen build dulu, atau beri --katalog") from None
+    except ValueError:
+        raise VerifyError(f"'{path}' bukan katalog.json yang sah (JSON rusak)") from None
+    items = data.get("sop") if isinstance(data, dict) and data.get("format") == "sopgen-katalog" else None
+    if not isinstance(items, list):
+        raise VerifyError(f"'{path}' bukan katalog.json buatan sopgen")
+    return [i for i in items if isinstance(i, dict)]
+
+
+def _claimed_keys(data: bytes) -> set[str]:
+    """Verification keys the PDF points at (its QR link), from link annotations or raw bytes."""
+    keys = set(KEY_PATTERN.findall(data.decode("latin-1")))
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        first = PdfFileReader(io.BytesIO(data), strict=False).root["/Pages"]["/Kids"][0].get_object()
+        for annot in first.get("/Annots", []) or []:
+            uri = annot.get_object().get("/A", {}).get("/URI")
+            if uri is not None:
+                keys.update(KEY_PATTERN.findall(str(uri)))
+    except Exception:  # a damaged or hostile PDF: the raw search above still counts
+        pass
+    return keys
+
+
+def _claimed_nomor(data: bytes) -> str | None:
+    """The SOP nomor WeasyPrint wrote as the PDF's subject (from the document description)."""
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        info = PdfFileReader(io.BytesIO(data), strict=False).trailer_view.get("/Info")
+        subject = info.get_object().get("/Subject") if info is not None else None
+        return str(subject) if subject is not None else None
+    except Exception:
+        return None
+
+
+def check_signatures(data: bytes, trust_roots: list = ()) -> list[SignatureCheck]:
+    """Validate every embedded signature offline (no fetching of revocation data)."""
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception:
+        return []
+    out = []
+    quiet = logging.getLogger("pyhanko")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # an unknown issuer is our answer, not a traceback on stderr
+    try:
+        for sig in signatures:
+            out.append(_check_one(sig, trust_roots))
+    finally:
+        quiet.setLevel(level)
+    return out
+
+
+def _check_one(sig, trust_roots) -> SignatureCheck:
+    """One signature: intact, trusted, covering the whole file."""
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from sopgen.publish.sign import holder_name
+
+    context = ValidationContext(trust_roots=list(trust_roots) or None, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(sig, context)
+    except Exception as e:
+        return SignatureCheck("?", False, False, False, f"tanda tangan digital tidak bisa diperiksa ({type(e).__name__}); anggap tidak sah")
+    from pyhanko.sign.validation import SignatureCoverageLevel
+
+    covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    signer = holder_name(status.signing_cert) if status.signing_cert is not None else "?"
+    check = SignatureCheck(signer, bool(status.intact and status.valid), bool(status.trusted), bool(covers))
+    check.summary = _signature_text(check, status)
+    return check
+
+
+def _signature_text(check: SignatureCheck, status) -> str:
+    when = status.signer_reported_dt.strftime("%Y-%m-%d %H:%M %Z") if status.signer_reported_dt else "?"
+    if not check.intact:
+        return f"tanda tangan digital oleh {one_line(clip(check.signer, 80))}: TIDAK UTUH (isi berubah setelah ditandatangani)"
+    if not check.covers_all:
+        return f"tanda tangan digital oleh {one_line(clip(check.signer, 80))}: utuh, tetapi ada perubahan yang ditambahkan sesudahnya"
+    trust = "sertifikat terpercaya" if check.trusted else "sertifikat tidak dikenal (beri --akar SERTIFIKAT_CA.pem untuk memeriksa penerbitnya)"
+    return f"tanda tangan digital oleh {one_line(clip(check.signer, 80))}, {when}: utuh; {trust}"
+
+
+def verify_pdf(pdf: Path, register: Path, trust_roots: list = ()) -> Verdict:
+    """Compare a PDF with the catalog's katalog.json; raise VerifyError for usage problems."""
+    try:
+        if pdf.stat().st_size > MAX_PDF_BYTES:
+            raise VerifyError(f"'{pdf}' lebih dari {MAX_PDF_BYTES // (1024 * 1024)} MB; ini bukan PDF SOP")
+        data = pdf.read_bytes()
+    except OSError as e:
+        raise VerifyError(f"berkas '{pdf}' tidak terbaca ({e.strerror or e})") from None
+    if not data.startswith(b"%PDF-"):
+        raise VerifyError(f"'{pdf}' bukan berkas PDF")
+    items = load_register(register)
+    sha = hashlib.sha256(data).hexdigest()
+    signatures = check_signatures(data, trust_roots)
+    exact = next((i for i in items if i.get("sha256") == sha), None)
+    if exact is not None:
+        return Verdict(PUBLISHED, sha, exact, signatures)
+    keys = _claimed_keys(data)
+    claimed = next((i for i in items if str(i.get("verifikasi", "")).removeprefix("verifikasi/").removesuffix(".html") in keys), None)
+    if claimed is None:
+        nomor = _claimed_nomor(data)
+        claimed = next((i for i in items if nomor and i.get("nomor") == nomor), None)
+    return Verdict(MODIFIED if claimed else UNKNOWN, sha, claimed, signatures)
+
+
+def load_trust_roots(paths: list[Path]) -> list:
+    """CA certificates (PEM or DER) to trust for signature validation."""
+    from asn1crypto import pem, x509
+
+    roots = []
+    for p in paths:
+        try:
+            data = p.read_bytes()
+            if pem.detect(data):
+                data = pem.unarmor(data)[2]
+            cert = x509.Certificate.load(data)
+            cert.native  # parse now: a broken file is a usage error, not a traceback later
+        except OSError as e:
+            raise VerifyError(f"sertifikat CA '{p}' tidak terbaca ({e.strerror or e})") from None
+        except Exception:
+            raise VerifyError(f"'{p}' bukan sertifikat X.509 (PEM atau DER)") from None
+        roots.append(cert)
+    return roots

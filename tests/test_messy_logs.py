@@ -1,0 +1,464 @@
+"""Issue #9: logs as staff really fill them in Excel (log-format.md, "Additions in version 1.1").
+
+Each trap of the issue is a small log built here (xlsx by openpyxl, never a binary blob) and
+checked finding by finding; every row stays accounted for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sopgen.conformance.engine import check_logs
+
+from test_check import OUT, REF, WHO, clean_case, load, project_dir, row, write_csv  # noqa: F401 (shared fixture)
+
+
+def check(root: Path, *logs: Path, **kw):
+    project, sops = load(root)
+    result = check_logs(project, sops, list(logs), **kw)
+    assert result.accounting.balanced
+    return result
+
+
+def brief(result) -> list[tuple]:
+    return [(f.row, f.kind, f.case, f.step) for f in result.findings]
+
+
+# -- step_unfinished -------------------------------------------------------------------------------
+
+
+def test_a_step_left_open_while_the_next_started_is_unfinished(project_dir: Path) -> None:
+    rows = clean_case("A")
+    rows[2] = row("A", 3, "2023-10-02 08:20", None)  # row 4: no selesai, step 4 starts 08:30
+    rows[5] = row("A", 6, "2023-10-02 11:00", None)  # row 7: the last step still in progress
+    result = check(project_dir, write_csv(project_dir / "log.csv", rows))
+    assert brief(result) == [(4, "step_unfinished", "A", 3), (7, "case_incomplete", "A", 6)]
+    f = result.findings[0]
+    assert f.message == (
+        "langkah 3 tidak dicatat selesai (kolom selesai kosong), padahal langkah 4 kasus ini sudah dimulai "
+        "02/10/2023 08:30; isi waktu selesainya"
+    )
+    assert result.summary["kinds"]["step_unfinished"] == 1
+    assert result.summary["compliance"] == {"rows": 6, "compliant": 5, "percent": 83.3}
+
+
+# -- names staff write: unrecognised names, pegawai.csv ---------------------------------------------
+
+
+def _named_log(project_dir: Path) -> Path:
+    """Two cases; step 4 by "Kasi Kesos", step 5 by the person "Budi Santoso", step 1 of B by
+    "Pak Camat" (no such actor; nothing resembles it)."""
+    rows = []
+    for case, day in (("A", "2023-10-02"), ("B", "2023-10-03")):
+        for r in clean_case(case, day):
+            r = list(r)
+            r[3] = {4: "Kasi Kesos", 5: "Budi Santoso"}.get(r[2], r[3])
+            rows.append(tuple(r))
+    rows[6] = row("B", 1, "2023-10-03 08:00", "2023-10-03 08:05", actor="Pak Camat")
+    return write_csv(project_dir / "log.csv", rows)
+
+
+def test_unrecognised_names_are_grouped_counted_and_given_a_suggestion(project_dir: Path) -> None:
+    result = check(project_dir, _named_log(project_dir))
+    assert brief(result) == [
+        (5, "wrong_actor", "A", 4),
+        (6, "wrong_actor", "A", 5),
+        (8, "wrong_actor", "B", 1),
+        (11, "wrong_actor", "B", 4),
+        (12, "wrong_actor", "B", 5),
+    ]
+    s = result.summary
+    assert s["unrecognized_actors"] == [
+        {"name": "Budi Santoso", "rows": 2, "suggestion": "Kepala Sub Bagian Umum dan Kepegawaian", "wrong_actor": 2},
+        {"name": "Kasi Kesos", "rows": 2, "suggestion": "Kasi", "wrong_actor": 2},
+        # "Camat" resembles no actor of the SOP: the step's own pelaksana is the suggestion.
+        {"name": "Pak Camat", "rows": 1, "suggestion": "Kasubag Perencanaan dan Keuangan", "wrong_actor": 1},
+    ]
+    assert s["unrecognized_effect"] == {"wrong_actor": 5, "percent_if_recognized": 100.0}
+    assert s["compliance"]["percent"] == 58.3
+    assert s["people"] == []
+
+
+def test_pegawai_csv_maps_people_to_positions(project_dir: Path) -> None:
+    (project_dir / "pegawai.csv").write_text(
+        "nama;nip;pelaksana\n"
+        "Budi Santoso;19800101 200501 1 001;kasubag-umpeg\n"
+        "Siti Aminah;19850505 201001 2 002;Kasi\n"
+        "Rina;;\n"
+        "Joko;;Bupati\n",
+        encoding="utf-8",
+    )
+    result = check(project_dir, _named_log(project_dir))
+    assert brief(result) == [(5, "wrong_actor", "A", 4), (8, "wrong_actor", "B", 1), (11, "wrong_actor", "B", 4)]
+    s = result.summary
+    assert [e["name"] for e in s["unrecognized_actors"]] == ["Kasi Kesos", "Pak Camat"]
+    assert s["people"] == [
+        {
+            "name": "Budi Santoso",
+            "nip": "19800101 200501 1 001",
+            "position": "Kepala Sub Bagian Umum dan Kepegawaian",
+            "rows": 2,
+            "finished": 2,
+            "within_standard": 2,
+            "violations": 0,
+            "percent_within": 100.0,
+            "percent_compliant": 100.0,
+        }
+    ]
+    assert result.notes == [
+        "pegawai.csv baris 4: kolom nama dan pelaksana wajib diisi; baris ini tidak dipakai",
+        "pegawai.csv baris 5: pelaksana 'Bupati' dari 'Joko' bukan pelaksana SOP yang diperiksa; tulis id, nama atau alias pelaksana seperti di SOP",
+    ]
+    # Budi's rows count for his position in the per-actor table.
+    actors = {a["actor"]: a["rows"] for a in s["actors"]}
+    assert actors["Kepala Sub Bagian Umum dan Kepegawaian"] == 2
+
+
+def test_an_unreadable_pegawai_csv_is_a_usage_error(project_dir: Path) -> None:
+    from sopgen.conformance.engine import CheckError
+
+    (project_dir / "pegawai.csv").write_bytes(b"nama,nip\nBudi,1\n")
+    with pytest.raises(CheckError, match="pegawai.csv baris 1: kolom 'pelaksana' tidak ada"):
+        check(project_dir, _named_log(project_dir))
+
+
+# -- reports a supervisor reads ---------------------------------------------------------------------
+
+
+def _three_months(project_dir: Path) -> Path:
+    rows = [*clean_case("A", "2023-10-02"), *clean_case("B", "2023-11-06"), *clean_case("C", "2023-12-04")]
+    rows[7] = row("B", 2, "2023-11-06 08:10", "2023-11-06 08:15", actor="Kasi Kesos")  # row 9
+    rows[12] = row("C", 1, "2023-12-04 08:00", "2023-12-04 09:00")  # row 14: 60 > 5
+    return write_csv(project_dir / "log.csv", rows)
+
+
+def test_the_month_by_month_trend(project_dir: Path) -> None:
+    result = check(project_dir, _three_months(project_dir))
+    assert [(m["month"], m["rows"], m["compliant_rows"], m["percent_compliant"], m["finished"], m["within_standard"]) for m in result.summary["months"]] == [
+        ("2023-10", 6, 6, 100.0, 6, 6),
+        ("2023-11", 6, 5, 83.3, 6, 6),
+        ("2023-12", 6, 4, 66.7, 6, 5),  # row 15 also starts before step 1 ended
+    ]
+    one = check(project_dir, write_csv(project_dir / "satu.csv", clean_case("A")))
+    assert one.summary["months"] == []  # one month: no trend
+
+
+def _text(result, project=None, width: int = 80) -> str:
+    from sopgen.conformance.report import ReportOptions, report_bytes
+
+    return report_bytes(result, "text", ReportOptions(project=project, width=width)).decode("utf-8")
+
+
+def test_the_text_report_reads_at_80_columns(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_dir)
+    result = check(project_dir, _three_months(project_dir))
+    text = _text(result)
+    lines = text.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    assert " 065/111/416-317/2023 " in text  # the nomor whole, never cut
+    assert "…" not in text
+    # One line per finding's place and kind (Indonesian), its message indented under it.
+    i = lines.index("log.csv:9 · Pelaksana tidak sesuai · kasus B")
+    assert lines[i + 1].startswith("    langkah 2 dikerjakan oleh 'Kasi Kesos'")
+    assert "wrong_actor" not in "\n".join(lines[i:])
+    # The per-month table, and the names not recognised with how to fix them.
+    assert any(line.split()[:2] == ["November", "2023"] and "83,3 %" in line for line in lines)
+    assert "  'Kasi Kesos': 1 baris → mungkin 'Kasi'" in lines
+    assert "pegawai.csv" in text and "alias" in text
+
+
+def test_sops_without_rows_are_named_once_not_tabled(tmp_path: Path) -> None:
+    from sopfactory import make_project, sop_yaml
+
+    root = make_project(tmp_path / "p", {"lain.yaml": sop_yaml("800/1/2023", "SOP Lain")}, reference=True)
+    result = check(root, write_csv(root / "log.csv", clean_case("A")))
+    text = _text(result)
+    assert "Tanpa baris di log (tidak ditabelkan): 800/1/2023" in text
+    assert text.count("800/1/2023") == 1
+    assert "Per langkah (menit)" in text  # one SOP with rows: no SOP column, no SOP title
+
+
+def test_csv_for_indonesian_excel_and_the_plain_form(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from click.testing import CliRunner
+
+    from sopgen.cli import main
+
+    _three_months(project_dir)
+    runner = CliRunner()
+    monkeypatch.chdir(project_dir)
+    ind = runner.invoke(main, ["check", "log.csv", "--format", "csv", "-o", "temuan.csv"])
+    assert ind.exit_code == 0, ind.output
+    text = (project_dir / "temuan.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert text[0].startswith("jenis;uraian_jenis;sop;kasus;langkah;berkas;lembar;baris;pelaksana;menit;standar_menit")
+    assert "time_exceeded;Melebihi waktu;065/111/416-317/2023;C;1;log.csv;;14;Kasubag PK;60,0;5,0;" in text[2]
+    plain = runner.invoke(main, ["check", "log.csv", "--format", "csv", "--csv-polos", "-o", "polos.csv"])
+    assert plain.exit_code == 0, plain.output
+    text = (project_dir / "polos.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert text[2].startswith("time_exceeded,Melebihi waktu,065/111/416-317/2023,C,1,log.csv,,14,Kasubag PK,60.0,5.0,")
+    # Reports are written with the usual permissions (umask), not 0600 like a temporary file.
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (project_dir / "temuan.csv").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_paths_in_reports_are_relative_to_where_the_command_ran(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _three_months(project_dir)
+    monkeypatch.chdir(project_dir)
+    result = check(project_dir, log.resolve())
+    assert result.files == ["log.csv"]
+    assert {f.file for f in result.findings} == {"log.csv"}
+
+
+def test_people_in_the_reports_and_the_template(project_dir: Path) -> None:
+    import openpyxl
+
+    from sopgen.conformance.logtemplate import write_log_template
+    from sopgen.conformance.people import load_people
+    from sopgen.conformance.report import ReportOptions, render_html
+
+    (project_dir / "pegawai.csv").write_text("nama,nip,pelaksana\nBudi Santoso,19800101 200501 1 001,kasubag-umpeg\n", encoding="utf-8")
+    result = check(project_dir, _named_log(project_dir))
+    text = _text(result)
+    assert "Per pegawai (pegawai.csv)" in text and "Budi Santoso (Kepala Sub Bagian Umum dan" in text
+    project, sops = load(project_dir)
+    html = render_html(result, ReportOptions(project=project))
+    assert "<h2>Per pegawai</h2>" in html and "19800101 200501 1 001" in html
+    assert "<h2>Nama pelaksana yang tidak dikenali</h2>" in html
+    # The template's pelaksana list: the positions, then the people in them.
+    path = project_dir / "templat.xlsx"
+    write_log_template(sops, path, rows=5, people=load_people(project_dir))
+    lists = openpyxl.load_workbook(path)["daftar"]
+    column = [c.value for c in lists["C"] if c.value is not None]
+    assert column[-1] == "Budi Santoso" and "Kasi" in column
+
+
+def test_the_pdf_report_is_signed_by_the_evaluator(project_dir: Path) -> None:
+    from sopgen.conformance.report import ReportOptions, render_html
+
+    with open(project_dir / "sopgen.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[penilaian]\nnama = "Drs. SUGENG RAHARJO"\nnip = "19680412 199003 1 008"\njabatan = "Sekretaris Kecamatan"\n')
+    result = check(project_dir, write_csv(project_dir / "log.csv", clean_case("A")))
+    project, _sops = load(project_dir)
+    html = render_html(result, ReportOptions(project=project), mode="pdf")
+    block = html[html.index('<div class="tanda-tangan">') :]
+    assert [part in block for part in ("Mengetahui,", "Sekretaris Kecamatan", "Drs. SUGENG RAHARJO", "NIP 19680412 199003 1 008")] == [True] * 4
+    unsigned = render_html(check(project_dir, project_dir / "log.csv"), ReportOptions(project=None), mode="pdf")
+    assert "tanda-tangan\">" not in unsigned
+
+
+# -- the official monitoring form ---------------------------------------------------------------------
+
+
+def _late_step4(project_dir: Path) -> Path:
+    """Five cases; step 4 over its 480 minutes in two of them (40 %)."""
+    rows = []
+    for i, case in enumerate("ABCDE"):
+        day = f"2023-10-0{i + 2}"
+        case_rows = clean_case(case, day)
+        if case in "AB":
+            case_rows[3] = row(case, 4, f"{day} 08:30", f"2023-10-{i + 9:02d} 10:00")  # a week later
+            case_rows[4] = row(case, 5, f"2023-10-{i + 9:02d} 10:00", f"2023-10-{i + 9:02d} 11:00")
+            case_rows[5] = row(case, 6, f"2023-10-{i + 9:02d} 11:00", f"2023-10-{i + 9:02d} 11:30")
+        rows.extend(case_rows)
+    return write_csv(project_dir / "log.csv", rows)
+
+
+def test_the_monitoring_form_as_xlsx(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+    from click.testing import CliRunner
+
+    from sopgen.cli import main
+
+    with open(project_dir / "sopgen.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[penilaian]\nnama = "Drs. SUGENG RAHARJO"\nnip = "196804121990031008"\njabatan = "Sekretaris Kecamatan"\nambang = 95\n')
+    _late_step4(project_dir)
+    monkeypatch.chdir(project_dir)
+    runner = CliRunner()
+    out = runner.invoke(main, ["check", "log.csv", "--format", "monitoring", "-o", "monitoring.xlsx"])
+    assert out.exit_code == 0, out.output
+    first = (project_dir / "monitoring.xlsx").read_bytes()
+    ws = openpyxl.load_workbook(project_dir / "monitoring.xlsx").active
+    cells = list(ws.iter_rows(values_only=True))
+    assert cells[0][0] == "FORMULIR MONITORING PELAKSANAAN SOP AP"
+    assert cells[5] == ("No", "Prosedur", "Penilaian terhadap Penerapan", None, "Catatan Hasil Penilaian", "Tindakan yang Harus Diambil", "Paraf Penilai")
+    assert cells[6][2:4] == ("Berjalan dengan baik", "Tidak berjalan dengan baik")
+    no, prosedur, baik, tidak, catatan, tindakan, paraf = cells[8]
+    assert (no, prosedur, baik, tidak, paraf) == (1, "Pengumpulan Data Kinerja\n(SOP 065/111/416-317/2023)", None, "✓", None)
+    assert catatan == (
+        "Kepatuhan 93,3 % (28 dari 30 baris log tanpa pelanggaran); tepat waktu 93,3 %; 5 kasus, 5 sampai akhir alur. "
+        "Temuan utama: melebihi waktu pada langkah 4 (2 kali, 40,0 % kasus)."
+    )
+    assert tindakan == "1. Tinjau ulang Waktu langkah 4 (480 menit) atau beban kerja pelaksana (40,0 % kasus)."
+    footer = [r[5] for r in cells[10:] if r[5]]
+    assert footer == ["Dawarblandong", "Penilai,", "Sekretaris Kecamatan", "Drs. SUGENG RAHARJO", "NIP 19680412 199003 1 008"]
+    assert "paling sedikit 95 %" in cells[10][0]  # the threshold of sopgen.toml: 93,3 % is below it
+    # Same check, same bytes.
+    runner.invoke(main, ["check", "log.csv", "--format", "monitoring", "-o", "monitoring.xlsx"])
+    assert (project_dir / "monitoring.xlsx").read_bytes() == first
+    bad = runner.invoke(main, ["check", "log.csv", "--format", "monitoring", "-o", "monitoring.docx"])
+    assert bad.exit_code == 2 and "harus berakhiran .xlsx atau .pdf" in bad.output
+
+
+def test_the_monitoring_form_as_pdf(project_dir: Path) -> None:
+    import io
+
+    import pypdfium2 as pdfium
+
+    from sopgen.conformance.report import ReportOptions, report_bytes
+
+    result = check(project_dir, _late_step4(project_dir))
+    project, _sops = load(project_dir)
+    data = report_bytes(result, "monitoring-pdf", ReportOptions(project=project))
+    pdf = pdfium.PdfDocument(io.BytesIO(data))
+    assert len(pdf) == 1
+    width, height = pdf[0].get_size()
+    assert width > height  # landscape, as the form is printed
+    text = " ".join(pdf[0].get_textpage().get_text_range().split())
+    for part in (
+        "FORMULIR MONITORING PELAKSANAAN SOP AP",
+        "Penilaian terhadap Penerapan",
+        "Tindakan yang Harus Diambil",
+        "Paraf",
+        "Pengumpulan Data Kinerja",
+        "Tinjau ulang Waktu langkah 4 (480 menit) atau beban kerja pelaksana (40,0 % kasus).",
+        "paling sedikit 80 %",  # the default threshold: 93,3 % runs well
+    ):
+        assert part in text, part
+    assert report_bytes(result, "monitoring-pdf", ReportOptions(project=project)) == data
+
+
+def test_a_case_that_starts_late_names_no_step_0(project_dir: Path) -> None:
+    rows = clean_case("A")
+    rows[0] = row("A", 1, "2023-10-02 09:00", "2023-10-02 09:05")  # step 1 written after step 2 and 3
+    rows[1] = row("A", 2, "2023-10-02 08:10", "2023-10-02 08:15")
+    result = check(project_dir, write_csv(project_dir / "log.csv", rows))
+    messages = [f.message for f in result.findings]
+    assert not any("langkah 0" in m for m in messages), messages
+    assert "kasus dimulai di langkah 2, padahal langkah 1 harus lebih dulu (urutan tertukar)" in messages
+
+
+# -- dates: --dari and --sampai in the forms staff write ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-10-01", (2023, 10, 1)),
+        ("01/10/2023", (2023, 10, 1)),
+        ("1/10/23", (2023, 10, 1)),
+        ("01-10-2023", (2023, 10, 1)),
+        ("01.10.2023", (2023, 10, 1)),
+        ("1 Oktober 2023", (2023, 10, 1)),
+        ("1 Okt 2023", (2023, 10, 1)),
+        ("20 Agustus 2023", (2023, 8, 20)),
+        ("3 Nop 2023", (2023, 11, 3)),
+        ("03/04/2023", (2023, 4, 3)),  # day first, as Indonesia writes it
+        ("31/02/2023", None),
+        ("1 Brumaire 2023", None),
+        ("kemarin", None),
+    ],
+)
+def test_dates_as_staff_write_them(text: str, expected: tuple | None) -> None:
+    from datetime import date
+
+    from sopgen.conformance.dates import parse_date
+
+    assert parse_date(text) == (date(*expected) if expected else None)
+
+
+def test_dari_and_sampai_accept_the_same_forms(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from sopgen.cli import main
+
+    write_csv(project_dir / "log.csv", [*clean_case("A", "2023-09-29"), *clean_case("B", "2023-10-02")])
+    monkeypatch.chdir(project_dir)
+    runner = CliRunner()
+    for dari in ("1/10/23", "1 Okt 2023", "01-10-2023"):
+        out = runner.invoke(main, ["check", "log.csv", "--dari", dari, "--format", "json"])
+        assert out.exit_code == 0, out.output
+        summary = json.loads(out.stdout)["summary"]
+        assert (summary["period"]["from"], summary["rows"]["checked"], summary["rows"]["outside_selection"]) == ("2023-10-01", 6, 6)
+    bad = runner.invoke(main, ["check", "log.csv", "--sampai", "1/10/2203"])
+    assert bad.exit_code == 2 and "'1/10/2203' dibaca 01/10/2203, di luar 1990 sampai" in bad.output
+    bad = runner.invoke(main, ["check", "log.csv", "--dari", "kemarin"])
+    assert bad.exit_code == 2 and "'kemarin' bukan tanggal yang sah" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "date_only"),
+    [
+        ("18/10/23 09:05", (2023, 10, 18, 9, 5), False),  # not the year 0023
+        ("20 Oktober 2023 08:00", (2023, 10, 20, 8, 0), False),
+        ("5 Okt 2023", (2023, 10, 5), True),
+        ("05/10/2023 08.30", (2023, 10, 5, 8, 30), False),
+        ("05-10-2023 08.30.15", (2023, 10, 5, 8, 30, 15), False),
+        ("45205.354166", (2023, 10, 6, 8, 30), False),  # an Excel serial typed as text
+        ("45205", (2023, 10, 6), True),
+        ("31/02/2023 08:00", None, False),
+    ],
+)
+def test_times_as_staff_write_them(text: str, expected: tuple | None, date_only: bool) -> None:
+    from datetime import datetime
+
+    from sopgen.conformance.dates import parse_time_text
+
+    assert parse_time_text(text) == ((datetime(*expected), date_only) if expected else (None, False))
+
+
+def test_a_file_written_month_first_is_read_so() -> None:
+    from sopgen.conformance.dates import month_first_file, parse_time_text
+
+    assert month_first_file(["03/04/2023 08:00", "05/06/2023"]) == (False, True)  # ambiguous: day first
+    assert month_first_file(["25/04/2023", "03/04/2023"]) == (False, True)
+    assert month_first_file(["10/25/2023 08:00", "03/04/2023"]) == (True, True)  # 25 can only be a day
+    assert parse_time_text("10/25/2023 08:00", month_first=True)[0].day == 25
+
+
+# -- an Excel log as an office fills it (made here with openpyxl) ---------------------------------
+
+
+def _excel_log(path: Path, rows: list[tuple]) -> Path:
+    """A sheet with a title block above the header, datetime cells, as staff keep it."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Oktober"
+    ws["A1"] = "LOG PENGUMPULAN DATA KINERJA - KECAMATAN DAWARBLANDONG"
+    ws.append([])
+    ws.append(["sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan"])
+    from datetime import datetime
+
+    for r in rows:
+        r = list(r)
+        for i in (4, 5):
+            r[i] = datetime.fromisoformat(r[i]) if r[i] else None
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_an_excel_log_with_names_and_an_open_step(project_dir: Path) -> None:
+    rows = []
+    for case, day in (("Okt-01", "2023-10-02"), ("Okt-02", "2023-10-03")):
+        for r in clean_case(case, day):
+            r = list(r)
+            r[3] = {4: "Kasi Kesos"}.get(r[2], r[3])
+            rows.append(tuple(r))
+    rows[8] = row("Okt-02", 3, "2023-10-03 08:20", None)  # sheet row 12: no selesai; step 4 started
+    result = check(project_dir, _excel_log(project_dir / "log.xlsx", rows))
+    assert [(f.sheet, f.row, f.kind, f.case, f.step) for f in result.findings] == [
+        ("Oktober", 7, "wrong_actor", "Okt-01", 4),
+        ("Oktober", 12, "step_unfinished", "Okt-02", 3),
+        ("Oktober", 13, "wrong_actor", "Okt-02", 4),
+    ]
+    s = result.summary
+    assert s["rows"]["total"] == 12 and s["rows"]["checked"] == 12
+    assert s["unrecognized_actors"] == [{"name": "Kasi Kesos", "rows": 2, "suggestion": "Kasi", "wrong_actor": 2}]
+    assert s["unrecognized_effect"] == {"wrong_actor": 2, "percent_if_recognized": 91.7}

@@ -1,0 +1,217 @@
+"""Digital signatures (`build --tanda-tangan`): a throwaway CA and office certificate made in
+code, each PDF signed (PAdES) with a visible field on the "Disahkan oleh" box, validated with
+pyHanko's own validator; one changed byte breaks it; `sopgen verify` reports both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sopfactory import make_project, sop_yaml
+from sopgen.cli import main
+from sopgen.publish.sign import FIELD_NAME, SignError, load_certificate, pdf_signer
+from sopgen.render.build import build
+from sopgen.source.project import load_project
+
+PASSWORD = "rahasia-uji"
+
+
+def make_pki(folder: Path) -> tuple[Path, Path]:
+    """A CA certificate (PEM) and an office P12 it issued, valid around today."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"), x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder().subject_name(name("CA Uji Kabupaten")).issuer_name(name("CA Uji Kabupaten"))
+        .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder().subject_name(name("AKHMAK TAUFIQ, S.Sos., MM.")).issuer_name(ca.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    p12 = folder / "pengesah.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"pengesah", key, cert, [ca], serialization.BestAvailableEncryption(PASSWORD.encode())
+    ))
+    ca_pem = folder / "ca.pem"
+    ca_pem.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    return p12, ca_pem
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory) -> tuple[Path, Path, Path]:
+    root = tmp_path_factory.mktemp("ttd")
+    keys = tmp_path_factory.mktemp("kunci")  # outside the project, as an office keeps it
+    p12, ca = make_pki(keys)
+    make_project(root, {"pindah.yaml": sop_yaml("800/001/416-317/2023", "Surat Pindah", 4)})
+    with (root / "sopgen.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[keluaran]\nalamat = "https://sop.example.go.id"\n')
+    project, _ = load_project(root)
+    result = build(project, sign=pdf_signer(load_certificate(p12, PASSWORD), "Dawarblandong"))
+    assert result.ok, [o.message for o in result.failed]
+    return root, p12, ca
+
+
+def validate(pdf: bytes, ca: Path):
+    from asn1crypto import pem, x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    root = x509.Certificate.load(pem.unarmor(ca.read_bytes())[2])
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    (sig,) = reader.embedded_signatures
+    return sig, validate_pdf_signature(sig, ValidationContext(trust_roots=[root], allow_fetching=False))
+
+
+def test_signed_pdf_validates_with_pyhanko(signed) -> None:
+    root, _, ca = signed
+    pdf = (root / "output" / "pindah.pdf").read_bytes()
+    sig, status = validate(pdf, ca)
+    assert sig.field_name == FIELD_NAME
+    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    assert status.signing_cert.subject.native["common_name"] == "AKHMAK TAUFIQ, S.Sos., MM."
+    from pyhanko.sign.validation import SignatureCoverageLevel
+
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+
+
+def test_visible_field_on_the_approval_box_with_embedded_font(signed) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    root, _, _ = signed
+    reader = PdfFileReader(io.BytesIO((root / "output" / "pindah.pdf").read_bytes()), strict=False)
+    page = reader.root["/Pages"]["/Kids"][0].get_object()
+    widgets = [a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig"]
+    assert len(widgets) == 1
+    x1, y1, x2, y2 = (float(v) for v in widgets[0]["/Rect"])
+    width, height = float(page["/MediaBox"][2]), float(page["/MediaBox"][3])
+    # in the upper right quarter of the landscape identity sheet, about 48 x 16 mm
+    assert x1 > width / 2 and y1 > height / 2
+    assert abs((x2 - x1) - 48 / 25.4 * 72) < 2 and abs((y2 - y1) - 16 / 25.4 * 72) < 2
+    # PDF/A wants every font embedded: the appearance's font carries its font file
+    fonts = _fonts(widgets[0]["/AP"]["/N"])
+    assert fonts and all("/FontFile2" in d or "/FontFile3" in d for d in fonts)
+    # glyph widths in thousandths of an em (a 2048-unit font written raw spreads the letters)
+    widths = [w for w in _widths(widgets[0]["/AP"]["/N"]) if isinstance(w, (int, float))]
+    assert widths and max(widths) < 1100
+
+
+def _widths(stream) -> list:
+    out = []
+    resources = stream.get("/Resources", {})
+    for f in resources.get("/Font", {}).values():
+        for d in f.get_object().get("/DescendantFonts", []):
+            for item in d.get_object().get("/W", []):
+                out.extend(item if isinstance(item, list) else [])
+    for x in resources.get("/XObject", {}).values():
+        out.extend(_widths(x.get_object()))
+    return out
+
+
+def test_signing_appends_to_the_unsigned_pdfa_bytes(signed, tmp_path: Path) -> None:
+    """An incremental update: WeasyPrint's PDF/A-2b file is kept byte for byte in front."""
+    import shutil
+
+    root, _, _ = signed
+    copy = tmp_path / "tanpa-ttd"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output"))
+    project, _ = load_project(copy)
+    assert build(project).ok
+    unsigned = (copy / "output" / "pindah.pdf").read_bytes()
+    signed_pdf = (root / "output" / "pindah.pdf").read_bytes()
+    assert signed_pdf.startswith(unsigned) and len(signed_pdf) > len(unsigned)
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    xmp = PdfFileReader(io.BytesIO(signed_pdf), strict=False).root["/Metadata"].get_object().data
+    assert b"pdfaid:part" in xmp and b"pdfaid:conformance" in xmp  # still claims PDF/A-2b
+
+
+def _fonts(stream) -> list:
+    """Font descriptors reachable from an appearance stream (through nested form XObjects)."""
+    out = []
+    resources = stream.get("/Resources", {})
+    for f in resources.get("/Font", {}).values():
+        f = f.get_object()
+        for d in [f, *(x.get_object() for x in f.get("/DescendantFonts", []))]:
+            if "/FontDescriptor" in d:
+                out.append(d["/FontDescriptor"].get_object())
+    for x in resources.get("/XObject", {}).values():
+        out.extend(_fonts(x.get_object()))
+    return out
+
+
+def test_changed_byte_breaks_the_signature(signed, tmp_path: Path) -> None:
+    root, _, ca = signed
+    pdf = bytearray((root / "output" / "pindah.pdf").read_bytes())
+    pdf[len(pdf) // 3] ^= 0x01
+    _, status = validate(bytes(pdf), ca)
+    assert not status.intact  # (`valid` is the CMS signature over its own attributes)
+    changed = tmp_path / "diubah.pdf"
+    changed.write_bytes(bytes(pdf))
+    code, text = _verify(root, changed, ca)
+    assert code == 1 and text.startswith("BERUBAH:") and "TIDAK UTUH" in text
+
+
+def test_verify_reports_the_signature(signed) -> None:
+    root, _, ca = signed
+    code, text = _verify(root, root / "output" / "pindah.pdf", ca)
+    assert code == 0 and text.startswith("SAH:"), text
+    assert "AKHMAK TAUFIQ" in text and "utuh; sertifikat terpercaya" in text
+
+
+def _verify(root: Path, pdf: Path, ca: Path) -> tuple[int, str]:
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        r = CliRunner().invoke(main, ["verify", str(pdf), "--akar", str(ca)])
+    finally:
+        os.chdir(old)
+    return r.exit_code, r.output
+
+
+def test_cli_password_from_environment_and_wrong_password(signed, tmp_path: Path) -> None:
+    root, p12, _ = signed
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        ok = CliRunner().invoke(main, ["build", "--tanda-tangan", str(p12)], env={"SOPGEN_SANDI_TTD": PASSWORD})
+        wrong = CliRunner().invoke(main, ["build", "--tanda-tangan", str(p12)], env={"SOPGEN_SANDI_TTD": "salah"})
+        missing = CliRunner().invoke(main, ["build", "--tanda-tangan", str(p12), "--sandi-env", "TIDAK_ADA_SANDI"])
+    finally:
+        os.chdir(old)
+    assert ok.exit_code == 0, ok.output
+    assert "menandatangani sebagai: AKHMAK TAUFIQ" in ok.output
+    assert wrong.exit_code == 2 and "sandi salah" in wrong.output
+    assert missing.exit_code == 2 and "TIDAK_ADA_SANDI" in missing.output
+
+
+def test_wrong_password_is_a_sign_error(signed) -> None:
+    _, p12, _ = signed
+    with pytest.raises(SignError, match="sandi salah"):
+        load_certificate(p12, "salah")
