@@ -224,6 +224,16 @@ def test_jsonl_huge_numbers_deep_nesting_and_long_lines_are_invalid_rows(tmp_pat
     assert result.total_rows == 6
 
 
+def test_a_jsonl_line_longer_than_a_row_may_be_is_skipped_unread(tmp_path: Path) -> None:
+    base = {"kasus": "A", "langkah": 1, "pelaksana": "Kasi", "mulai": "2023-10-02 08:00"}
+    p = tmp_path / "long.jsonl"
+    p.write_text(json.dumps(base) + "\n" + json.dumps({**base, "catatan": "q" * 100_000}) + "\n" + json.dumps(base) + "\n")
+    result = read_logs([p], limits=Limits(sel_kb=1, kolom=5))
+    assert [r.row for r in result.rows] == [1, 3]
+    (problem,) = result.problems
+    assert problem.row == 2 and "lebih panjang dari 5 KB" in problem.message and "`sel_kb`" in problem.message
+
+
 # -- the command: a report and an exit code, never a traceback -----------------------------------
 
 
