@@ -19,6 +19,17 @@ from sopgen.render.html import RenderError
 PX_TO_PT = 0.75
 
 
+class RowTooTall(RenderError):
+    """A step's row is taller than a page: the sheet cannot show it whole."""
+
+    def __init__(self, step: int) -> None:
+        super().__init__(
+            f"baris langkah {step} terlalu panjang untuk satu halaman dan terpotong; "
+            "persingkat teks langkah itu atau bagi menjadi dua langkah"
+        )
+        self.step = step
+
+
 class MeasureError(RenderError):
     """The rendered document does not have the boxes the flowchart needs (message in Indonesian,
     saying what to change: a text too long for a page, or a template that lost a cell)."""
@@ -114,10 +125,7 @@ def measure(document, steps: int, lanes: int) -> TableGeometry:
         )
     split = [n for n, v in found.items() if len(v) > 1]
     if split:
-        raise MeasureError(
-            f"baris langkah {split[0]} terlalu panjang untuk satu halaman dan terpotong; "
-            "persingkat teks langkah itu atau bagi menjadi dua langkah"
-        )
+        raise RowTooTall(split[0])
     cells = []
     placeholders = []
     for no in range(1, steps + 1):

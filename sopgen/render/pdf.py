@@ -279,6 +279,24 @@ def _write_pdf(document, sop: Sop, project: Project, pdfa: bool | None, content_
         )
 
 
+def rows_fit(sop: Sop, project: Project, templates: Templates | None = None) -> int | None:
+    """The first step whose row is taller than a page, by the same first layout pass as the
+    build (so validation refuses exactly what the build could not draw); None when all fit."""
+    from sopgen.render.measure import RowTooTall
+
+    templates = templates or Templates(project.root)
+    ctx = render.document_context(
+        sop, project, slug="ukur", min_lane=flow.MIN_LANE_WIDTH, min_row_height=flow.MIN_ROW_HEIGHT
+    )
+    n = len(sop.langkah)
+    html = render.render_document(templates.env, ctx, [PLACEHOLDER_SVG] * n, "pdf")
+    try:
+        measure(_html(html, _output_uri(project), url_fetcher(project, templates)).render(), n, len(sop.pelaksana))
+    except RowTooTall as e:
+        return e.step
+    return None
+
+
 def render_sop(
     sop: Sop,
     project: Project,

@@ -105,6 +105,7 @@ RULES: dict[str, Rule] = {
         _r("SOP506", ERROR, "Data wajib instansi tidak ada di SOP maupun di konfigurasi", "instansi.nama kosong"),
         _r("SOP507", ERROR, "Berkas SOP berada di luar proyek (tautan)", "sops/x.yaml -> /etc/..."),
         _r("SOP508", ERROR, "Pelaksana terlalu banyak untuk lebar kertas", "12 lajur pada A4 potret"),
+        _r("SOP509", ERROR, "Baris langkah lebih tinggi dari satu halaman", "aktivitas 2.000 karakter dan nama pelaksana panjang pada A4 potret"),
         # 52x: publication (status, replacement)
         _r("SOP521", ERROR, "diganti_oleh menunjuk nomor SOP yang tidak ada atau dirinya sendiri", "diganti_oleh: 065/999/2023"),
         _r("SOP522", ERROR, "SOP yang diganti harus berstatus dicabut", "diganti_oleh: ... dengan status: berlaku"),

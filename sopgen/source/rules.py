@@ -557,3 +557,11 @@ def replaced_status(ctx: Context) -> Iterator[Diagnostic]:
 
 
 from sopgen.source import completeness  # noqa: E402,F401  (registers the format 1.1 rules)
+
+
+def step_texts(step: dict) -> list[str]:
+    """The texts a step prints in its row (aktivitas, Mutu Baku, keterangan)."""
+    mb = step.get("mutu_baku") if isinstance(step.get("mutu_baku"), dict) else {}
+    ket = step.get("keterangan")
+    ket = ket.get("teks") if isinstance(ket, dict) else ket
+    return [t for t in (step.get("aktivitas"), step.get("pertanyaan"), mb.get("kelengkapan"), mb.get("output"), ket) if isinstance(t, str)]

@@ -110,8 +110,8 @@ def validate_file(path: Path, project: Project, display: str | None = None, mode
     result.data = data
     result.source = loaded.source
     result.take_facts()
-    if model and not any(d.severity == ERROR for d in result.diagnostics):
-        result.sop = build_sop(
+    if (model or _has_long_text(data)) and not any(d.severity == ERROR for d in result.diagnostics):
+        sop = build_sop(
             data,
             path=path,
             file=file,
@@ -119,7 +119,38 @@ def validate_file(path: Path, project: Project, display: str | None = None, mode
             instansi_default=project.config.instansi,
             minutes_per_day=project.config.calendar.minutes_per_day,
         )
+        result.diagnostics.extend(_rows_fit(sop, data, loaded.source, file, project))
+        if model and not any(d.severity == ERROR for d in result.diagnostics):
+            result.sop = sop
     return result
+
+
+_LONG_TEXT = 400  # characters in one step's text below which a row fits any paper
+
+
+def _has_long_text(data: dict) -> bool:
+    steps = data.get("langkah") if isinstance(data.get("langkah"), list) else []
+    return any(len(text) > _LONG_TEXT for step in steps if isinstance(step, dict) for text in rules.step_texts(step))
+
+
+def _rows_fit(sop: Sop, data: dict, source: SourceMap, file: str, project: Project) -> list[Diagnostic]:
+    """A step whose row is taller than a page is refused here, with the reason, instead of
+    failing the build. Exact: the same layout pass as the build, run only for an SOP with a
+    long step text (a real SOP's rows are far from it; the pass costs a fraction of a second)."""
+    if not _has_long_text(data):
+        return []
+    from sopgen.render.html import RenderError
+    from sopgen.render.pdf import rows_fit
+
+    try:
+        step = rows_fit(sop, project)
+    except RenderError:
+        return []  # another drawing problem: the build says it, with the file
+    if step is None:
+        return []
+    paper = project.config.paper
+    line, col = source.key_pos(("langkah", step - 1))
+    return [diag(file, line, col, "SOP509", f"baris langkah {step} lebih tinggi dari satu halaman kertas {paper.ukuran} {paper.orientasi} (teksnya terlalu panjang); persingkat teks langkah itu, bagi menjadi dua langkah, atau pakai kertas F4 lanskap")]
 
 
 def _text(path: Path) -> str:
