@@ -111,7 +111,8 @@ def test_the_batch_run_test_agrees_with_the_single_one(monkeypatch) -> None:
 
 
 def test_a_step_too_long_for_a_page_is_a_message_naming_the_file_and_the_fix(tmp_path) -> None:
-    """Once "galat internal: MeasureError": now the build says which step to shorten."""
+    """Once "galat internal: MeasureError": now validation, run by the build before anything is
+    written, says which step to shorten (SOP509, found by the build's own layout pass)."""
     import os
 
     from click.testing import CliRunner
@@ -128,5 +129,6 @@ def test_a_step_too_long_for_a_page_is_a_message_naming_the_file_and_the_fix(tmp
     finally:
         os.chdir(old)
     assert result.exit_code == 1
-    assert "sops/panjang.yaml: gagal: baris langkah 2 terlalu panjang untuk satu halaman" in result.output
+    assert "SOP509 baris langkah 2 lebih tinggi dari satu halaman kertas A4 potret" in result.output
+    assert "sops/panjang.yaml:" in result.output and "Tidak ada berkas yang ditulis." in result.output
     assert "persingkat teks langkah itu" in result.output and "galat internal" not in result.output
