@@ -513,3 +513,10 @@ def test_merged_sop_and_kasus_cells_fill_their_rows(project_dir: Path) -> None:
     acc = result.accounting
     assert (acc.data_rows, acc.checked, acc.invalid) == (12, 12, 0)
     assert result.summary["cases"] == {"total": 2, "complete": 2, "incomplete": 0, "with_rework": 0}
+
+
+def test_the_trend_of_an_excel_log(project_dir: Path) -> None:
+    rows = [*clean_case("A", "2023-10-02"), *clean_case("B", "2023-11-06")]
+    rows[7] = row("B", 2, "2023-11-06 08:10", "2023-11-06 08:15", actor="Kasi")  # sheet row 11
+    result = check(project_dir, _excel_log(project_dir / "log.xlsx", rows))
+    assert [(m["month"], m["rows"], m["compliant_rows"]) for m in result.summary["months"]] == [("2023-10", 6, 6), ("2023-11", 6, 5)]
