@@ -520,3 +520,14 @@ def test_the_trend_of_an_excel_log(project_dir: Path) -> None:
     rows[7] = row("B", 2, "2023-11-06 08:10", "2023-11-06 08:15", actor="Kasi")  # sheet row 11
     result = check(project_dir, _excel_log(project_dir / "log.xlsx", rows))
     assert [(m["month"], m["rows"], m["compliant_rows"]) for m in result.summary["months"]] == [("2023-10", 6, 6), ("2023-11", 6, 5)]
+
+
+def test_the_shipped_schemas_compile_to_the_quick_check() -> None:
+    """A schema keyword the quick check does not know makes every run import jsonschema
+    (0.15 s of a one-million-row check); sopgen.toml's schema gained maxLength."""
+    from sopgen.source import shape
+
+    assert shape.quick_check("config.schema.json") is not None
+    assert shape.quick_check("sop.schema.json") is not None
+    check = shape.quick_check("config.schema.json")
+    assert check({"keluaran": {"alamat": "https://sop.example.go.id"}}) and not check({"keluaran": {"alamat": "x" * 5000}})
