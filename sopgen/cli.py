@@ -8,12 +8,38 @@ from pathlib import Path
 
 import click
 
-from sopgen import __version__
+from sopgen import __version__, clitext
 from sopgen.textsafe import one_line
+
+
+clitext.install()
+
+
+class SopgenCommand(click.Command):
+    """A command whose help and usage errors read in Indonesian and end with its examples
+    and exit codes (`sopgen.clitext`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        clitext.localize_params(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        clitext.write_epilog(self.name, formatter)
 
 
 class SopgenGroup(click.Group):
     """Usage errors exit 2 (click's default too); anything unexpected is not a user mistake."""
+
+    command_class = SopgenCommand
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        clitext.localize_params(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        clitext.write_epilog("sopgen", formatter)
 
 
 @click.group(cls=SopgenGroup, context_settings={"help_option_names": ["-h", "--help"]})

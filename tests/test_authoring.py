@@ -47,7 +47,7 @@ def test_init_writes_a_project_that_validates_clean(tmp_path: Path) -> None:
     (sop,) = result.sops
     assert sop.instansi.nama == "Kecamatan Sooko" and sop.instansi.kota == "Sooko"
     assert result.project.config.paper.ukuran == "A4"
-    assert sop.nomor == f"065/001/000/{TODAY.year}" and [s.jenis for s in sop.langkah][0] == "keputusan"
+    assert sop.nomor == f"065/001/000/{TODAY.year}" and [s.jenis for s in sop.langkah][1] == "keputusan"
     text = (root / "sops/contoh-surat-keterangan-domisili.yaml").read_text()
     for key in ("versi_format", "nomor", "nama", "instansi", "tanggal", "disahkan_oleh", "dasar_hukum",
                 "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",

@@ -296,6 +296,7 @@ def test_catalog_filters_status_and_search_in_steps(published: Path, browser: Br
 
     choose(browser, "#saring-status", "berlaku")
     assert visible_rows(browser) == ["sop-pindah"]
+    assert browser.eval("document.querySelector('tbody.kelompok[data-unit=\"Seksi Pelayanan Umum\"] .jumlah-grup').textContent") == "(1)"
     choose(browser, "#saring-status", "")
     choose(browser, "#saring-unit", "Seksi Pemerintahan")
     assert visible_rows(browser) == ["sop-draf"]

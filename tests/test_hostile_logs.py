@@ -324,3 +324,64 @@ def test_log_template_is_written_atomically_and_never_over_an_input(tmp_path: Pa
     (root / "sops" / "x.xlsx").symlink_to(root / "sopgen.toml")
     res = runner.invoke(main, ["log-template", "-o", "sops/x.xlsx", "--force"])
     assert res.exit_code == 2 and "masukan" in res.output
+
+
+# -- time zones with daylight saving time ----------------------------------------------------------
+
+
+def dst_project(tmp_path: Path, zone: str = "America/New_York"):
+    root = make_project(tmp_path / "proyek", {}, reference=True)
+    config = (root / "sopgen.toml").read_text(encoding="utf-8") + f'\n[kalender]\nzona_waktu = "{zone}"\n'
+    (root / "sopgen.toml").write_text(config, encoding="utf-8")
+    result = validate(None, project=load_project(root)[0])
+    assert not result.errors and result.project.config.calendar.zona_waktu == zone
+    return result.project, result.sops
+
+
+def _dst_log(path: Path, pairs: list[tuple[str, str]]) -> Path:
+    lines = [HEADER] + [f"{REF},K{i},1,Kasubag PK,{a},{b},dokumen format data," for i, (a, b) in enumerate(pairs, 1)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("engine_rows", [1, 300])  # a few rows: the exact path; many: the columnar path too
+def test_zoned_times_across_dst_are_read_as_written_and_elapsed_is_exact(tmp_path: Path, engine_rows: int) -> None:
+    proj, sops = dst_project(tmp_path)
+    pairs = [
+        ("2024-03-10T01:30:00-05:00", "2024-03-10T03:30:00-04:00"),  # spring forward: 60 minutes
+        ("2024-11-03T01:50:00-04:00", "2024-11-03T01:10:00-05:00"),  # fall back: 20 minutes
+        ("2024-03-10 01:30 America/New_York", "2024-03-10T04:00:00[America/New_York]"),  # named zone: 90 minutes
+        ("2024-07-01 09:00", "2024-07-01 09:45"),  # plain wall clock: 45 minutes
+    ]
+    pairs += [("2024-07-02 09:00", "2024-07-02 09:05")] * (engine_rows - 1)
+    log = _dst_log(tmp_path / "dst.csv", pairs)
+    result = check_logs(proj, sops, [log], elapsed=True)
+    assert [f.message for f in result.findings if f.kind == "invalid_row"] == []
+    from sopgen.conformance.readers import read_frames
+
+    frame = read_frames([log], proj.config.calendar.zona_waktu).frame
+    assert frame["start"][0].hour == 1 and frame["end"][0].hour == 3  # wall clock as written
+    minutes = {f.row: f.minutes for f in result.findings if f.kind == "time_exceeded"}
+    # step 1's standard is 5 minutes: each of the four rows is late by its exact duration
+    assert (minutes[2], minutes[3], minutes[4], minutes[5]) == (60, 20, 90, 45)
+
+
+def test_dst_zone_still_refuses_an_end_truly_before_its_start(tmp_path: Path) -> None:
+    proj, sops = dst_project(tmp_path, "Europe/Berlin")
+    log = _dst_log(tmp_path / "dst.csv", [("2024-10-27 02:50", "2024-10-27 02:10"), ("2024-10-27 05:50", "2024-10-27 05:10")])
+    result = check_logs(proj, sops, [log], elapsed=True)
+    invalid = [f.row for f in result.findings if f.kind == "invalid_row"]
+    assert invalid == [3]  # 02:50 then 02:10 fits the repeated hour; 05:50 then 05:10 does not
+    assert [f.minutes for f in result.findings if f.kind == "time_exceeded"] == [20]
+
+
+def test_entities_declared_in_a_sheet_are_never_expanded(tmp_path: Path) -> None:
+    p = xlsx(tmp_path / "lol.xlsx", header_row() + '<row r="2">' + cell("A2", "&lol9;") + "</row>")
+    data = {n: zipfile.ZipFile(p).read(n) for n in zipfile.ZipFile(p).namelist()}
+    laughs = '<!DOCTYPE worksheet [<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>"
+    data["xl/worksheets/sheet1.xml"] = data["xl/worksheets/sheet1.xml"].replace(b"?>", b"?>" + laughs.encode(), 1)
+    with zipfile.ZipFile(p, "w") as z:
+        for n, d in data.items():
+            z.writestr(n, d)
+    with pytest.raises(LogFileError, match="rusak"):
+        read_logs([p])

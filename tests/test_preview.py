@@ -93,6 +93,21 @@ def start_server(project: Path) -> tuple[subprocess.Popen, str]:
     return proc, line.split()[1]
 
 
+def settled(browser: Browser, expression: str, timeout: float = 10):
+    """The expression's first truthy value, asked again while the page reloads (a save can
+    come as two file events, so a page may reload twice)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = browser.eval(expression)
+        except RuntimeError:
+            value = None  # navigating
+        if value:
+            return value
+        time.sleep(0.05)
+    raise TimeoutError(f"waited for: {expression}")
+
+
 def stop_server(proc: subprocess.Popen) -> str:
     proc.send_signal(signal.SIGINT)
     try:
@@ -120,25 +135,29 @@ def test_preview_follows_edits_in_the_browser(tmp_path: Path, browser: Browser) 
         sop.write_text(text.replace('nama: "Pelayanan KTP"', 'nama: "Pelayanan KTP Elektronik"'))
         saved = time.monotonic()
         browser.wait_for("document.querySelector('.nama-sop') && "
-                         "document.querySelector('.nama-sop').textContent === 'PELAYANAN KTP ELEKTRONIK'", timeout=10)
+                         "document.querySelector('.nama-sop').textContent === 'PELAYANAN KTP ELEKTRONIK'", timeout=60)
         seen_after = time.monotonic() - saved
-        assert seen_after < 2.0, f"the edit showed after {seen_after:.2f} s"
+        # 2 s on an idle machine (CI); a machine busy with other work gets proportionally longer.
+        busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+        assert seen_after < 2.0 * busy, f"the edit showed after {seen_after:.2f} s (load {busy:.1f} per core)"
 
         # A mistake: the page shows the error with file:line, and no stale view.
         broken = sop.read_text().replace("pelaksana: staf-pelayanan\n", "pelaksana: staf-pelayan\n")
         line = broken.splitlines().index("    pelaksana: staf-pelayan") + 1
         sop.write_text(broken)
-        browser.wait_for("document.querySelector('#sopgen-pratinjau li.galat')", timeout=10)
-        where = browser.eval("document.querySelector('#sopgen-pratinjau li.galat code.lokasi').textContent")
+        where, said, charts = settled(browser, "(() => { const e = document.querySelector('#sopgen-pratinjau li.galat');"
+                                      " return e && [e.querySelector('code.lokasi').textContent, e.textContent,"
+                                      " document.querySelectorAll('td.alur svg').length]; })()")
         assert where.startswith(f"sops/{slug}.yaml:{line}:"), where
-        assert "SOP203" in browser.eval("document.querySelector('#sopgen-pratinjau li.galat').textContent")
-        assert browser.eval("document.querySelectorAll('td.alur svg').length") == 0
+        assert "SOP203" in said and "staf-pelayan" in said
+        assert charts == 0
         shot = browser.send("Page.captureScreenshot", {"format": "png"})["data"]
         (tmp_path / "pratinjau-galat.png").write_bytes(base64.b64decode(shot))
 
         # Fixed again: the view comes back by itself.
         sop.write_text(broken.replace("pelaksana: staf-pelayan\n", "pelaksana: staf-pelayanan\n"))
-        browser.wait_for("document.querySelectorAll('td.alur svg').length === 2", timeout=10)
+        settled(browser, "document.querySelectorAll('td.alur svg').length === 2 && "
+                         f"!!document.querySelector('#sopgen-pratinjau a[href=\"/{slug}.pdf\"]')")
         shot = browser.send("Page.captureScreenshot", {"format": "png"})["data"]
         (tmp_path / "pratinjau.png").write_bytes(base64.b64decode(shot))
 
@@ -148,7 +167,6 @@ def test_preview_follows_edits_in_the_browser(tmp_path: Path, browser: Browser) 
             " new TextDecoder('latin1').decode((await r.arrayBuffer()).slice(0, 5))])"
         )
         assert pdf == [200, "application/pdf", "%PDF-"]
-        assert browser.eval(f"!!document.querySelector('#sopgen-pratinjau a[href=\"/{slug}.pdf\"]')")
 
         urls = browser.requested_urls()
         assert urls and all(u.startswith((url, "data:", "about:")) for u in urls), urls

@@ -145,3 +145,33 @@ def test_unsigned_build_stays_deterministic(site: Path, tmp_path: Path) -> None:
     assert build(project).ok
     for name in ("pindah.pdf", "katalog.json"):
         assert (copy / "output" / name).read_bytes() == (site / "output" / name).read_bytes()
+
+
+def test_verification_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
+    make_project(tmp_path / "p", {"a.yaml": sop_yaml("800/009/416-317/2023", "Tautan", 2)})
+    elsewhere = tmp_path / "di-luar"
+    elsewhere.mkdir()
+    keep = elsewhere / ("a" * 64 + ".html")
+    keep.write_text("milik orang lain", encoding="utf-8")
+    (tmp_path / "p" / "output").mkdir()
+    (tmp_path / "p" / "output" / "verifikasi").symlink_to(elsewhere, target_is_directory=True)
+    project, _ = load_project(tmp_path / "p")
+    result = build(project)
+    assert not result.ok and "tautan" in result.catalog_error
+    assert keep.read_text(encoding="utf-8") == "milik orang lain"
+    assert [p.name for p in elsewhere.iterdir()] == [keep.name]
+
+
+def test_new_version_replaces_the_old_page(tmp_path: Path) -> None:
+    make_project(tmp_path, {"a.yaml": sop_yaml("800/009/416-317/2023", "Berversi", 2)})
+    project, _ = load_project(tmp_path)
+    assert build(project).ok
+    pages = tmp_path / "output" / "verifikasi"
+    first = pages / f"{verification_key('800/009/416-317/2023', 0)}.html"
+    assert first.is_file()
+    text = (tmp_path / "sops" / "a.yaml").read_text(encoding="utf-8")
+    (tmp_path / "sops" / "a.yaml").write_text(text.replace("revisi: null", "revisi: 2024-02-01"), encoding="utf-8")
+    assert build(project).ok
+    second = pages / f"{verification_key('800/009/416-317/2023', 1)}.html"
+    assert second.is_file() and not first.exists()  # no old page says "berlaku"
+    assert "Revisi ke-1" in second.read_text(encoding="utf-8")

@@ -94,25 +94,25 @@ class Workspace:
         with self._changed:
             self._changed.notify_all()
 
-    def render(self, snapshot: Snapshot, slug: str) -> Rendered:
-        """Both outputs of one SOP for this generation; one render at a time (WeasyPrint and
-        the font timestamps it sets are process-wide)."""
+    def render(self, snapshot: Snapshot, slug: str, pdf: bool = False) -> Rendered:
+        """One SOP for this generation: its HTML view, and its PDF when asked (a third slower).
+        One render at a time (WeasyPrint and the font timestamps it sets are process-wide)."""
         key = (snapshot.generation, slug)
         with self._render_lock:
-            if key in self._cache:
-                return self._cache[key]
-            self._cache[key] = out = _render(snapshot, slug)
-            return out
+            cached = self._cache.get(key)
+            if cached is None or (pdf and not cached.pdf and not cached.error):
+                self._cache[key] = cached = _render(snapshot, slug, pdf)
+            return cached
 
 
-def _render(snapshot: Snapshot, slug: str) -> Rendered:
+def _render(snapshot: Snapshot, slug: str, pdf: bool) -> Rendered:
     from sopgen.render.html import RenderError, Templates
     from sopgen.render.pdf import render_sop
 
     sop = snapshot.by_slug[slug].sop
     wanted = {k.nomor: snapshot.links[k.nomor] for k in sop.keterkaitan if k.nomor in snapshot.links}
     try:
-        out = render_sop(sop, snapshot.project, slug=slug, links=wanted, templates=Templates(snapshot.project.root))
+        out = render_sop(sop, snapshot.project, slug=slug, links=wanted, templates=Templates(snapshot.project.root), with_pdf=pdf)
     except RenderError as err:
         return Rendered(error=str(err))
     except Exception as err:  # a broken template or a bug: say so in the page, keep serving

@@ -56,9 +56,10 @@ class InitResult:
 def _example(office: Office, today: date) -> SopDraft:
     staf, kasi, camat = "staf", "kasi-pem", "camat"
     steps = (
-        StepDraft("Menerima berkas permohonan dan memeriksa kelengkapan persyaratan", staf,
-                  "KTP, Kartu Keluarga, surat pengantar RT/RW", 10, "berkas diperiksa",
-                  pertanyaan="Berkas lengkap?", tidak="selesai"),
+        StepDraft("Menerima berkas permohonan dari pemohon", staf, "KTP, Kartu Keluarga, surat pengantar RT/RW", 5,
+                  "berkas permohonan"),
+        StepDraft("Memeriksa kelengkapan persyaratan; berkas yang belum lengkap dikembalikan kepada pemohon", staf,
+                  "berkas permohonan", 10, "berkas diperiksa", pertanyaan="Berkas lengkap?", tidak=1),
         StepDraft("Mengetik konsep surat keterangan domisili", staf, "berkas permohonan", 15, "konsep surat"),
         StepDraft("Memeriksa dan memaraf konsep surat", kasi, "konsep surat", 10, "konsep surat diparaf"),
         StepDraft("Menandatangani surat keterangan domisili", camat, "konsep surat diparaf", 10, "surat ditandatangani"),

@@ -53,7 +53,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not dot or ext not in ("html", "pdf") or "/" in slug or slug not in snapshot.by_slug:
             return self._html(404, missing_page(snapshot, name))
         result = snapshot.by_slug[slug]
-        rendered = None if snapshot.blocked(result) else workspace.render(snapshot, slug)
+        rendered = None if snapshot.blocked(result) else workspace.render(snapshot, slug, pdf=ext == "pdf")
         if ext == "pdf" and rendered is not None and not rendered.error:
             return self._send(200, rendered.pdf, "application/pdf")
         status = 200 if ext == "html" else 409

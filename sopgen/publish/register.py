@@ -17,6 +17,7 @@ from sopgen.files import write_atomic
 from sopgen.publish.identity import REGISTER_NAME, VERIFY_DIR, verification_path
 
 REGISTER_VERSION = 1
+STAMP_NAME = ".sopgen-verifikasi"  # what the pages were last written from (a no-change build skips them)
 STATUS_TEXT = {
     "berlaku": "BERLAKU",
     "draf": "DRAF — belum disahkan, tidak berlaku",
@@ -80,9 +81,16 @@ def write_register(out: Path, summaries: Sequence[dict[str, Any]], entries: dict
 
     hashes = {s["slug"]: pdf_sha256(out, s["slug"], entries.get(s["slug"])) for s in summaries}
     data = register(summaries, hashes, alamat)
-    _write_if_changed(out / REGISTER_NAME, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    content = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    _write_if_changed(out / REGISTER_NAME, content)
     folder = out / VERIFY_DIR
+    if folder.is_symlink():  # never write or delete pages through a link out of the output folder
+        raise OSError(f"{VERIFY_DIR}/ adalah tautan (symlink); hapus tautan itu")
     folder.mkdir(exist_ok=True)
+    # A no-change build skips the pages: same register, templates and title, and every page there.
+    stamp = hashlib.sha256(content + templates.fingerprint().encode() + title.encode("utf-8")).hexdigest().encode()
+    if _read(folder / STAMP_NAME) == stamp and all((folder / f"{s['verifikasi']}.html").is_file() for s in summaries):
+        return
     by_nomor = {s["nomor"]: s for s in summaries}
     wanted = set()
     try:
@@ -101,3 +109,11 @@ def write_register(out: Path, summaries: Sequence[dict[str, Any]], entries: dict
     for old in folder.glob("*.html"):
         if old.name not in wanted and len(old.stem) == 64:
             old.unlink()
+    _write_if_changed(folder / STAMP_NAME, stamp)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

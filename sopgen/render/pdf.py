@@ -266,6 +266,16 @@ def _html(source: str, base_url: str, fetcher):
     return HTML(string=source, base_url=base_url, url_fetcher=fetcher)
 
 
+def _write_pdf(document, sop: Sop, project: Project, pdfa: bool | None, content_hash: str, base_url: str) -> bytes:
+    use_pdfa = project.config.pdfa if pdfa is None else pdfa
+    with fixed_font_timestamps(sop.tanggal.efektif or sop.tanggal.pembuatan):
+        return document.write_pdf(
+            pdf_variant=PDFA_VARIANT if use_pdfa else None,
+            pdf_identifier=pdf_identifier(sop, content_hash),
+            finisher=_link_finisher(base_url),
+        )
+
+
 def render_sop(
     sop: Sop,
     project: Project,
@@ -276,8 +286,11 @@ def render_sop(
     content_hash: str = "",
     verify: bool = False,
     pdfa: bool | None = None,
+    with_pdf: bool = True,
 ) -> RenderedSop:
-    """Render one validated SOP to PDF bytes and its HTML view. Raises RenderError for the user."""
+    """Render one validated SOP to PDF bytes and its HTML view. Raises RenderError for the user.
+
+    `with_pdf=False`: the HTML view only (`pdf` is empty), a third faster (`sopgen preview`)."""
     templates = templates or Templates(project.root)
     ctx = render.document_context(
         sop, project, slug=slug, links=links, min_lane=flow.MIN_LANE_WIDTH, min_row_height=flow.MIN_ROW_HEIGHT
@@ -309,14 +322,10 @@ def render_sop(
                     "tata letak tabel berubah setelah flowchart digambar "
                     f"({geometry.describe_difference(second)}); laporkan ke pengembang sopgen"
                 )
-        _swap_placeholders(geometry, svgs)
-        use_pdfa = project.config.pdfa if pdfa is None else pdfa
-        with fixed_font_timestamps(sop.tanggal.efektif or sop.tanggal.pembuatan):
-            pdf = document.write_pdf(
-                pdf_variant=PDFA_VARIANT if use_pdfa else None,
-                pdf_identifier=pdf_identifier(sop, content_hash),
-                finisher=_link_finisher(base_url),
-            )
+        pdf = b""
+        if with_pdf:
+            _swap_placeholders(geometry, svgs)
+            pdf = _write_pdf(document, sop, project, pdfa, content_hash, base_url)
     finally:
         weasy_log.removeHandler(handler)
     if fetcher.refused:

@@ -155,7 +155,7 @@ def check_logs(
     data = read_input(log_paths, timezone, getattr(project.config, "limits", None))
     if building is not None:
         calendar = building.result()
-    return _run(chosen, list(sops), data, period, elapsed, calendar, people)
+    return _run(chosen, list(sops), data, period, elapsed, calendar, people, timezone)
 
 
 def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None = None) -> list[Sop]:
@@ -179,7 +179,14 @@ def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None
 
 
 def _run(
-    chosen: list[Sop], all_sops: list[Sop], data: LogInput, period: tuple[date | None, date | None], elapsed: bool, calendar: Any, people: Any = None
+    chosen: list[Sop],
+    all_sops: list[Sop],
+    data: LogInput,
+    period: tuple[date | None, date | None],
+    elapsed: bool,
+    calendar: Any,
+    people: Any = None,
+    timezone: str | None = None,
 ) -> CheckResult:
     """The stages in order: intake, the per-row columns, the row rules, the path rules, the
     summary. Findings equal in every sort key keep the order the stages add them."""
@@ -189,7 +196,7 @@ def _run(
         data.notes.extend([*people.notes, *tables.notes])
     findings = Findings(tables)
     known, intake = admit(data, tables, all_sops, period, findings)
-    rows = case_rows(known, tables, elapsed, calendar)
+    rows = case_rows(known, tables, elapsed, calendar, timezone)
     del known
     check_rows(rows, tables, findings, elapsed)
     paths = check_paths(rows, tables, findings)

@@ -10,10 +10,11 @@ from typing import Any
 import polars as pl
 
 from sopgen.conformance.engine.flow import BAD
+from sopgen.conformance.readers.zones import elapsed_us
 from sopgen.conformance.engine.tables import MINUTE_US, SopTables
 
 
-def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: Any) -> pl.DataFrame:
+def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: Any, timezone: str | None = None) -> pl.DataFrame:
     """frame (sorted by case) with the columns the checks need; rows written with a date
     but no time of day (`timeless`) are left out of each case's sequence and appended after
     all the others with no duration and no order judgement (`_timeless_rows`).
@@ -21,12 +22,13 @@ def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: A
     cont: same case as the row before; prev: the step before in the case (0 at its
     start); last: the case's last row; dur_us: duration (null while in progress); late;
     overlap: started before the row before ended; cls: the transition class; final: the
-    step leads to the end."""
+    step leads to the end. Elapsed durations are exact across a daylight-saving change of
+    `timezone` (`zones.elapsed_us`)."""
     timeless = frame.filter(pl.col("timeless")) if frame["timeless"].any() else None
     if timeless is not None:
         frame = frame.filter(~pl.col("timeless"))
     if elapsed:
-        dur = (pl.col("end") - pl.col("start")).dt.total_microseconds()
+        dur = elapsed_us(pl.col("start"), pl.col("end"), timezone)
     else:
         lo, hi_start, hi_end = frame.select(pl.col("start").min().alias("a"), pl.col("start").max().alias("b"), pl.col("end").max().alias("c")).row(0)
         if lo is not None:

@@ -16,6 +16,7 @@ import polars as pl
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _Header
 from sopgen.conformance.readers.lifecycle import _pair_lifecycle
 from sopgen.conformance.readers.model import RowProblem, _empty_frame
+from sopgen.conformance.readers.zones import end_not_before_start
 from sopgen.conformance.readers.values import TIME_MAX, TIME_MIN, date_only, read_as, _TIME_HINT, _clean, _parse_times, _short, _step_expr
 
 
@@ -70,13 +71,16 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
     )
     frame = frame.with_columns(
         (pl.col("nfields") != expected).alias("ragged"),
+        (~end_not_before_start(pl.col("start"), pl.col("end"), timezone)).fill_null(False).alias("backwards"),
+    )
+    frame = frame.with_columns(
         (
             (pl.col("nfields") != expected)
             | pl.any_horizontal([pl.col(c).is_null() for c in REQUIRED])
             | pl.col("step").is_null()
             | pl.col("start").is_null()
             | (pl.col("selesai").is_not_null() & pl.col("end").is_null())
-            | (pl.col("end") < pl.col("start")).fill_null(False)
+            | pl.col("backwards")
         ).alias("bad"),
     )
     problems = [_problem(r, source, expected) for r in frame.filter(pl.col("bad")).iter_rows(named=True)]
@@ -138,7 +142,7 @@ def _problem(r: dict[str, Any], source: _Source, expected: int) -> RowProblem:
                     what = "bukan tanggal-waktu yang sah"
                 tail = "; kosongkan bila langkah belum selesai" if col == "selesai" else ""
                 parts.append(f"kolom {h.label(col)} berisi '{_short(text)}', {what}; {_TIME_HINT}{tail}")
-        if r["start"] is not None and r["end"] is not None and r["end"] < r["start"]:
+        if r["backwards"]:
             parts.append(
                 f"{h.label('selesai')} ({_fmt(r['end'])}) lebih awal daripada {h.label('mulai')} ({_fmt(r['start'])}); "
                 "periksa tanggal dan jamnya"

@@ -107,6 +107,13 @@ def _parse_times(raw: pl.Series, timezone: str, primary: tuple[str, str] | None 
     if retry.len():
         again = raw.gather(retry).alias("v").to_frame().select(_all_formats_expr(pl.col("v"), timezone)).to_series()
         parsed = parsed.scatter(retry, again)
+        named = (raw.is_not_null() & parsed.is_null()).arg_true()
+        if named.len():
+            from sopgen.conformance.readers.zones import named_zone_times
+
+            zoned = named_zone_times(raw.gather(named).to_list(), timezone)
+            if any(t is not None for t in zoned):
+                parsed = parsed.scatter(named, pl.Series(zoned, dtype=pl.Datetime("us")))
     parsed = parsed.to_frame("t").select(pl.when(in_range(pl.col("t"))).then(pl.col("t"))).to_series().alias(raw.name)
     return _loose_times(raw, parsed)
 
