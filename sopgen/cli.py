@@ -479,3 +479,48 @@ def preview_cmd(sop: str | None, port: int, tanpa_browser: bool, stop_after: flo
     for problem in preview.errors:
         click.echo(problem, err=True)
     click.echo("Pratinjau berhenti.")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--ke", "folder", type=click.Path(path_type=Path, file_okay=False), help="Folder tujuan (bawaan: sops/ proyek).")
+def import_cmd(files: tuple[Path, ...], folder: Path | None) -> None:
+    """Impor SOP dari Word (.docx) atau Excel (.xlsx) berformat Permenpan RB 35/2012 menjadi YAML.
+
+    Setiap tebakan ditandai '# periksa:' di barisnya dan didaftar di sini; berkas yang sudah ada
+    tidak pernah ditimpa. Berkas baru langsung diperiksa seperti sopgen validate.
+    """
+    from sopgen.authoring.importer import ImportProblem, import_document
+    from sopgen.authoring.sopfile import AuthoringError
+    from sopgen.source.project import load_project
+
+    missing = [str(p) for p in files if not p.exists()]
+    if missing:
+        raise click.UsageError(f"tidak ditemukan: {', '.join(missing)}")
+    project, _ = load_project(Path.cwd())
+    code = 0
+    for source in files:
+        shown = one_line(str(source))
+        try:
+            done = import_document(source, project, folder)
+        except (ImportProblem, AuthoringError) as err:
+            click.echo(f"{shown}: tidak diimpor: {one_line(str(err))}", err=True)
+            code = 1
+            continue
+        except OSError as err:
+            click.echo(f"{shown}: tidak diimpor: {one_line(err.strerror or str(err))}", err=True)
+            code = 1
+            continue
+        target = project.display(done.path)
+        click.echo(f"{shown} -> {target} ({len(done.guesses)} tebakan untuk diperiksa)")
+        for line, note in done.guesses:
+            click.echo(f"  {target}:{line}: periksa: {note}")
+        errors = [d for d in done.diagnostics if d.severity == "error"]
+        for d in done.diagnostics:
+            click.echo(f"  {d.format()}")
+        if errors:
+            click.echo(f"  belum sah: {len(errors)} galat di atas; perbaiki di {target}, lalu jalankan sopgen validate")
+            code = 1
+        else:
+            click.echo("  sah menurut sopgen validate" + (f" ({len(done.diagnostics)} peringatan)" if done.diagnostics else ""))
+    sys.exit(code)

@@ -97,7 +97,9 @@ EXIT_CODES = (("0", "beres"), ("1", "ada masalah (galat; peringatan juga dengan 
 # Each command's examples (shown under "Contoh:" in its --help); every command has some.
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "sopgen": ("sopgen init kantor-saya", "sopgen new \"Pelayanan Surat Pindah\"", "sopgen preview", "sopgen build"),
-    "validate": ("sopgen validate", "sopgen validate sops/065-111-data-kinerja.yaml --strict", "sopgen validate --format json"),
+    "validate": ("sopgen validate", "sopgen validate sops/065-111-data-kinerja.yaml --strict", "sopgen validate --format json",
+                 "sopgen validate --strict --format github", "sopgen validate sopgen.toml"),
+    "import": ("sopgen import \"SOP Pengumpulan Data Kinerja.docx\"", "sopgen import arsip/*.docx arsip/*.xlsx"),
     "build": ("sopgen build", "sopgen build -j 0", "sopgen build sops/065-111-data-kinerja.yaml --force"),
     "rules": ("sopgen rules", "sopgen rules > aturan.md"),
     "check": ("sopgen check log-kinerja.xlsx", "sopgen check arsip/*.csv --dari 2024-01-01 --sampai 2024-06-30",
@@ -117,6 +119,7 @@ EXIT_CODE_NOTES: dict[str, tuple[tuple[str, str], ...]] = {
     "init": (("0", "proyek dibuat"), ("2", "perintah salah tulis, atau berkas sudah ada (tidak ada yang ditimpa)")),
     "new": (("0", "SOP dibuat"), ("2", "perintah salah tulis, bukan folder proyek, atau berkas sudah ada")),
     "rules": (("0", "daftar ditulis"), _USAGE),
+    "import": (("0", "semua dokumen diimpor dan sah (tebakan ditandai '# periksa:')"), ("1", "dokumen tidak terbaca, berkas tujuan sudah ada, atau hasilnya belum sah"), _USAGE),
     "log-template": (("0", "templat ditulis"), ("1", "SOP tidak sah atau berkas tidak bisa ditulis"), _USAGE),
 }
 

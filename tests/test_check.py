@@ -500,8 +500,11 @@ def test_json_on_stdout_is_the_spec_shape(project_dir: Path, monkeypatch: pytest
     rows = clean_case("K")
     rows[0] = row("K", 1, "2023-10-02 07:35", "2023-10-02 08:05")  # 30 minutes, ends before step 2
     write_csv(project_dir / "l.csv", rows)
+    reference = next((project_dir / "sops").glob("065-111-*.yaml"))
+    text = reference.read_text(encoding="utf-8")
+    reference.write_text(text.replace("# sopgen: abaikan SOP402", "# salah ketik tercetak"), encoding="utf-8")
     res = CliRunner().invoke(main, ["check", "l.csv", "--format", "json"])
-    assert res.stderr  # validation warnings of the SOP go to stderr, stdout is the JSON alone
+    assert "1 peringatan validasi SOP" in res.stderr  # warnings go to stderr, stdout is the JSON alone
     assert res.exit_code == 0
     data = json.loads(res.stdout)
     assert set(data) == {"summary", "findings"}

@@ -49,3 +49,17 @@ def test_junit_is_well_formed_xml_with_one_case_per_file() -> None:
         assert failure.get("type") == "SOP203" and "<kasie> & 'x'" in failure.text
         assert "\x1b" not in failure.text and cases[1].find("failure") is None
         assert suite.get("failures") == "1"
+
+
+def test_pre_commit_hook_runs_sopgen_on_sop_files_only() -> None:
+    import re
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    hooks = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "sopgen-validate")
+    assert (hook["entry"], hook["language"]) == ("sopgen validate", "python")
+    files = re.compile(hook["files"])
+    assert all(files.search(p) for p in ["sops/a.yaml", "kantor/sops/sub/b.yml", "sopgen.toml"])
+    assert not any(files.search(p) for p in ["docs/a.yaml", ".gitlab-ci.yml", "sops/a.yaml.bak", "pyproject.toml"])

@@ -112,6 +112,9 @@ RULES: dict[str, Rule] = {
         _r("SOP701", ERROR, "Teks terlalu panjang", "aktivitas lebih dari 2.000 karakter"),
         _r("SOP702", ERROR, "Kata terlalu panjang untuk sel tabel", "aktivitas: xxxxxxxx... (60.000 huruf tanpa spasi)"),
         _r("SOP703", ERROR, "Langkah terlalu banyak", "lebih dari 100 langkah"),
+        # 8xx: suppression comments (`# sopgen: abaikan SOP402`)
+        _r("SOP801", WARNING, "Komentar abaikan tidak mengabaikan apa pun", "# sopgen: abaikan SOP402 pada baris tanpa tanda baca ganda"),
+        _r("SOP802", ERROR, "Komentar abaikan dengan kode tidak dikenal atau kode galat", "# sopgen: abaikan SOP999"),
     ]
 }
 

@@ -39,10 +39,11 @@ def text(result: ValidationResult, strict: bool = False) -> str:
 
 def summary(result: ValidationResult) -> str:
     errors, warnings = len(result.errors), len(result.warnings)
-    files = len(result.files)
+    files = len(result.files) + result.configs_checked
+    silenced = f" ({result.silenced} peringatan diabaikan dengan komentar 'sopgen: abaikan')" if result.silenced else ""
     if errors or warnings:
-        return f"{files} berkas diperiksa: {errors} galat, {warnings} peringatan"
-    return f"{files} berkas diperiksa: semua sah"
+        return f"{files} berkas diperiksa: {errors} galat, {warnings} peringatan{silenced}"
+    return f"{files} berkas diperiksa: semua sah{silenced}"
 
 
 @reporter("json")

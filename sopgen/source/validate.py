@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sopgen.source import rules
 from sopgen.source import shape
+from sopgen.source import suppress
 from sopgen.source.diagnostics import ERROR, Diagnostic, Severities, diag, did_you_mean
 from sopgen.source.model import Sop, build_sop
 from sopgen.source.project import Project, discover, load_project
@@ -40,6 +41,7 @@ class FileResult:
     nomor: str | None = None
     nomor_pos: tuple[int, int] = (1, 1)
     links: list[tuple[str, int, int]] = field(default_factory=list)
+    suppressions: list[suppress.Suppression] = field(default_factory=list)
     replaced_by: tuple[str, int, int] | None = None  # diganti_oleh with its position
 
     def take_facts(self) -> None:
@@ -66,6 +68,8 @@ class ValidationResult(Severities):
     project: Project
     files: list[FileResult]
     project_diagnostics: list[Diagnostic] = field(default_factory=list)
+    silenced: int = 0  # warnings silenced by `# sopgen: abaikan` comments
+    configs_checked: int = 0  # sopgen.toml files named on the command line
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -94,6 +98,8 @@ def validate_file(path: Path, project: Project, display: str | None = None, mode
     if loaded.data is None:
         return result
     data = loaded.data
+    result.suppressions, problems = suppress.find(_text(path), file)
+    result.diagnostics.extend(problems)
     result.diagnostics.extend(shape.check(data, loaded.source, file))
     ctx = rules.Context(file, data, loaded.source, project.config.calendar.minutes_per_day, project.config.limits)
     result.diagnostics.extend(rules.check(ctx))
@@ -112,6 +118,14 @@ def validate_file(path: Path, project: Project, display: str | None = None, mode
             minutes_per_day=project.config.calendar.minutes_per_day,
         )
     return result
+
+
+def _text(path: Path) -> str:
+    """The text of a file that has just loaded (so it is within the size limit), for comments."""
+    try:
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return ""
 
 
 def _instansi(data: dict, source, file: str, project: Project) -> list[Diagnostic]:
@@ -196,12 +210,44 @@ def _validate(paths: list[Path] | None, project: Project | None, models: bool) -
     if project is None:
         start = paths[0] if paths else Path.cwd()
         project, config_diags = load_project(start)
-    targets = discover(paths or [project.root / "sops"])
+    configs = [p for p in paths or [] if p.suffix.lower() == ".toml"]
+    sop_paths = [p for p in paths or [] if p not in configs]
+    targets = discover(sop_paths or ([] if configs else [project.root / "sops"]))
     files = _validate_files(targets, project, models)
-    result = ValidationResult(project, files, config_diags)
+    result = ValidationResult(project, files, config_diags, configs_checked=len(configs))
     result.project_diagnostics.extend(_config_logo(project))
-    result.project_diagnostics.extend(_project_rules(files, _rest_of_project(project, targets)))
+    result.project_diagnostics.extend(_other_configs(configs, project))
+    if targets:
+        result.project_diagnostics.extend(_project_rules(files, _rest_of_project(project, targets)))
+    _apply_suppressions(result)
     return result
+
+
+def _other_configs(configs: list[Path], project: Project) -> list[Diagnostic]:
+    """`sopgen validate sopgen.toml` reads it as the config it is (the project's own config is
+    read already); a config of another project is read too; another .toml is not sopgen's."""
+    from sopgen.source.project import CONFIG_NAME, load_config
+
+    out: list[Diagnostic] = []
+    for p in dict.fromkeys(configs):
+        if p.name != CONFIG_NAME:
+            out.append(diag(project.display(p), 1, 1, "SOP601", f"'{one_line(p.name)}' bukan konfigurasi sopgen; konfigurasi proyek bernama {CONFIG_NAME}"))
+        elif p.resolve().parent != project.root.resolve():
+            out.extend(load_config(p.resolve().parent)[1])
+    return out
+
+
+def _apply_suppressions(result: ValidationResult) -> None:
+    """`# sopgen: abaikan KODE` silences warnings of its file and line, project-wide ones too."""
+    for f in result.files:
+        if not f.suppressions:
+            continue
+        own = [d for d in result.project_diagnostics if d.file == f.file]
+        before = len(f.diagnostics) + len(own)
+        kept = suppress.apply([*f.diagnostics, *own], f.suppressions, f.file)
+        result.silenced += before - sum(1 for d in kept if d.code != "SOP801")
+        result.project_diagnostics = [d for d in result.project_diagnostics if d.file != f.file]
+        f.diagnostics = kept
 
 
 PARALLEL_MIN_FILES = 200
