@@ -375,6 +375,39 @@ def log_template_cmd(sops, output, force) -> None:
     click.echo(one_line(f"Templat log ditulis ke {output} ({len(chosen)} lembar: {names})"))
 
 
+@main.command("book")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Berkas PDF buku (bawaan: buku-sop.pdf di folder keluaran).")
+@click.option("--strict", is_flag=True, help="Peringatan validasi (mis. isian kosong) juga menggagalkan.")
+def book_cmd(output: Path | None, strict: bool) -> None:
+    """Tulis buku SOP satu PDF: sampul, Keputusan penetapan, daftar isi, semua SOP yang berlaku."""
+    from sopgen.files import OutputRefused
+    from sopgen.render.book import write_book
+    from sopgen.render.html import RenderError
+    from sopgen.source.reporters import REPORTERS
+    from sopgen.source.validate import validate as run_validation
+
+    result = run_validation(None)
+    if not (result.project.root / "sops").is_dir():
+        raise click.UsageError(f"folder sops/ tidak ada di {result.project.root}; jalankan dari folder proyek sopgen")
+    if result.failed(strict):
+        click.echo(REPORTERS["text"](result, strict=strict), err=True)
+        click.echo("SOP atau sopgen.toml belum sah: perbaiki dulu (sopgen validate); buku tidak ditulis.", err=True)
+        sys.exit(1)
+    if output is not None:
+        _refuse_output_over_input(output, [s.path for s in result.sops])
+    try:
+        path, book = write_book(result.project, result.sops, output)
+    except (RenderError, OutputRefused) as err:
+        click.echo(f"buku tidak ditulis: {err}", err=True)
+        sys.exit(1)
+    except OSError as err:
+        click.echo(f"buku tidak bisa ditulis: {err.strerror or err}", err=True)
+        sys.exit(1)
+    click.echo(f"Buku SOP ditulis ke {path}: {book.pages} halaman, {len(book.entries)} SOP")
+    for sop in book.skipped:
+        click.echo(f"tidak dibukukan (status {sop.status}): {sop.file}")
+
+
 # --- authoring: a new project, a new SOP, a live preview -----------------------------------
 
 

@@ -110,6 +110,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
             "sopgen new \"Izin Keramaian\" --pelaksana \"Kasi Trantib\" --pelaksana \"Staf Trantib\" --pelaksana Camat"),
     "preview": ("sopgen preview", "sopgen preview sops/065-111-data-kinerja.yaml", "sopgen preview --port 8000"),
     "verify": ("sopgen verify output/065-111-data-kinerja.pdf", "sopgen verify SOP.pdf --katalog arsip/katalog.json"),
+    "book": ("sopgen book", "sopgen book -o buku-sop-2024.pdf", "sopgen book --strict"),
 }
 _USAGE = ("2", "perintah salah tulis")
 EXIT_CODE_NOTES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -119,6 +120,7 @@ EXIT_CODE_NOTES: dict[str, tuple[tuple[str, str], ...]] = {
     "init": (("0", "proyek dibuat"), ("2", "perintah salah tulis, atau berkas sudah ada (tidak ada yang ditimpa)")),
     "new": (("0", "SOP dibuat"), ("2", "perintah salah tulis, bukan folder proyek, atau berkas sudah ada")),
     "rules": (("0", "daftar ditulis"), _USAGE),
+    "book": (("0", "buku ditulis"), ("1", "SOP tidak sah (dengan --strict: juga peringatan) atau buku tidak bisa ditulis"), _USAGE),
     "import": (("0", "semua dokumen diimpor dan sah (tebakan ditandai '# periksa:')"), ("1", "dokumen tidak terbaca, berkas tujuan sudah ada, atau hasilnya belum sah"), _USAGE),
     "log-template": (("0", "templat ditulis"), ("1", "SOP tidak sah atau berkas tidak bisa ditulis"), _USAGE),
 }

@@ -134,7 +134,7 @@ def test_new_in_the_reference_project(tmp_path: Path) -> None:
     assert [a.nama for a in sop.pelaksana] == ["Kasi Ekbang", "Staf Ekbang", "Camat"]
     assert [s.pelaksana for s in sop.langkah] == [("kasi-ekbang",), ("staf-ekbang",), ("camat",)]
     assert sop.disahkan_oleh.nip == "19751104 200212 1 004"  # who signed the latest SOP (065/121), copied
-    assert sop.tanggal.pembuatan == TODAY
+    assert sop.tanggal.pembuatan.first_day == TODAY  # a Tgl since format 1.1 (a day, month or year)
 
 
 def test_new_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ def test_server_pages_and_events_without_a_browser(tmp_path: Path) -> None:
         status, kind, body = get(preview.url)
         assert status == 200 and "text/html" in kind
         assert f'href="/{slug}.html"' in body.decode() and "Pelayanan KTP" in body.decode()
+        assert f'href="/{slug}.pdf"' in body.decode() and "2 SOP" in body.decode()
         status, kind, body = get(f"{preview.url}{slug}.pdf")
         assert status == 200 and kind == "application/pdf" and body.startswith(b"%PDF-")
         assert get(f"{preview.url}tidak-ada.html")[0] == 404
@@ -67,6 +68,8 @@ def test_server_pages_and_events_without_a_browser(tmp_path: Path) -> None:
         assert preview.workspace.wait_change(generation, 10) != generation, "the save was not noticed"
         status, kind, body = get(f"{preview.url}{slug}.pdf")  # no PDF of a broken SOP: its problems
         assert status == 409 and b"SOP203" in body and f"{slug}.yaml:".encode() in body
+        index = get(preview.url)[2].decode()
+        assert "2 SOP, 1 belum bisa ditampilkan" in index and f'href="/{slug}.pdf"' not in index
 
         with urllib.request.urlopen(f"{preview.url}events", timeout=10) as events:
             assert events.headers["Content-Type"].startswith("text/event-stream")

@@ -154,10 +154,10 @@ def _diagnostic_items(diags: list[Diagnostic]) -> str:
     return "<ul>" + "".join(items) + "</ul>" if items else ""
 
 
-def _banner(snapshot: Snapshot, title: str, diags: list[Diagnostic], extra: str = "") -> str:
+def _banner(snapshot: Snapshot, title: str, diags: list[Diagnostic], extra: str = "", state: str = "") -> str:
     at = time.strftime("%H:%M:%S", time.localtime(snapshot.made_at))
     errors = sum(d.severity == ERROR for d in diags)
-    state = f"{errors} galat, {len(diags) - errors} peringatan" if diags else "sah"
+    state = state or (f"{errors} galat, {len(diags) - errors} peringatan" if diags else "sah")
     return (
         f'<style>{_STYLE}</style><div id="sopgen-pratinjau" role="status">'
         f'<nav><a href="/">Daftar SOP</a>{extra}<span>Pratinjau langsung: {html.escape(title)} · {state} · '
@@ -175,21 +175,26 @@ def _page(title: str, body: str, generation: int) -> str:
 
 
 def index_page(snapshot: Snapshot) -> str:
-    rows = []
+    rows, broken = [], 0
     for slug, f in sorted(snapshot.by_slug.items(), key=lambda kv: kv[1].file):
         diags = snapshot.diagnostics_of(f)
         errors = sum(d.severity == ERROR for d in diags)
+        broken += bool(errors)
         state = f"{errors} galat" if errors else ("sah" if not diags else f"{len(diags)} peringatan")
         name = f.sop.nama if f.sop else (f.nomor or f.file)
+        pdf = "" if snapshot.blocked(f) else f'<a href="/{slug}.pdf">PDF</a>'
         rows.append(
             f'<tr><td><a href="/{slug}.html">{html.escape(name)}</a></td><td>{html.escape(f.nomor or "")}</td>'
-            f'<td><code>{html.escape(f.file)}</code></td><td>{state}</td><td><a href="/{slug}.pdf">PDF</a></td></tr>'
+            f'<td><code>{html.escape(f.file)}</code></td><td>{state}</td><td>{pdf}</td></tr>'
         )
     table = (
         "<table><thead><tr><th>Nama SOP</th><th>Nomor</th><th>Berkas</th><th>Status</th><th></th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>" if rows else "<p>Belum ada SOP di sops/. Buat dengan: sopgen new \"Nama SOP\"</p>"
     )
-    banner = _banner(snapshot, str(snapshot.project.root.name), list(snapshot.config_diagnostics))
+    state = f"{len(rows)} SOP, {broken} belum bisa ditampilkan" if broken else f"{len(rows)} SOP"
+    if any(d.severity == ERROR for d in snapshot.config_diagnostics):
+        state += ", sopgen.toml bergalat"
+    banner = _banner(snapshot, str(snapshot.project.root.name), list(snapshot.config_diagnostics), state=state)
     return _page("Pratinjau SOP", f"{banner}<h1>Pratinjau SOP</h1>{table}", snapshot.generation)
 
 
@@ -205,7 +210,7 @@ def sop_page(snapshot: Snapshot, slug: str, rendered: Rendered | None) -> str:
     title = f.sop.nama if f.sop else f.file
     pdf_link = f' <a href="/{slug}.pdf" target="_blank">PDF</a>'
     if rendered is None or rendered.error:
-        why = html.escape(rendered.error) if rendered is not None else "Perbaiki galat di bawah ini; halaman ini diperbarui sendiri setiap berkas disimpan."
+        why = html.escape(rendered.error) if rendered is not None else "Perbaiki galat di atas; halaman ini diperbarui sendiri setiap berkas disimpan."
         body = _banner(snapshot, title, diags) + f'<h1>{html.escape(title)}</h1><p class="tidak-tampil">SOP belum bisa ditampilkan. {why}</p>'
         return _page(title, body, snapshot.generation)
     view = rendered.html

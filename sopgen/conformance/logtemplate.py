@@ -53,6 +53,13 @@ HELP = {
 }
 
 
+
+def _standard(step) -> str:
+    """'5 menit; output: ...' for the legend; a step without Mutu Baku says it has none."""
+    mb = step.mutu_baku
+    parts = [f"{format_menit(mb.menit)} menit" if mb.menit is not None else "", f"output: {mb.output}" if mb.output else ""]
+    return "; ".join(p for p in parts if p) or "tanpa mutu baku"
+
 def sheet_name(sop: Sop) -> str:
     """The sheet of an SOP: its nomor with the characters Excel forbids replaced, ≤ 31 chars."""
     return sheet_name_of(sop.nomor)
@@ -112,7 +119,7 @@ def _step_legend(sop: Sop) -> str:
     for step in sop.langkah:
         who = ", ".join(sop.actor(p).nama if sop.actor(p) else p for p in step.pelaksana)
         text = step.aktivitas if len(step.aktivitas) <= 70 else step.aktivitas[:69] + "…"
-        lines.append(f"{step.no}. {text} ({who}; {format_menit(step.mutu_baku.menit)} menit; output: {step.mutu_baku.output})")
+        lines.append(f"{step.no}. {text} ({who}; {_standard(step)})")
     return "\n".join(lines)
 
 

@@ -26,8 +26,8 @@ def summary(sop: Sop, slug: str, file: str) -> dict[str, Any]:
         "nama": sop.nama,
         "unit": sop.instansi.unit or sop.instansi.nama,
         "instansi": sop.instansi.nama,
-        "pembuatan": t.pembuatan.isoformat(),
-        "efektif": t.efektif.isoformat(),
+        "pembuatan": t.pembuatan.isoformat() if t.pembuatan else "",
+        "efektif": t.berlaku.isoformat() if t.berlaku else "",
         "revisi": len(t.revisi),
         "revisi_terakhir": last.isoformat() if last else None,
         "keterkaitan": [k.nomor for k in sop.keterkaitan if k.nomor],
@@ -45,9 +45,9 @@ def summary(sop: Sop, slug: str, file: str) -> dict[str, Any]:
 
 
 def date_text(iso: str | None) -> str:
-    from datetime import date
+    from sopgen.source.dates import Tgl
 
-    return tanggal_id(date.fromisoformat(iso)) if iso else "-"
+    return tanggal_id(Tgl.parse(iso)) if iso else "-"
 
 
 def _natural_key(text: str) -> tuple:

@@ -24,15 +24,12 @@ import jinja2
 from markupsafe import Markup
 
 from sopgen import __version__
-from sopgen.source.duration import format_menit
-from sopgen.source.model import Keterkaitan, Sop, Step
+from sopgen.source.dates import BULAN, Tgl
+from sopgen.source.duration import days_as_hours, format_menit
+from sopgen.source.model import Instansi, Keterkaitan, Sop, Step
 from sopgen.source.project import Project
 from sopgen.resources import asset_dir
 
-BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
 # Page margins of the packaged template, in mm (top, right, bottom, left). Column proportions
 # are computed for the content width these leave; the real geometry is measured, not assumed.
 PAGE_MARGIN_MM = (12.0, 12.0, 14.0, 12.0)
@@ -49,19 +46,63 @@ class RenderError(Exception):
 # --- words and numbers -------------------------------------------------------------------
 
 
-def tanggal_id(value: date | None) -> str:
-    """'5 Oktober 2023'; '-' when there is no date (the form's Tgl Revisi)."""
+def tanggal_id(value: date | Tgl | None, kosong: str = "-") -> str:
+    """'5 Oktober 2023', 'April 2015' or '2016'; `kosong` when there is no date ('-' for the
+    form's Tgl Revisi, '' for a blank cell of a blangko)."""
     if value is None:
-        return "-"
+        return kosong
+    if isinstance(value, Tgl):
+        return value.indonesian()
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
 
 
+_SATUAN = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")
+
+
+def terbilang(n: int) -> str:
+    """A count in Indonesian words, as a Keputusan writes it: 3 (tiga), 146 (seratus empat puluh enam)."""
+    n = int(n)
+    if n < 12:
+        return _SATUAN[n]
+    if n < 20:
+        return f"{_SATUAN[n - 10]} belas"
+    if n < 100:
+        return f"{_SATUAN[n // 10]} puluh" + (f" {_SATUAN[n % 10]}" if n % 10 else "")
+    if n < 1000:
+        head = "seratus" if n < 200 else f"{_SATUAN[n // 100]} ratus"
+        return head + (f" {terbilang(n % 100)}" if n % 100 else "")
+    if n < 1_000_000:
+        head = "seribu" if n < 2000 else f"{terbilang(n // 1000)} ribu"
+        return head + (f" {terbilang(n % 1000)}" if n % 1000 else "")
+    return str(n)
+
+
 def format_nip(nip: str) -> str:
-    """The NIP as printed on Indonesian documents: `19700626 199003 1 006`."""
+    """A NIP grouped as Indonesian documents print it, `19700626 199003 1 006` (reports that
+    sopgen composes; an SOP sheet prints its NIP as written, see `nip_tertulis`)."""
     digits = re.sub(r"\s+", "", nip)
     if len(digits) == 18 and digits.isdigit():
         return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
     return nip.strip()
+
+
+def nip_tertulis(nip: str) -> str:
+    """The NIP of an SOP exactly as written (format 1.1: the spaces as the office printed them)."""
+    return nip.strip()
+
+
+def kop_lines(ins: Instansi) -> tuple[list[str], list[str]]:
+    """The header's bold name lines and its address/contact lines, in printed order.
+
+    `kop` gives the name lines as printed (any number); otherwise pemerintah and nama. The
+    contact lines are the address with telephone and fax, then e-mail and website.
+    """
+    names = list(ins.kop) if ins.kop else [x.upper() for x in (ins.pemerintah, ins.nama) if x]
+    first = " ".join(
+        x for x in (ins.alamat, f"Telp. {ins.telepon}" if ins.telepon else "", f"Faks. {ins.faks}" if ins.faks else "") if x
+    )
+    second = " ".join(x for x in (f"Email: {ins.email}" if ins.email else "", f"Laman: {ins.laman}" if ins.laman else "") if x)
+    return names, [x for x in (first, second) if x]
 
 
 def _angka(value: float, decimals: int = 1) -> str:
@@ -269,9 +310,10 @@ def make_environment(dirs: Iterable[Path]) -> jinja2.Environment:
     )
     env.filters.update(
         tanggal=tanggal_id,
-        nip=format_nip,
+        nip=nip_tertulis,
         md=inline_markdown,
         menit=format_menit,
+        terbilang=terbilang,
         upper_id=lambda s: str(s).upper(),
     )
     return env
@@ -307,6 +349,7 @@ class RowText:
     output: str
     keterangan: str
     pertanyaan: str
+    keterangan_rows: int = 1  # rowspan of the remark cell; 0: covered by an earlier step's remark
 
 
 @dataclass
@@ -328,6 +371,9 @@ class DocumentContext:
     min_row_height_pt: float = 56.0
     version: str = __version__
     font_stack: str = FONT_STACK
+    kop: list[str] = field(default_factory=list)  # the header's name lines, printed order
+    kontak: list[str] = field(default_factory=list)  # address, telephone, fax, e-mail, website
+    tanpa_waktu: list[int] = field(default_factory=list)  # steps without a time standard
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -347,13 +393,17 @@ def _keterkaitan(items: Sequence[Keterkaitan], links: dict[str, SopLink]) -> lis
 
 
 def _logo_uri(sop: Sop, project: Project) -> str | None:
+    return logo_data_uri(sop.instansi.logo, project)
+
+
+def logo_data_uri(logo: str | None, project: Project) -> str | None:
     """The logo as a data: URI, so the HTML view is self-contained and the PDF fetches nothing."""
     import base64
     import mimetypes
 
-    if not sop.instansi.logo:
+    if not logo:
         return None
-    path = project.inside(sop.instansi.logo)
+    path = project.inside(logo)
     if path is None or not path.is_file():
         return None
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -374,24 +424,10 @@ def document_context(
     links = links or {}
     width = content_width_pt(project)
     cols = column_widths(width, len(sop.pelaksana), min_lane)
-    rows = []
-    for s in sop.langkah:
-        minutes = format_menit(s.mutu_baku.menit)
-        written = s.mutu_baku.waktu.strip()
-        rows.append(
-            RowText(
-                step=s,
-                no=s.no,
-                aktivitas=s.aktivitas,
-                kelengkapan=s.mutu_baku.kelengkapan,
-                waktu=minutes,
-                waktu_tertulis="" if re.fullmatch(r"\d+(?:[.,]\d+)?(?:\s*(?:menit|mnt))?", written, re.I) else written,
-                output=s.mutu_baku.output,
-                keterangan=s.keterangan,
-                pertanyaan=s.pertanyaan,
-            )
-        )
-    last_change = sop.tanggal.revisi_terakhir or sop.tanggal.pembuatan
+    rows = _rows(sop)
+    t = sop.tanggal
+    dates = [d.first_day for d in (t.pembuatan, t.revisi_terakhir, t.berlaku) if d is not None]
+    names, contacts = kop_lines(sop.instansi)
     return DocumentContext(
         sop=sop,
         slug=slug,
@@ -402,13 +438,52 @@ def document_context(
         keterkaitan=_keterkaitan(sop.keterkaitan, links),
         total_menit=format_menit(sop.total_menit),
         total_panjang=durasi_panjang(sop.total_menit, project.config.calendar.minutes_per_day),
-        created=sop.tanggal.pembuatan.isoformat(),
-        modified=max(last_change, sop.tanggal.pembuatan).isoformat(),
+        created=t.pembuatan.first_day.isoformat() if t.pembuatan else "",
+        modified=max(dates).isoformat() if dates else "",
         author=" ".join(x for x in (sop.instansi.nama,) if x) or sop.instansi.pemerintah,
         logo_uri=_logo_uri(sop, project),
         content_width_pt=round(width, 3),
         min_row_height_pt=min_row_height,
+        kop=names,
+        kontak=contacts,
+        tanpa_waktu=[s.no for s in sop.langkah if s.mutu_baku.menit is None],
     )
+
+
+def _waktu(step: Step) -> tuple[str, str]:
+    """The Waktu cell: minutes, and below them the standard as written when it was not minutes.
+
+    '1x24 jam' prints as written, with the working day it means below it."""
+    written = step.mutu_baku.waktu.strip()
+    days = days_as_hours(written)
+    if days is not None:
+        return written, f"{days} hari kerja"
+    plain = re.fullmatch(r"\d+(?:[.,]\d+)?(?:\s*(?:menit|mnt))?", written, re.I)
+    return format_menit(step.mutu_baku.menit), "" if plain or not written else written
+
+
+def _rows(sop: Sop) -> list[RowText]:
+    rows = []
+    covered = 0  # the last step covered by a remark over several steps
+    for s in sop.langkah:
+        waktu, tertulis = _waktu(s)
+        span = 0 if s.no <= covered else (s.keterangan_sampai or s.no) - s.no + 1
+        covered = max(covered, s.keterangan_sampai or 0)
+        rows.append(
+            RowText(
+                step=s,
+                no=s.no,
+                aktivitas=s.aktivitas,
+                kelengkapan=s.mutu_baku.kelengkapan,
+                waktu=waktu,
+                waktu_tertulis=tertulis,
+                output=s.mutu_baku.output,
+                keterangan=s.keterangan,
+                pertanyaan=s.pertanyaan,
+                keterangan_rows=span,
+            )
+        )
+    return rows
 
 
 def render_document(env: jinja2.Environment, ctx: DocumentContext, flow_svgs: Sequence[str], mode: str) -> str:

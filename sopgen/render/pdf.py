@@ -117,6 +117,8 @@ def flow_nodes(sop: Sop) -> list:
                 ya=step.ya if decision else None,  # None: the next step (the layout resolves it)
                 tidak=step.tidak if decision else None,
                 label=step.pertanyaan if decision else "",
+                label_ya=step.label_ya,
+                label_tidak=step.label_tidak,
             )
         )
     return nodes
@@ -268,7 +270,8 @@ def _html(source: str, base_url: str, fetcher):
 
 def _write_pdf(document, sop: Sop, project: Project, pdfa: bool | None, content_hash: str, base_url: str) -> bytes:
     use_pdfa = project.config.pdfa if pdfa is None else pdfa
-    with fixed_font_timestamps(sop.tanggal.efektif or sop.tanggal.pembuatan):
+    day = sop.tanggal.berlaku or sop.tanggal.pembuatan  # a Tgl (format 1.1), or None for a blank
+    with fixed_font_timestamps(day.first_day if day else None):
         return document.write_pdf(
             pdf_variant=PDFA_VARIANT if use_pdfa else None,
             pdf_identifier=pdf_identifier(sop, content_hash),

@@ -76,6 +76,7 @@ RULES: dict[str, Rule] = {
         _r("SOP209", ERROR, "ya/tidak/pertanyaan pada langkah yang bukan keputusan", "ya: 3 pada jenis: proses"),
         _r("SOP210", WARNING, "Pelaksana disebut dua kali pada satu langkah", "pelaksana: [kasi, kasi]"),
         _r("SOP211", ERROR, "Cabang menunjuk dirinya sendiri", "tidak: 6 pada langkah 6"),
+        _r("SOP212", ERROR, "Keterangan beberapa langkah tidak sah (sampai langkah yang tidak ada, atau bertumpuk)", "keterangan: {teks: ..., sampai: 9} pada SOP 6 langkah"),
         # 3xx: dates, NIP, time standard
         _r("SOP301", ERROR, "Tanggal tidak sah", "pembuatan: 31-02-2023"),
         _r("SOP302", ERROR, "Tgl efektif sebelum tgl pembuatan", "efektif: 2023-10-01, pembuatan: 2023-10-05"),
@@ -89,6 +90,8 @@ RULES: dict[str, Rule] = {
         _r("SOP310", ERROR, "Waktu mutu baku tidak positif", "waktu: 0"),
         _r("SOP311", WARNING, "Revisi tidak urut tanggal", "revisi 2024 sebelum revisi 2023"),
         _r("SOP312", ERROR, "Waktu mutu baku di luar 1 menit sampai 1 tahun kerja", "waktu: 1e308"),
+        _r("SOP313", ERROR, "Tgl efektif dan tgl pengesahan keduanya ditulis", "efektif: 2016-01-04, pengesahan: 2016-01-04"),
+        _r("SOP320", WARNING, "Isian kosong: belum lengkap untuk terbit", "nomor: null, nip: null"),
         # 4xx: style
         _r("SOP401", WARNING, "Nama pelaksana mirip: jabatan yang sama ditulis dua cara", "Kasubag Perencanaan dan Keuangan / Kasubag Penyusunan Program dan Keuangan"),
         _r("SOP402", WARNING, "Tanda baca ganda", "S.Sos..MM."),

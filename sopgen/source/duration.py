@@ -21,6 +21,19 @@ class DurationError(ValueError):
     pass
 
 
+# "24 jam", "1x24 jam", "1 x 24 jam", "2×24 jam": as in standar pelayanan, that many working
+# days (the office's day), not 24 working hours. Other hours ("48 jam") stay hours.
+_DAYS_AS_HOURS = re.compile(r"(?:(\d+)\s*[x×]\s*)?24\s*jam", re.I)
+
+
+def days_as_hours(value: object) -> int | None:
+    """The number of working days of a '1x24 jam' standard; None when it is not written so."""
+    if not isinstance(value, str):
+        return None
+    m = _DAYS_AS_HOURS.fullmatch(value.strip())
+    return None if m is None else int(m.group(1) or 1)
+
+
 _HOW = "tulis angka menit (mis. 30) atau '30 menit', '2 jam', '1 hari', '1 jam 30 menit'"
 _SEPARATOR = re.compile(r"\s*(?:,|\+|\bdan\b)?\s*")
 
@@ -28,12 +41,16 @@ _SEPARATOR = re.compile(r"\s*(?:,|\+|\bdan\b)?\s*")
 def parse_waktu(value: object, minutes_per_day: float) -> float:
     """Minutes for a standard: a bare number is minutes; '2 jam', '1 hari', '1 jam 30 menit'.
 
-    A day is a working day (not 24 hours): an SOP's "1 hari" means the office's day.
+    A day is a working day (not 24 hours): an SOP's "1 hari" means the office's day, and so
+    does "1x24 jam".
     """
     if isinstance(value, bool):
         raise DurationError(f"{str(value).lower()!r} bukan waktu; {_HOW}")
     if isinstance(value, (int, float)):
         return float(value)
+    days = days_as_hours(value)
+    if days is not None:
+        return days * minutes_per_day
     text = str(value).strip().lower()
     if not text:
         raise DurationError(f"waktu kosong; {_HOW}")
@@ -63,6 +80,8 @@ def parse_waktu(value: object, minutes_per_day: float) -> float:
     return total
 
 
-def format_menit(minutes: float) -> str:
-    """Minutes as the form prints them in the Waktu column."""
+def format_menit(minutes: float | None) -> str:
+    """Minutes as the form prints them in the Waktu column ('' for a step without a standard)."""
+    if minutes is None:
+        return ""
     return str(int(minutes)) if float(minutes).is_integer() else f"{minutes:.1f}".replace(".", ",")

@@ -99,6 +99,7 @@ class Config:
     file: str | None = None  # the config file as shown in messages, None when absent
     valid: bool = True  # False when sopgen.toml had errors and these are the defaults
     alamat: str = ""  # [keluaran] alamat: where the catalog is served; the QR codes point there
+    buku: dict[str, Any] = field(default_factory=dict)  # [buku]: cover and Keputusan of `sopgen book`
     penilaian: dict[str, Any] = field(default_factory=dict)  # the evaluator (nama, nip, jabatan) and threshold (ambang)
     laporan: dict[str, Any] = field(default_factory=dict)  # check reports: lokal "id" (default) or "en"
 
@@ -238,6 +239,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
             alamat=out.get("alamat", ""),
             penilaian=plain.get("penilaian", {}),
             laporan=plain.get("laporan", {}),
+            buku=plain.get("buku", {}),
         ),
         [],
     )

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from sopgen.source import limits as lim
+from sopgen.source.dates import PATTERN as DATE_PATTERN, Tgl
 from sopgen.source.diagnostics import Diagnostic, diag, did_you_mean
 from sopgen.source.duration import DurationError, parse_waktu
 from sopgen.source.shape import where
@@ -247,7 +248,7 @@ def branch_targets(ctx: Context) -> Iterator[Diagnostic]:
     for i, s in enumerate(steps):
         decision = s.get("jenis") == "keputusan"
         if not decision:
-            for key in ("ya", "tidak", "pertanyaan"):
+            for key in ("ya", "tidak", "pertanyaan", "label_ya", "label_tidak"):
                 if key in s:
                     yield ctx.at(("langkah", i, key), "SOP209", f"langkah {i + 1} memakai '{key}' padahal bukan keputusan; tambahkan 'jenis: keputusan' atau hapus '{key}'", key=True)
             continue
@@ -329,18 +330,19 @@ def waktu(ctx: Context) -> Iterator[Diagnostic]:
 # --- dates and NIP -----------------------------------------------------------------------
 
 
-def _parse_date(ctx: Context, path: tuple) -> tuple[date | None, list[Diagnostic]]:
+def _parse_date(ctx: Context, path: tuple) -> tuple[Tgl | None, list[Diagnostic]]:
+    """A date, a month (2016-01) or a year (2016); partial ones compare by their first day."""
     value = ctx.data
     for p in path:
         value = value[p]
     if not isinstance(value, str):
-        return None, []  # shape errors are the schema's
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        if re.search(r"^\d{4}-\d{2}-\d{2}$", value):  # the schema's pattern lets "2023-10-05\n" through
+        return None, []  # shape errors (and blanks) are reported elsewhere
+    if not DATE_PATTERN.fullmatch(value):
+        if re.search(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):  # the schema's pattern lets "2023-10-05\n" through
             return None, [ctx.at(path, "SOP301", f"{where(path)} {value!r} bukan tanggal YYYY-MM-DD; hapus baris baru atau spasi di sekitarnya")]
         return None, []
     try:
-        return date.fromisoformat(value), []
+        return Tgl.parse(value), []
     except ValueError:
         return None, [ctx.at(path, "SOP301", f"{where(path)} '{value}' bukan tanggal yang ada di kalender")]
 
@@ -351,21 +353,31 @@ def dates(ctx: Context) -> Iterator[Diagnostic]:
     if not isinstance(tg, dict):
         return
     made, d1 = _parse_date(ctx, ("tanggal", "pembuatan")) if "pembuatan" in tg else (None, [])
-    eff, d2 = _parse_date(ctx, ("tanggal", "efektif")) if "efektif" in tg else (None, [])
-    yield from d1 + d2
-    if made and eff and eff < made:
-        yield ctx.at(("tanggal", "efektif"), "SOP302", f"tanggal efektif {eff.isoformat()} sebelum tanggal pembuatan {made.isoformat()}; SOP tidak dapat berlaku sebelum dibuat, periksa kedua tanggal")
+    yield from d1
+    for key in ("efektif", "pengesahan"):
+        eff, d2 = _parse_date(ctx, ("tanggal", key)) if key in tg else (None, [])
+        yield from d2
+        if made and eff and eff.surely_before(made):
+            yield ctx.at(("tanggal", key), "SOP302", f"tanggal {key} {eff.isoformat()} sebelum tanggal pembuatan {made.isoformat()}; SOP tidak dapat berlaku sebelum dibuat, periksa kedua tanggal")
+    if "efektif" in tg and "pengesahan" in tg:
+        yield ctx.at(("tanggal", "pengesahan"), "SOP313", "tanggal efektif dan tanggal pengesahan keduanya ditulis, padahal lembar identitas hanya mencetak satu baris; tulis yang tercetak pada dokumen dan hapus yang lain", key=True)
     rev = tg.get("revisi")
     paths = [("tanggal", "revisi")] if isinstance(rev, str) else [("tanggal", "revisi", i, "tanggal") for i, r in enumerate(_list(rev)) if isinstance(r, dict) and "tanggal" in r]
     previous = None
     for path in paths:
         d, errs = _parse_date(ctx, path)
         yield from errs
-        if d and made and d < made:
+        if d and made and d.surely_before(made):
             yield ctx.at(path, "SOP303", f"tanggal revisi {d.isoformat()} sebelum tanggal pembuatan {made.isoformat()}; revisi hanya bisa sesudah SOP dibuat, periksa tahunnya")
-        if d and previous and d < previous:
+        if d and previous and d.surely_before(previous):
             yield ctx.at(path, "SOP311", f"revisi {d.isoformat()} ditulis setelah revisi {previous.isoformat()}; urutkan dari yang terlama")
         previous = d or previous
+    for i, r in enumerate(_list(ctx.data.get("riwayat_revisi"))):
+        if isinstance(r, dict) and isinstance(r.get("tanggal"), str):
+            d, errs = _parse_date(ctx, ("riwayat_revisi", i, "tanggal"))
+            yield from errs
+            if d and made and d.surely_before(made):
+                yield ctx.at(("riwayat_revisi", i, "tanggal"), "SOP303", f"tanggal revisi {d.isoformat()} sebelum tanggal pembuatan {made.isoformat()}; revisi hanya bisa sesudah SOP dibuat, periksa tahunnya")
     nomor = ctx.data.get("nomor")
     m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*$", nomor) if isinstance(nomor, str) else None
     if m and made and int(m.group(1)) != made.year:
@@ -522,3 +534,6 @@ def replaced_status(ctx: Context) -> Iterator[Diagnostic]:
             path, "SOP522",
             f"SOP ini sudah diganti (diganti_oleh) tetapi berstatus '{status}'; SOP yang diganti tidak berlaku lagi, tulis status: dicabut",
         )
+
+
+from sopgen.source import completeness  # noqa: E402,F401  (registers the format 1.1 rules)

@@ -348,7 +348,7 @@ def _translate(err: jsonschema.ValidationError, source: SourceMap, file: str, ro
         if path and path[-1] == "id":
             better = re.sub(r"[^a-z0-9_-]+", "-", str(err.instance).lower()).strip("-_") or "kasubag-pk"
             return [diag(file, line, col, "SOP104", f"{here} {_shown(err.instance)} harus huruf kecil, angka, '-' atau '_'; tulis mis. '{better}' (dan ganti juga di langkah-langkahnya)")]
-        if err.validator_value == _DATE_PATTERN:
+        if err.validator_value in (_DATE_PATTERN, _PARTIAL_DATE_PATTERN):
             return [diag(file, line, col, "SOP301", f"{here} {_shown(err.instance)} bukan tanggal YYYY-MM-DD; {_date_hint(err.instance)}")]
         return [diag(file, line, col, "SOP104", f"{here} {_shown(err.instance)} tidak sesuai bentuk {err.validator_value}")]
     if kind in ("minLength", "minItems"):
@@ -363,6 +363,7 @@ def _translate(err: jsonschema.ValidationError, source: SourceMap, file: str, ro
 
 
 _DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$"
+_PARTIAL_DATE_PATTERN = "^\\d{4}(-\\d{2}(-\\d{2})?)?$"  # format 1.1: a month or a year is a date too
 
 
 def _shown(value: Any) -> str:

@@ -49,6 +49,8 @@ class FileResult:
         nomor = data.get("nomor")
         if isinstance(nomor, str):
             self.nomor, self.nomor_pos = nomor, self.source.value_pos(("nomor",))
+        elif data:  # format 1.1: an SOP without a Nomor SOP is known by its file name
+            self.nomor, self.nomor_pos = self.path.stem, self.source.key_pos(("nomor",))
         items = data.get("keterkaitan") if isinstance(data.get("keterkaitan"), list) else []
         for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("nomor"), str):
@@ -137,7 +139,7 @@ def _instansi(data: dict, source, file: str, project: Project) -> list[Diagnosti
         if not merged.get(key) and project.config.valid:
             line, col = source.value_pos(("instansi",)) if own else (1, 1)
             out.append(diag(file, line, col, "SOP506", f"instansi › {key} tidak ada di SOP ini maupun di [instansi] sopgen.toml; isi salah satunya, mis. {_EXAMPLE[key]}"))
-    if isinstance(own.get("logo"), str):
+    if isinstance(own.get("logo"), str) and own["logo"]:  # "" blanks the config's logo
         line, col = source.value_pos(("instansi", "logo"))
         out.extend(check_logo(own["logo"], project, file, line, col))
     return out

@@ -223,6 +223,18 @@ def _run(
         accounting=intake.accounting,
         findings_frame=frame,
         summary=summary,
-        notes=data.notes,
+        notes=data.notes + untimed_notes(chosen),
         ignored_columns=data.ignored,
     )
+
+
+def untimed_notes(sops: Sequence[Sop]) -> list[str]:
+    """One note per SOP whose steps have no time standard (format 1.1): those steps are never
+    late, and the report says so once instead of once per row."""
+    notes = []
+    for sop in sops:
+        steps = [str(s.no) for s in sop.langkah if s.mutu_baku.menit is None]
+        if steps:
+            which = steps[0] if len(steps) == 1 else ", ".join(steps[:-1]) + " dan " + steps[-1]
+            notes.append(f"SOP {sop.nomor}: langkah {which} tanpa standar waktu (Mutu Baku kosong); lamanya tidak diperiksa")
+    return notes

@@ -85,6 +85,8 @@ def _bad_outputs(combos: pl.DataFrame, tables: SopTables) -> tuple[list[int], li
     std_words = [[set(output_words(s.mutu_baku.output)) for s in f.sop.langkah] for f in tables.flows]
     missing, mismatch = [], []
     for sop_i, step, output, key in combos.iter_rows():
+        if not std_words[sop_i][step - 1]:
+            continue  # the step has no output standard (format 1.1: an empty Mutu Baku)
         if not output:
             missing.append(key)
         elif not std_words[sop_i][step - 1] <= set(output_words(output)):

@@ -38,7 +38,7 @@ def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: A
             dur = cum(pl.col("end").cast(pl.Int64)) - cum(pl.col("start").cast(pl.Int64))
         else:
             dur = pl.lit(None, dtype=pl.Int64)
-    std_us = tables.per_step(tables.step_values(lambda f, s: int(round(s.mutu_baku.menit * MINUTE_US))), pl.Int64)
+    std_us = tables.per_step(tables.step_values(lambda f, s: None if s.mutu_baku.menit is None else int(round(s.mutu_baku.menit * MINUTE_US))), pl.Int64)
     classes: list[int] = []
     width: list[int] = []
     offsets: list[int] = []

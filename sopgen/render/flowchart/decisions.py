@@ -19,7 +19,7 @@ def decision(draft: Draft, i: int, node: FlowNode) -> tuple:
     """Give one branch the bottom vertex and the other a side vertex; draw or queue both."""
     grid = draft.grid
     sym, n, widths = draft.steps[i], len(draft.nodes), grid.frame.lane_widths
-    branches = [("Ya", resolve(node, node.ya, n)), ("Tidak", resolve(node, node.tidak, n))]
+    branches = [(node.label_ya, resolve(node, node.ya, n)), (node.label_tidak, resolve(node, node.tidak, n))]
     kinds = ["end" if t == END else "next" if t == node.no + 1 else "long" for _, t in branches]
     lo, hi = min(node.lanes), max(node.lanes)
     free = hi + 1 if hi + 1 < len(widths) else lo - 1 if lo > 0 else None

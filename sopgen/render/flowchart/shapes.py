@@ -40,6 +40,8 @@ class FlowNode:
     ya: int | str | None = None  # decisions only: step no, END, or None = next step
     tidak: int | str | None = None
     label: str = ""  # short text drawn inside a diamond
+    label_ya: str = "Ya"  # the branch captions as the SOP prints them ("dinas", "lengkap")
+    label_tidak: str = "Tidak"
 
 
 @dataclass(frozen=True)
