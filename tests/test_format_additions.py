@@ -105,3 +105,34 @@ def test_nip_prints_exactly_as_written(tmp_path: Path) -> None:
     project, sop = load_sop(root, f.name)
     pages = page_texts(render_sop(sop, project, slug="x").pdf)
     assert "NIP. 196504121990032001" in pages[0]
+
+
+def test_check_has_no_time_standard_for_a_step_without_mutu_baku_and_says_so_once(tmp_path: Path) -> None:
+    """A log of the reference SOP whose step 1 lost its Mutu Baku: that step is never late and
+    never lacks its output, and the result carries one note naming it (not one per row)."""
+    import csv
+
+    from sopgen.conformance.engine import check_logs
+    from sopgen.source.project import load_project
+    from sopgen.source.validate import validate
+
+    root = tmp_path / "proyek"
+    (root / "sops").mkdir(parents=True)
+    shutil.copy(CASES.parent.parent.parent / "sopgen.toml", root / "sopgen.toml")
+    ref = (CASES.parent.parent.parent / "sops" / "065-111-pengumpulan-data-kinerja.yaml").read_text(encoding="utf-8")
+    start = "    mutu_baku: {kelengkapan: dokumen, waktu: 5, output: dokumen format data}\n"
+    (root / "sops" / "ref.yaml").write_text(ref.replace(start, "", 1), encoding="utf-8")
+    result = validate(None, project=load_project(root)[0])
+    assert not result.errors and result.sops[0].langkah[0].mutu_baku.menit is None
+    log = root / "log.csv"
+    with open(log, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(("sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan"))
+        for case in ("Oktober", "November"):
+            w.writerow(("065/111/416-317/2023", case, 1, "Kasubag PK", "2023-10-02 08:00", "2023-10-03 15:00", "", ""))
+            w.writerow(("065/111/416-317/2023", case, 2, "Kasubag Penyusunan Program dan Keuangan", "2023-10-04 08:00", "2023-10-04 09:00", "dokumen format data", ""))
+    checked = check_logs(result.project, result.sops, [log])
+    assert [(f.kind, f.step) for f in checked.findings if f.step == 1] == []
+    assert [(f.kind, f.step) for f in checked.findings if f.kind == "time_exceeded"] == [("time_exceeded", 2), ("time_exceeded", 2)]
+    notes = [n for n in checked.notes if "tanpa standar waktu" in n]
+    assert notes == ["SOP 065/111/416-317/2023: langkah 1 tanpa standar waktu (Mutu Baku kosong); lamanya tidak diperiksa"]

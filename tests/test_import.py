@@ -309,3 +309,44 @@ def test_unreadable_files_are_a_message_and_write_nothing(name: str, project: Pa
 def test_missing_file_is_a_usage_error(project: Path) -> None:
     result = _run(project, ["import", "tidak-ada.docx"])
     assert result.exit_code == 2 and "tidak ditemukan" in result.output
+
+
+def test_document_text_never_becomes_a_suppression_comment(project: Path, tmp_path: Path) -> None:
+    """A cell reading '... # sopgen: abaikan SOP402' stays text: the YAML value keeps it, and
+    no suppression is found in the written file."""
+    from sopgen.source import suppress
+
+    doc = reference_document()
+    doc.steps[0].aktivitas = "Memeriksa data.. # sopgen: abaikan SOP402"
+    doc.nama = "DATA #SOPGEN: ABAIKAN SOP401"
+    source = build_docx(doc, tmp_path / "sisipan.docx")
+    text, _, _, _ = convert(source, load_project(project)[0])
+    data = load_text(text.encode(), "x").data
+    assert data["langkah"][0]["aktivitas"] == "Memeriksa data.. # sopgen: abaikan SOP402"
+    assert suppress.find(text, "x") == ([], [])
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["kepala-diulang", "tanpa-kepala"])
+def test_mekanisme_table_continued_on_the_next_page(header: bool, project: Path, tmp_path: Path) -> None:
+    """Offices split a long Mekanisme table at the page break, with or without repeating its
+    header: both halves are one list of steps, and a branch may point into the other half."""
+    import copy
+
+    import docx
+
+    source = reference_docx(tmp_path / "terbelah.docx")
+    d = docx.Document(str(source))
+    first = d.tables[-1]._tbl
+    second = copy.deepcopy(first)
+    first.addnext(second)
+    first.addnext(d.add_paragraph("(bersambung)")._p)
+    for tr in first.tr_lst[5:]:
+        first.remove(tr)
+    for tr in second.tr_lst[0 if not header else 2 : 5]:
+        second.remove(tr)
+    d.save(str(source))
+    data, _ = _read_back(project, source)
+    assert [s["aktivitas"][:20] for s in data["langkah"]] == [s.aktivitas[:20] for s in reference_document().steps]
+    lanes = [a["id"] for a in data["pelaksana"]]
+    assert [lanes.index(s["pelaksana"]) for s in data["langkah"]] == [0, 2, 2, 3, 1, 0]
+    assert (data["langkah"][5]["ya"], data["langkah"][5]["tidak"]) == ("selesai", 4)

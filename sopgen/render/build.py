@@ -34,10 +34,18 @@ from typing import Any, Callable
 from sopgen import __version__
 from sopgen.source.diagnostics import Diagnostic, Severities
 from sopgen.files import write_atomic
+from sopgen.render.buildstate import (
+    STATE_NAME,
+    STATE_VERSION,
+    load_state,
+    output_path,
+    plain_size,
+    remove_recorded,
+    save_state,
+    sha256,
+)
 from sopgen.source.project import CONFIG_NAME, Project, discover
 
-STATE_NAME = ".sopgen-build.json"
-STATE_VERSION = 1
 CATALOG_NAME = "index.html"
 
 DIBUAT = "dibuat"
@@ -116,8 +124,7 @@ def _remove_stale_temporaries(out: Path) -> None:
                 pass
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+_sha = sha256
 
 
 def _file_sha(path: Path) -> str:
@@ -163,21 +170,6 @@ def _relative(project: Project, path: Path) -> str:
 
 
 # --- state ---------------------------------------------------------------------------------
-
-
-def _load_state(out: Path) -> dict[str, Any]:
-    try:
-        state = json.loads((out / STATE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(state, dict) or state.get("versi") != STATE_VERSION:
-        return {}
-    return state
-
-
-def _save_state(out: Path, state: dict[str, Any]) -> None:
-    data = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
-    write_atomic(out / STATE_NAME, data)
 
 
 def _validation_key(project: Project, code: str, config_bytes: bytes, shas: dict[str, str], logos: list[str]) -> str:
@@ -372,7 +364,7 @@ def _gather(project: Project, paths: list[Path] | None) -> _Inputs:
     templates = Templates(project.root)
     templates_fp = templates.fingerprint()
     base = _sha(json.dumps([STATE_VERSION, code, templates_fp, repr(project.config), _sha(config_bytes)]).encode())
-    state = _load_state(project.output)
+    state = load_state(project.output)
     entries: dict[str, dict] = state.get("keluaran", {}) if state else {}
     cached = state.get("validasi") if state else None
     selected_rel = {rel[p] for p in (selected or files)}
@@ -482,7 +474,7 @@ def _write_outputs(
     project: Project, out: Path, task: RenderTask, output: RenderOutput, result: BuildResult, new_entries: dict[str, dict]
 ) -> None:
     """Write one SOP's PDF and HTML view atomically and record them (or the failure)."""
-    pdf_path, html_path = out / f"{task.slug}.pdf", out / f"{task.slug}.html"
+    pdf_path, html_path = output_path(out, task.slug, "pdf"), output_path(out, task.slug, "html")
     html_bytes = output.html.encode("utf-8")
     try:
         write_atomic(pdf_path, output.pdf)
@@ -498,7 +490,8 @@ def _write_outputs(
             "pdf": len(output.pdf),
             "html": len(html_bytes),
             "halaman": output.pages,
-            "sha256": _sha(output.pdf),  # what katalog.json publishes for verification
+            "sha256": sha256(output.pdf),  # what katalog.json publishes for verification
+            "html_sha256": sha256(html_bytes),
         }
         result.outcomes.append(SopOutcome(task.slug, task.file, DIBUAT, pages=output.pages, seconds=output.seconds))
 
@@ -506,15 +499,10 @@ def _write_outputs(
 def _remove_gone(
     out: Path, entries: dict[str, dict], new_entries: dict[str, dict], summaries: dict[str, dict], result: BuildResult
 ) -> None:
-    """Outputs of SOPs that are gone from the project."""
-    for slug in sorted(set(entries) - set(new_entries)):
-        if slug in {s["slug"] for s in summaries.values()}:
-            continue
-        for ext in ("pdf", "html"):
-            p = out / f"{slug}.{ext}"
-            if p.is_file():
-                p.unlink()
-                result.removed.append(p.name)
+    """Outputs of SOPs that are gone from the project: only files the record proves sopgen wrote."""
+    slugs = {s["slug"] for s in summaries.values()}
+    for slug in sorted(set(entries) - set(new_entries) - slugs):
+        result.removed += remove_recorded(out, slug, entries[slug])
 
 
 def _catalog(project: Project, out: Path, summaries: dict[str, dict], templates, result: BuildResult, entries: dict) -> None:
@@ -534,10 +522,7 @@ def _current(out: Path, slug: str, entry: dict | None, fingerprint: str) -> bool
     """Outputs recorded with this fingerprint and still there with the sizes we wrote."""
     if not entry or entry.get("sidik") != fingerprint:
         return False
-    try:
-        return (out / f"{slug}.pdf").stat().st_size == entry["pdf"] and (out / f"{slug}.html").stat().st_size == entry["html"]
-    except (OSError, KeyError):
-        return False
+    return all(plain_size(output_path(out, slug, ext)) == entry[ext] for ext in ("pdf", "html"))
 
 
 def _plan(project, summaries, entries, shas, base, selected_rel, force) -> tuple[dict[str, str], list[str], list[str]]:
@@ -583,7 +568,7 @@ def _save_state_if_changed(out: Path, old: dict, new: dict, result: BuildResult)
     if not out.is_dir() or old == new:
         return
     try:
-        _save_state(out, new)
+        save_state(out, new)
     except OSError as e:
         # Only the next build's skipping depends on it: that build renders everything again.
         result.catalog_error = result.catalog_error or f"catatan build {STATE_NAME} tidak bisa ditulis ({e.strerror or e})"

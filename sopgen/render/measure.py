@@ -14,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sopgen.render.html import RenderError
+
 PX_TO_PT = 0.75
 
 
-class MeasureError(Exception):
-    """The rendered document does not have the boxes the flowchart needs (message in Indonesian)."""
+class MeasureError(RenderError):
+    """The rendered document does not have the boxes the flowchart needs (message in Indonesian,
+    saying what to change: a text too long for a page, or a template that lost a cell)."""
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,7 @@ RULES: dict[str, Rule] = {
         _r("SOP701", ERROR, "Teks terlalu panjang", "aktivitas lebih dari 2.000 karakter"),
         _r("SOP702", ERROR, "Kata terlalu panjang untuk sel tabel", "aktivitas: xxxxxxxx... (60.000 huruf tanpa spasi)"),
         _r("SOP703", ERROR, "Langkah terlalu banyak", "lebih dari 100 langkah"),
+        _r("SOP704", ERROR, "Terlalu banyak cabang menuju satu langkah", "9 keputusan yang semuanya kembali ke langkah 1"),
         # 8xx: suppression comments (`# sopgen: abaikan SOP402`)
         _r("SOP801", WARNING, "Komentar abaikan tidak mengabaikan apa pun", "# sopgen: abaikan SOP402 pada baris tanpa tanda baca ganda"),
         _r("SOP802", ERROR, "Komentar abaikan dengan kode tidak dikenal atau kode galat", "# sopgen: abaikan SOP999"),

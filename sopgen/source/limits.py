@@ -18,6 +18,9 @@ MAX_WORD = 60
 MAX_URL = 300
 # A step's waktu: at least a minute, at most a working year (52 weeks of 5 working days; a
 # `hari` is one working day of the project calendar, so the cap is in the SOP's own units).
+# Decision branches (other than the flow to the next step) the flowchart can bring into one step:
+# each arrives by its own track or connector beside that step's row.
+MAX_BRANCHES_INTO = 8
 MIN_WAKTU = 1.0
 MAX_WAKTU_DAYS = 260
 

@@ -264,6 +264,26 @@ def branch_targets(ctx: Context) -> Iterator[Diagnostic]:
 
 
 @rule
+def branches_into_one_step(ctx: Context) -> Iterator[Diagnostic]:
+    """The drawing brings each branch into its step by its own track or connector."""
+    steps = _steps(ctx)
+    n, into = len(steps), {}
+    for i, s in enumerate(steps):
+        if s.get("jenis") != "keputusan":
+            continue
+        for key, target in _branches(s, i, n):
+            if _valid_target(target, n) and target not in (END, i + 2):
+                into.setdefault(target, []).append((i, key))
+    for target, branches in sorted(into.items()):
+        if len(branches) > lim.MAX_BRANCHES_INTO:
+            i, key = branches[lim.MAX_BRANCHES_INTO]
+            yield ctx.at(("langkah", i, key), "SOP704", (
+                f"{len(branches)} cabang keputusan menuju langkah {target}; flowchart hanya dapat menggambar "
+                f"{lim.MAX_BRANCHES_INTO} cabang ke satu langkah — gabungkan keputusan itu atau arahkan sebagian ke langkah lain"
+            ))
+
+
+@rule
 def reachability(ctx: Context) -> Iterator[Diagnostic]:
     steps = _steps(ctx)
     n = len(steps)

@@ -12,6 +12,7 @@ from sopgen.authoring.sopfile import clean
 _DATE = re.compile(r"^\d{4}(?:-\d{2}){0,2}$")
 _WORD = re.compile(r"^[a-z][a-z0-9-]*$")
 _BARE_KEYS = ("id", "pelaksana", "jenis", "ya", "tidak")  # ids and keywords, written unquoted
+_SUPPRESSION = re.compile(r"#\s*sopgen", re.I)
 _RESERVED = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}
 
 
@@ -26,7 +27,9 @@ def _scalar(value, bare_date: bool = False, bare_word: bool = False) -> str:
         return str(value)
     if bare_date and _DATE.match(value):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    quoted = json.dumps(value, ensure_ascii=False)
+    # A document's text must not read as a suppression comment (`# sopgen: abaikan ...`).
+    return _SUPPRESSION.sub(lambda m: m.group().replace("#", "\\x23"), quoted)
 
 
 class _Writer:
@@ -81,7 +84,7 @@ def sop_yaml(draft: Draft, source: str) -> tuple[str, list[tuple[int, str]]]:
         notes.setdefault(line, []).extend(texts)
     listed = []
     for line, texts in sorted(notes.items()):
-        text = "; ".join(clean(t) for t in texts)
+        text = "; ".join(clean(t).replace("#", "") for t in texts)
         w.lines[line] += f"  # periksa: {text}"
         listed.append((line + 1 + len(head), text))
     return "\n".join([*head, *w.lines]) + "\n", listed

@@ -48,12 +48,12 @@ def assemble(draft: Draft) -> Layout:
 def _clip(grid: Grid, path: Path) -> list[tuple[int, Segment]]:
     """Split a path into per-row pieces; only the piece ending at the tip gets the arrow."""
     out = []
-    rows, last = grid.page_rows[path.page], len(path.points) - 2
+    page_last, last = grid.page_rows[path.page][-1], len(path.points) - 2
     for k, ((x1, y1), (x2, y2)) in enumerate(pairwise(path.points)):
-        for row in rows:
+        for row in grid.rows_in(path.page, min(y1, y2), max(y1, y2)):
             top, bottom = grid.tops[row], grid.bottom(row)
             if abs(y1 - y2) < EPS:
-                if top <= y1 < bottom or (row == rows[-1] and abs(y1 - bottom) < EPS):
+                if top <= y1 < bottom or (row == page_last and abs(y1 - bottom) < EPS):
                     out.append((row, Segment(x1, y1 - top, x2, y2 - top, k == last)))
                 continue
             a, b = max(min(y1, y2), top), min(max(y1, y2), bottom)

@@ -39,9 +39,7 @@ def conn_options(grid: Grid, row: int, where: str, x: float, y: float | None) ->
     Yielded cheapest first, lazily: a tier further from the page edge costs _TIER_COST
     more (net of the shorter arrow), a column off the track a jog and the horizontal run.
     """
-    cols = grid.columns
-    reach = 2 * max(grid.frame.lane_widths)
-    near = sorted((c for c in cols if EPS < abs(c - x) <= reach), key=lambda c: abs(c - x))
+    near = grid.near_columns(x)
     on_track = bool(conn_boxes(grid, row, where, x))
 
     def tier(k: int, box: Box) -> Iterator[tuple[float, int, float, float]]:

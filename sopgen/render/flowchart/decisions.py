@@ -1,8 +1,8 @@
 """Decisions: which branch leaves by which vertex, the end terminator, and the captions.
 
-A decision's bottom vertex goes to the branch that continues straight down (the next step, or
-the end when there is no free lane beside it); the other branch leaves by the side facing its
-target. The "Ya"/"Tidak" captions are placed only after every fixed edge is drawn, so they can
+A decision's bottom vertex goes to the branch that continues straight down: the end, whose
+capsule sits below the diamond in the deciding actor's own column (never in an uninvolved
+actor's column), else the next step; the other branch leaves by the side facing its target. The "Ya"/"Tidak" captions are placed only after every fixed edge is drawn, so they can
 avoid them.
 """
 
@@ -13,6 +13,7 @@ from sopgen.render.flowchart.inputs import resolve
 from sopgen.render.flowchart.place import flow_next, queue_long
 from sopgen.render.flowchart.shapes import DROP, END, END_H, END_W, LABEL_FONT, Box, FlowNode, Label, Symbol
 from sopgen.render.flowchart.state import Draft, Leg
+from sopgen.render.flowchart.text import CHAR_W
 
 
 def decision(draft: Draft, i: int, node: FlowNode) -> tuple:
@@ -22,7 +23,9 @@ def decision(draft: Draft, i: int, node: FlowNode) -> tuple:
     branches = [(node.label_ya, resolve(node, node.ya, n)), (node.label_tidak, resolve(node, node.tidak, n))]
     kinds = ["end" if t == END else "next" if t == node.no + 1 else "long" for _, t in branches]
     lo, hi = min(node.lanes), max(node.lanes)
-    free = hi + 1 if hi + 1 < len(widths) else lo - 1 if lo > 0 else None
+    # A branch to the end ends in the deciding actor's own column (Permenpan RB 35/2012: no
+    # terminator in an uninvolved actor's column), below the diamond.
+    free = None
     if "end" in kinds and free is None:
         # no lane for the end terminator: it goes below the diamond, so the bottom vertex
         # must lead to it (the other branch leaves by a side, even to the next step)
@@ -97,8 +100,12 @@ def caption(draft: Draft, i: int, d: int, slabel: str, upward: bool, blabel: str
 
 
 def _put_label(draft: Draft, row: int, text: str, boxes: list[Box]) -> None:
-    """The first box that is free in the row (else the first one) becomes the label."""
+    """The first box that is free in the row and clear of the lane rules (else the first one
+    free in the row, else the first one) becomes the label."""
     grid = draft.grid
+
+    def clear(box: Box) -> bool:  # the table's rule between two actors' columns crosses no text
+        return not any(box[0] < x < box[2] for x in grid.lane_x[1:])
 
     def fits(box: Box) -> bool:
         if box[0] < 0 or box[2] > grid.width or box[1] < grid.tops[row] or box[3] > grid.bottom(row):
@@ -107,7 +114,7 @@ def _put_label(draft: Draft, row: int, text: str, boxes: list[Box]) -> None:
             hit(seg_box(p, q), box) for p, q, _ in draft.row_segs[row]
         )
 
-    x0, y0, x1, y1 = next((b for b in boxes if fits(b)), boxes[0])
+    x0, y0, x1, y1 = next((b for b in boxes if fits(b) and clear(b)), next((b for b in boxes if fits(b)), boxes[0]))
     label = Label(x0, y0, x1 - x0, y1 - y0, text)
     draft.labels.append((row, label))
     draft.row_obs[row].append(label)
@@ -115,4 +122,4 @@ def _put_label(draft: Draft, row: int, text: str, boxes: list[Box]) -> None:
 
 def _text_box(text: str) -> tuple[float, float]:
     """A caption's box (width, height), estimated from its number of characters."""
-    return len(text) * 0.6 * LABEL_FONT + 1.0, LABEL_FONT * 1.25
+    return len(text) * CHAR_W * LABEL_FONT + 1.0, LABEL_FONT * 1.25

@@ -10,13 +10,18 @@ from __future__ import annotations
 from sopgen.render.flowchart.shapes import (
     CONNECTOR,
     DIAMOND_H,
-    DIAMOND_W,
     EPS,
+    MIN_ROW_HEIGHT,
     PROCESS_H,
+    SYMBOL_MAX_W,
     FlowNode,
     Symbol,
 )
 from sopgen.render.flowchart.state import Draft, Leg
+from sopgen.render.flowchart.text import diamond_size
+
+_KEEP = 12.0  # channel a widened diamond leaves at each side of its lane (as narrow lanes have)
+MAX_SPAN = 16  # rows an edge may run along the tracks of one page; longer: a connector pair
 
 
 def place_steps(draft: Draft) -> None:
@@ -32,8 +37,13 @@ def _symbol(draft: Draft, i: int, node: FlowNode) -> Symbol:
     c_lo, c_hi = grid.lane_x[lo] + widths[lo] / 2, grid.lane_x[hi] + widths[hi] / 2
     cy = grid.tops[i] + grid.frame.row_heights[i] / 2
     if node.kind == "keputusan":
-        left, right = c_lo - min(DIAMOND_W, grid.sym_w[lo]) / 2, c_hi + min(DIAMOND_W, grid.sym_w[hi]) / 2
-        return Symbol("decision", left, cy - DIAMOND_H / 2, right - left, DIAMOND_H, node.label, node.no)
+        # room above and below for an off-page connector and an arrow (MIN_ROW_HEIGHT's margins)
+        room_h = grid.frame.row_heights[i] - (MIN_ROW_HEIGHT - DIAMOND_H)
+        # a question may widen its diamond into the lane's side channels, keeping two tracks
+        widest = [max(grid.sym_w[k], min(SYMBOL_MAX_W, widths[k] - 2 * _KEEP)) for k in (lo, hi)]
+        w, h = diamond_size(node.label, min(widest) if lo == hi else SYMBOL_MAX_W, room_h)
+        left, right = c_lo - min(w, widest[0]) / 2, c_hi + min(w, widest[1]) / 2
+        return Symbol("decision", left, cy - h / 2, right - left, h, node.label, node.no)
     kind = "terminator" if i in (0, len(draft.nodes) - 1) else "process"
     left, right = c_lo - grid.sym_w[lo] / 2, c_hi + grid.sym_w[hi] / 2
     return Symbol(kind, left, cy - PROCESS_H / 2, right - left, PROCESS_H, "", node.no)
@@ -62,14 +72,21 @@ def flow_next(draft: Draft, i: int, branch: str) -> None:
 
 
 def queue_long(draft: Draft, s: int, t: int, start: tuple, src: int, dst: int | str, branch: str) -> None:
-    """Queue a track-routed edge from row s to row t, cut in two when the pages differ."""
+    """Queue a track-routed edge from row s to row t, cut in two when the pages differ.
+
+    An edge longer than MAX_SPAN rows on one page is cut in two the same way, by a pair of
+    connectors beside its ends: a channel holds only so many parallel edges, and the search
+    for a way through grows with the rows it crosses, so this keeps routing bounded.
+    """
     grid = draft.grid
     sym, target, ps, pt = draft.steps[s], ("sym", draft.steps[t], t), grid.page(s), grid.page(t)
-    if ps == pt:
+    if ps == pt and abs(t - s) <= MAX_SPAN:
         draft.legs.append(Leg(ps, s, t, start, sym, target, src, dst, branch))
         return
     draft.pairs += 1
-    if t > s:
+    if ps == pt:
+        out, inc = ((s, "bottom"), (t, "top")) if t > s else ((s, "top"), (t, "bottom"))
+    elif t > s:
         out, inc = (grid.page_rows[ps][-1], "bottom"), (grid.page_rows[pt][0], "top")
     else:
         out, inc = (grid.page_rows[ps][0], "top"), (grid.page_rows[pt][-1], "bottom")

@@ -11,8 +11,9 @@ only when nothing is found.
 from __future__ import annotations
 
 import math
+from itertools import islice
 
-from sopgen.render.flowchart.clearance import blocked, is_free
+from sopgen.render.flowchart.clearance import blocked, free_runs, is_free
 from sopgen.render.flowchart.connectors import conn_options
 from sopgen.render.flowchart.geometry import length, simplify
 from sopgen.render.flowchart.shapes import DROP, EPS, JOG_COST, Box, Point
@@ -20,6 +21,14 @@ from sopgen.render.flowchart.state import Draft, Grid, Leg
 
 _TOP_PENALTY = 200.0  # entering a target from the top (merging) is a last resort
 _JOGS = (2.5, 6.0)  # heights below a row boundary where a long edge may change track
+# Connector places tried per track before the track counts as blocked at that end: the search
+# stays bounded when a page edge is crowded (the looser passes then take the nearest place).
+_CONN_TRIES = 6
+
+
+def _tries(strict: int) -> int:
+    """Connector places tried per track: more once the strict search found nothing."""
+    return _CONN_TRIES if strict == 2 else 8 * _CONN_TRIES
 
 
 def route_legs(draft: Draft) -> None:
@@ -52,11 +61,12 @@ def _search(draft: Draft, leg: Leg, strict: int) -> tuple[list[Point], Box | Non
         return None
     at = [h[1][-1][1] if h else 0.0 for h in heads]  # where each track's vertical run starts
     history = []
-    for level in _levels(grid, leg.a, leg.b):
-        run = [
-            c + abs(level - y) if c < math.inf and is_free(draft, leg.page, [(x, y), (x, level)], None, strict) else math.inf
-            for c, x, y in zip(cost, xs, at)
-        ]
+    for k, level in enumerate(_levels(grid, leg.a, leg.b)):
+        if k:  # every run starts at the previous level: test all tracks in one pass
+            free = free_runs(draft, leg.page, xs, at[0], level, strict)
+        else:
+            free = [c < math.inf and is_free(draft, leg.page, [(x, y), (x, level)], None, strict) for c, x, y in zip(cost, xs, at)]
+        run = [c + abs(level - y) if ok and c < math.inf else math.inf for c, y, ok in zip(cost, at, free)]
         blocks = blocked(draft, leg.page, level, strict)
         cost, prev = list(run), list(range(len(xs)))
         for order in (range(len(xs)), range(len(xs) - 1, -1, -1)):
@@ -72,11 +82,15 @@ def _search(draft: Draft, leg: Leg, strict: int) -> tuple[list[Point], Box | Non
                 last = j
         history.append((level, prev))
         at = [level] * len(xs)
-    best = None
-    for j, c in enumerate(cost):
-        tail = _tail(draft, leg, xs[j], at[j], strict) if c < math.inf else None
-        if tail and (best is None or c + tail[0] < best[0] - EPS):
-            best = (c + tail[0], j, tail)
+    best, least = None, _tail_bound(leg)
+    bounds = {j: c + least(xs[j], at[j]) for j, c in enumerate(cost) if c < math.inf}
+    for j in sorted(bounds, key=lambda j: (bounds[j], j)):
+        if best is not None and bounds[j] > best[0] + EPS:
+            break  # no tail costs less than its bound: no later track can win
+        tail = _tail(draft, leg, xs[j], at[j], strict)
+        total = cost[j] + tail[0] if tail else math.inf
+        if tail and (best is None or total < best[0] - EPS or (total < best[0] + EPS and j < best[1])):
+            best = (total, j, tail)
     if best is None:
         return None
     _, j, (_, pts, box) = best
@@ -86,6 +100,20 @@ def _search(draft: Draft, leg: Leg, strict: int) -> tuple[list[Point], Box | Non
         j = prev[j]
     _, head, head_box = heads[j]
     return simplify(head + middle[::-1] + pts), head_box or box
+
+
+def _tail_bound(leg: Leg):
+    """A lower bound of `_tail`'s cost from (x, y) on a track: what any way into the target
+    must at least run (into a side, or over the top at no less than the penalty)."""
+    if leg.end[0] != "sym":
+        return lambda x, y: 0.0
+    sym = leg.end[1]
+
+    def least(x: float, y: float) -> float:
+        across = max(0.0, min(abs(x - sym.x), abs(x - sym.right)) - 1.0)
+        return max(0.0, abs(sym.cy - y) - sym.h / 2 - 4.0) + min(across, _TOP_PENALTY)
+
+    return least
 
 
 def _levels(grid: Grid, a: int, b: int) -> list[float]:
@@ -109,7 +137,7 @@ def _head(draft: Draft, leg: Leg, x: float, strict: int) -> tuple[float, list[Po
         else:
             options = [(0.0, [(px, py), (px, py + DROP), (x, py + DROP)], None)] if abs(x - px) > 1 else []
     else:
-        options = conn_options(grid, leg.start[1], leg.start[2], x, None)
+        options = islice(conn_options(grid, leg.start[1], leg.start[2], x, None), _tries(strict))
     return next(((c + length(p), p, b) for c, p, b in options if is_free(draft, leg.page, p, b, strict)), None)
 
 
@@ -117,7 +145,7 @@ def _tail(draft: Draft, leg: Leg, x: float, y: float, strict: int) -> tuple[floa
     """The cheapest free way from (x, y) on a track into the leg's end: (cost, points, box)."""
     grid = draft.grid
     if leg.end[0] == "conn":
-        options = conn_options(grid, leg.end[1], leg.end[2], x, y)
+        options = islice(conn_options(grid, leg.end[1], leg.end[2], x, y), _tries(strict))
     else:
         sym, row = leg.end[1], leg.end[2]
         options = [

@@ -21,7 +21,7 @@ DIAMOND_H = 26.0
 END_W = 28.0
 END_H = 11.0
 CONNECTOR = 10.0  # side of the off-page connector pentagon
-LABEL_FONT = 5.5
+LABEL_FONT = 6.0  # every text of the chart: captions, questions, connector numbers
 
 # shared by more than one stage (the other tuning constants live with their stage)
 DROP = 4.0  # how far a bottom branch drops before it turns towards its track

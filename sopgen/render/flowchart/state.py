@@ -90,6 +90,17 @@ class Grid:
                 k += 1
         return sorted(cols)
 
+    @cached_property
+    def _near(self) -> dict[float, list[float]]:
+        return {}
+
+    def near_columns(self, x: float) -> list[float]:
+        """Connector columns within two lanes of x, nearest first (kept: asked per track)."""
+        if x not in self._near:
+            reach = 2 * max(self.frame.lane_widths)
+            self._near[x] = sorted((c for c in self.columns if EPS < abs(c - x) <= reach), key=lambda c: abs(c - x))
+        return self._near[x]
+
 
 @dataclass(frozen=True)
 class Leg:

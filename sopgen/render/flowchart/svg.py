@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Sequence
 from xml.sax.saxutils import escape
 
-from sopgen.render.flowchart.shapes import CONNECTOR, LABEL_FONT, Point, Primitive, Segment, Symbol
+from sopgen.render.flowchart.shapes import LABEL_FONT, Point, Primitive, Segment, Symbol
+from sopgen.render.flowchart.text import LINE, question_lines, wrap
 
 _ARROW = 3.0  # length of an arrowhead
 
@@ -27,22 +28,16 @@ def _text(x: float, y: float, size: float, text: str, anchor: str = "middle") ->
 
 
 def _symbol_text(sym: Symbol) -> list[str]:
-    """Centred text, split over two lines and shrunk until it roughly fits the symbol."""
-    words = sym.text.split()
-    if not words:
+    """Centred text at LABEL_FONT: a question wrapped to its diamond (sized to hold it)."""
+    if not sym.text.split():
         return []
-    lines = [" ".join(words)]
-    if len(words) > 1 and len(lines[0]) > 10:
-        cut = min(range(1, len(words)), key=lambda k: max(len(" ".join(words[:k])), len(" ".join(words[k:]))))
-        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
-    room_w, room_h = (sym.w * 0.6, sym.h * 0.6) if sym.kind == "decision" else (sym.w - 4, sym.h - 2)
-    longest = max(len(line) for line in lines)
-    size = max(3.0, min(LABEL_FONT, room_w / (0.55 * longest), room_h / (1.15 * len(lines))))
-    if sym.kind == "connector":
-        size = min(size, CONNECTOR * 0.55)
+    size = LABEL_FONT
+    lines = [" ".join(sym.text.split())]
+    if sym.kind == "decision":
+        lines = question_lines(sym.text, sym.w, sym.h) or wrap(sym.text, sym.w / 2)
     centre = sym.y + sym.h * (0.42 if sym.kind == "connector" else 0.5)
-    y0 = centre - (len(lines) - 1) * size * 0.575 + size * 0.35
-    return [_text(sym.cx, y0 + k * size * 1.15, size, line) for k, line in enumerate(lines)]
+    y0 = centre - (len(lines) - 1) * size * LINE / 2 + size * 0.35
+    return [_text(sym.cx, y0 + k * size * LINE, size, line) for k, line in enumerate(lines)]
 
 
 def _shape(sym: Symbol) -> str:
