@@ -224,6 +224,16 @@ def test_jsonl_huge_numbers_deep_nesting_and_long_lines_are_invalid_rows(tmp_pat
     assert result.total_rows == 6
 
 
+def test_a_jsonl_line_longer_than_a_row_may_be_is_skipped_unread(tmp_path: Path) -> None:
+    base = {"kasus": "A", "langkah": 1, "pelaksana": "Kasi", "mulai": "2023-10-02 08:00"}
+    p = tmp_path / "long.jsonl"
+    p.write_text(json.dumps(base) + "\n" + json.dumps({**base, "catatan": "q" * 100_000}) + "\n" + json.dumps(base) + "\n")
+    result = read_logs([p], limits=Limits(sel_kb=1, kolom=5))
+    assert [r.row for r in result.rows] == [1, 3]
+    (problem,) = result.problems
+    assert problem.row == 2 and "lebih panjang dari 5 KB" in problem.message and "`sel_kb`" in problem.message
+
+
 # -- the command: a report and an exit code, never a traceback -----------------------------------
 
 
@@ -385,3 +395,14 @@ def test_entities_declared_in_a_sheet_are_never_expanded(tmp_path: Path) -> None
             z.writestr(n, d)
     with pytest.raises(LogFileError, match="rusak"):
         read_logs([p])
+
+
+def test_cells_without_references_or_with_them_last_are_placed_as_calamine_does(tmp_path: Path) -> None:
+    far = xlsx(tmp_path / "noref.xlsx", header_row() + data_row(2) + '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>')
+    with pytest.raises(LogFileError, match="sel A1048576 berada jauh di luar data"):
+        read_logs([far])
+    late = xlsx(tmp_path / "late.xlsx", header_row() + '<row r="2"><c t="inlineStr" r="XFD2"><is><t>x</t></is></c></row>')
+    with pytest.raises(LogFileError, match="sel XFD2"):
+        read_logs([late])
+    styled = xlsx(tmp_path / "styled.xlsx", header_row() + data_row(2) + '<row r="1048576"><c r="H1048576" s="1"/></row>')
+    assert [r.row for r in read_logs([styled]).rows] == [2]  # an empty styled cell is no extent

@@ -350,3 +350,20 @@ def test_mekanisme_table_continued_on_the_next_page(header: bool, project: Path,
     lanes = [a["id"] for a in data["pelaksana"]]
     assert [lanes.index(s["pelaksana"]) for s in data["langkah"]] == [0, 2, 2, 3, 1, 0]
     assert (data["langkah"][5]["ya"], data["langkah"][5]["tidak"]) == ("selesai", 4)
+
+
+def test_excel_sheet_too_wide_is_refused(project: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    from openpyxl.styles import PatternFill
+
+    wb = openpyxl.Workbook()
+    wb.active.cell(1, 65, "x")
+    wb.save(tmp_path / "lebar.xlsx")
+    with pytest.raises(ImportProblem, match="65 kolom berisi, melebihi batas 64"):
+        convert(tmp_path / "lebar.xlsx", load_project(project)[0])
+    source, _ = _workbook(tmp_path / "berformat.xlsx")
+    wb = openpyxl.load_workbook(source)
+    wb.active.cell(1, 200).fill = PatternFill("solid", fgColor="FFFFFF00")  # formatting only
+    wb.save(source)
+    assert len(_read_back(project, source)[0]["langkah"]) == 6

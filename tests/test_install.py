@@ -70,13 +70,15 @@ def _installed(wheel: Path, venv: Path) -> Path:
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True, timeout=60,
     ).stdout.strip()
-    parents = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
-    Path(target, "_sopgen_test_deps.pth").write_text("\n".join(parents) + "\n")
+    # The wheel first: with the dependencies' .pth already in place, pip would see the sopgen
+    # installed in this interpreter (as in CI) as "already satisfied" and install nothing.
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    parents = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    Path(target, "_sopgen_test_deps.pth").write_text("\n".join(parents) + "\n")
     return bindir
 
 

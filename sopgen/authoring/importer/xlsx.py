@@ -18,6 +18,7 @@ from sopgen.authoring.importer.grid import Cell, Grid, ImportProblem, Shape
 
 MAX_ROWS = 1_000
 MAX_COLUMNS = 64
+MAX_SHAPES = 5_000
 MAX_SHEET = 8 * 1024 * 1024  # one sheet's XML unpacked; an SOP sheet is tens of KB
 NS = {
     "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
@@ -60,9 +61,15 @@ def _text(value) -> str:
 def _grid(ws, placed: list[tuple[int, int, Shape]]) -> Grid:
     # Shapes may sit below or beside the cells that hold values: the grid reaches them too.
     rows_n = max([ws.max_row or 0, *(r + 1 for r, _, _ in placed)])
-    cols_n = min(max([ws.max_column or 0, *(c + 1 for _, c, _ in placed)]), MAX_COLUMNS)
+    cols_n = max([ws.max_column or 0, *(c + 1 for _, c, _ in placed)])
     if rows_n > MAX_ROWS:
         raise ImportProblem(f"lembar '{ws.title[:40]}' memuat {rows_n} baris, melebihi batas {MAX_ROWS}")
+    if cols_n > MAX_COLUMNS:
+        # Formatting alone widens a sheet; only values (or shapes) beyond the limit refuse it.
+        used = max([c for (_, c), cell in ws._cells.items() if cell.value not in (None, "")] + [c + 1 for _, c, _ in placed] + [0])
+        if used > MAX_COLUMNS:
+            raise ImportProblem(f"lembar '{ws.title[:40]}' memuat {used} kolom berisi, melebihi batas {MAX_COLUMNS}")
+        cols_n = MAX_COLUMNS
     merged = {}
     for rng in ws.merged_cells.ranges:
         shared = Cell()
@@ -138,7 +145,9 @@ def _int(el, path: str) -> int:
 
 def _anchors(drawing, sheet: str) -> list[tuple[int, int, Shape]]:
     out = []
-    for anchor in list(drawing)[:5_000]:
+    if len(drawing) > MAX_SHAPES:
+        raise ImportProblem(f"gambar lembar '{sheet[:40]}' memuat {len(drawing)} bentuk, melebihi batas {MAX_SHAPES}")
+    for anchor in drawing:
         start = anchor.find("xdr:from", NS)
         if start is None:
             continue

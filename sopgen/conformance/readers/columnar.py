@@ -21,6 +21,7 @@ from sopgen.conformance.readers.csvlayout import _CsvLayout
 from sopgen.conformance.readers.model import _FRAME_COLUMNS, _TEXT_COLUMNS, RowProblem, _as_categorical, _empty_frame, _FileResult
 from sopgen.conformance.readers.validate import _Source, _validate
 from sopgen.conformance.readers.values import in_range, _clean, _guess_format, _plain_step_expr, _time_expr
+from sopgen.textsafe import CONTROL_PATTERN
 
 
 def _line_query(path: Path, layout: _CsvLayout) -> pl.LazyFrame:
@@ -154,10 +155,9 @@ def _read_csv_polars(
 ) -> _FileResult | None:
     """The columnar reader; None when the file needs the exact reader.
 
-    One streaming query parses every row with the time format most rows use; rows it
-    cannot accept as they are (blank aside) are flagged, read again as raw text and given
-    to `_validate`, which words the problems. A row longer than a cell may be (`sel_kb`)
-    sends the file to the exact reader, which names the cell; rows are counted on the frame.
+    One streaming query parses every row with the time format most rows use; rows it cannot
+    accept as they are are flagged, read again as raw text and given to `_validate`. A row
+    longer than a cell may be (`sel_kb`) sends the file to the exact reader, which names the cell.
     """
     bounds, source = bounds or Bounds.of(None), _Source(file, None, layout.header, layout.separator)
     ignored = {file: list(layout.header.ignored)} if layout.header.ignored else {}
@@ -188,8 +188,9 @@ def _read_csv_polars(
         if categorical and not lines:
             query = _as_written_query(base, layout, times, field_bytes=plain_job is not None)
             parsed = query.collect(engine="streaming")
-            if not _texts_are_trimmed(parsed):
+            if not _texts_are_plain(parsed):
                 parsed = None
+        clean = parsed is not None  # as written, every text value seen free of control characters
         if parsed is None:
             query = _trimming_query(raw, layout, times, categorical=categorical, field_bytes=plain_job is not None or lines)
             parsed = query.collect(engine="streaming")
@@ -227,7 +228,7 @@ def _read_csv_polars(
         blank_count += again_blank  # whitespace-only rows, which the as-written query flags
         if again.height:
             good = pl.concat([good, again]).sort("row")
-    return _FileResult(good, problems, blank_count, ignored)
+    return _FileResult(good, problems, blank_count, ignored, clean=clean)
 
 
 def _read_flagged(
@@ -335,7 +336,7 @@ def _as_written_query(base: pl.LazyFrame, layout: _CsvLayout, times: _Times, fie
 
     A row is blank when every cell is empty. Padded times or steps fail to parse and are
     flagged, so `_validate` reads them (and finds whitespace-only rows blank); padded texts
-    are seen in the categories (`_texts_are_trimmed`) and send the file to the trimming query.
+    are seen in the categories (`_texts_are_plain`) and send the file to the trimming query.
     field_bytes as in `_trimming_query`.
     """
     c = pl.col
@@ -362,11 +363,13 @@ def _as_written_query(base: pl.LazyFrame, layout: _CsvLayout, times: _Times, fie
 _QUOTABLE_TEXTS = ("sop", "kasus", "pelaksana", "output", "catatan")
 
 
-def _texts_are_trimmed(parsed: pl.DataFrame) -> bool:
-    """No text value (of the few distinct ones) has spaces around it or is only spaces."""
+def _texts_are_plain(parsed: pl.DataFrame) -> bool:
+    """No text value (of the few distinct ones) has spaces around it, is only spaces or holds
+    a control character (`controls`: then the file is read by the trimming query and its rows
+    are looked at one by one)."""
     for col in _TEXT_COLUMNS:
         values = parsed.get_column(col).unique().cast(pl.String).drop_nulls()
-        if values.len() and (values.str.strip_chars() != values).any():
+        if values.len() and ((values.str.strip_chars() != values).any() or values.str.contains(CONTROL_PATTERN).any()):
             return False
     return True
 

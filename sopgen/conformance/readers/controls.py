@@ -22,6 +22,8 @@ def refuse_controls(file: str, result: _FileResult) -> None:
     become invalid rows naming the column and the character: a log is checked as written, and
     such a cell would print as something else on a terminal or in a report. Tab and newline
     are text. Cheap on big files: only the few distinct values are searched first."""
+    if result.clean:
+        return
     frame = result.frame
     pattern = CONTROL_PATTERN
     bad = pl.lit(False)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import codecs
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sopgen.conformance.readers.bounds import MAX_DIGITS, Bounds, json_depth_ok, json_nesting, raise_hint
+from sopgen.conformance.readers.bounds import MAX_DIGITS, Bounds, json_depth_ok, json_nesting, number, raise_hint
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, _map_header, _missing_message
 from sopgen.conformance.readers.filecheck import _check_text, _utf8_error
 from sopgen.conformance.readers.model import LogFileError, RowProblem, _FileResult
@@ -38,13 +39,17 @@ def _float(text: str) -> float:
     return float(text)
 
 
-def _parse(line: str, bounds: Bounds) -> tuple[dict[str, Any] | None, str | None]:
-    """(object, None) or (None, the problem)."""
-    if len(line) > bounds.cell_bytes * bounds.columns:
-        return None, (
-            f"baris ini {len(line) / 2**20:,.1f} MB, lebih dari {bounds.columns} sel sebesar batas {bounds.limits.sel_kb} KB; "
-            f"periksa baris ini, atau {raise_hint('sel_kb')}"
-        )
+def _too_long(size: int, bounds: Bounds) -> str:
+    return (
+        f"baris ini lebih panjang dari {number(size / 1024)} KB ({bounds.columns} kolom × batas sel {bounds.limits.sel_kb} KB) "
+        f"dan tidak dibaca; periksa baris ini, atau {raise_hint('sel_kb')}"
+    )
+
+
+def _parse(line: str | None, bounds: Bounds) -> tuple[dict[str, Any] | None, str | None]:
+    """(object, None) or (None, the problem); line None: longer than a row may be."""
+    if line is None:
+        return None, _too_long(bounds.cell_bytes * bounds.columns, bounds)
     if json_nesting(line, bounds.depth):
         return None, f"baris ini bersarang lebih dari {bounds.depth} tingkat; tulis satu objek JSON datar per baris, atau {raise_hint('kedalaman')}"
     try:
@@ -64,14 +69,24 @@ def _parse(line: str, bounds: Bounds) -> tuple[dict[str, Any] | None, str | None
     return obj, None
 
 
-def _lines(file: str, path: Path):
-    """(line number, text) of every line, decoded one at a time (bad UTF-8 named)."""
+def _lines(file: str, path: Path, cap: int) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) of every line, decoded one at a time (bad UTF-8 named); text None
+    for a line longer than `cap` bytes, which is skipped in chunks, never held whole."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
         _check_text(file, head)
         fh.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
         offset = fh.tell()
-        for n, raw in enumerate(fh, 1):
+        n = 0
+        while raw := fh.readline(cap + 1):
+            n += 1
+            if len(raw) > cap:
+                while raw and not raw.endswith(b"\n"):
+                    offset += len(raw)
+                    raw = fh.readline(1 << 20)
+                offset += len(raw)
+                yield n, None
+                continue
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as err:
@@ -87,8 +102,8 @@ def _read_jsonl(file: str, path: Path, timezone: str, bounds: Bounds | None = No
     broken: list[RowProblem] = []
     blank = 0
     keys: dict[str, None] = {}
-    for n, line in _lines(file, path):
-        if not line.strip():
+    for n, line in _lines(file, path, bounds.cell_bytes * bounds.columns):
+        if line is not None and not line.strip():
             blank += 1
             continue
         obj, problem = _parse(line, bounds)

@@ -97,6 +97,7 @@ class _FileResult:
     ignored: dict[str, list[str]]
     notes: list[str] = field(default_factory=list)
     merged: int = 0  # XES lifecycle events merged into the row of their step execution
+    clean: bool = False  # every text already seen free of control characters (`controls`)
 
 
 def _empty_frame() -> pl.DataFrame:

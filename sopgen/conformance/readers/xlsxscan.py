@@ -32,8 +32,14 @@ _RATIO_FLOOR = 16 << 20
 _SPARSE = 16
 _SPARSE_MARGIN = 1 << 20
 
-_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,9})"[^>]*?(/?)>')
+# A cell with its reference (the attribute anywhere in the tag); a self-closing cell holds no
+# value, and calamine leaves it out of the sheet's extent.
+_CELL = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*?\sr="([A-Z]{1,3})([0-9]{1,9})")[^>]*?(/?)>')
+# A cell with a value but no reference: calamine places it by position, in the row its
+# `<row r=...>` names, so such a sheet's extent is taken from the rows' references.
+_CELL_NO_REF = re.compile(rb'<(?:\w+:)?c(?![^>]*?\sr=")(?:>|\s[^>]*?(?<!/)>)')
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,9})"[^>]*?(?<!/)>')
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"|<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
 
@@ -58,6 +64,8 @@ class _SheetScan:
     max_col: int = 0
     max_row: int = 0
     far: str = ""  # the filled cell farthest from A1
+    row_refs: int = 0  # the highest row reference of a row with content
+    positional: bool = False  # a cell with a value but no reference
     longest: int = 0  # longest text between two tags
     longest_at: str = ""  # the last cell opened before it
 
@@ -141,6 +149,11 @@ class XlsxInspector:
             if s.rows > self.bounds.rows:
                 raise self.refuse(f"lembar '{name}' berisi lebih dari {number(self.bounds.rows)} baris", "baris")
             last_ref = s.longest_at
+            if not s.positional and _CELL_NO_REF.search(body):
+                s.positional = True
+            refs = _ROW_REF.findall(body)
+            if refs:
+                s.row_refs = max(s.row_refs, max(int(r) for r in refs))
             for col, row, empty in _CELL.findall(body):
                 if empty:
                     continue
@@ -165,6 +178,8 @@ class XlsxInspector:
 
     def _check_sheet(self, name: str, s: _SheetScan) -> None:
         b = self.bounds
+        if s.positional and s.row_refs > s.max_row:
+            s.max_row, s.max_col, s.far = s.row_refs, max(s.max_col, 1), f"A{s.row_refs}"
         where = f"lembar '{name}'"
         if s.max_col > b.columns:
             raise self.refuse(f"{where} sel {s.far} berada di kolom ke-{number(s.max_col)}, lebih dari batas {b.columns} kolom; hapus isi sel itu", "kolom")
