@@ -140,6 +140,19 @@ def test_rows_per_sheet_and_file_size_limits(tmp_path: Path) -> None:
         read_logs([big], limits=Limits(log_mb=1))
 
 
+def test_an_xlsx_sheet_longer_than_excel_allows_is_refused_even_with_a_raised_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 5M-row "xlsx" cost 7.5 GB through calamine; Excel itself stops at 1,048,576 rows, so a
+    longer sheet was made by something else and belongs in CSV. The scan counts rows on the
+    XML, before calamine allocates anything (the count is lowered here to keep the file small)."""
+    from sopgen.conformance.readers import xlsxscan
+
+    assert xlsxscan.EXCEL_MAX_ROWS == 1_048_576
+    p = xlsx(tmp_path / "panjang.xlsx", header_row() + "".join(data_row(r) for r in range(2, 12)))
+    monkeypatch.setattr(xlsxscan, "EXCEL_MAX_ROWS", 5)
+    with pytest.raises(LogFileError, match="lebih dari 5 baris, lebih dari yang dapat disimpan Excel.*CSV"):
+        read_logs([p], limits=Limits(baris=50_000_000))
+
+
 # -- CSV: every row accounted for ---------------------------------------------------------------
 
 

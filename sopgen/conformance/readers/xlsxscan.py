@@ -29,6 +29,9 @@ _MAX_RATIO = 200
 _RATIO_FLOOR = 16 << 20
 # The area a sheet's filled cells span may be this many times their number (plus a margin)
 # before calamine's grid for it is refused.
+# Rows one sheet of Excel can hold: a larger sheet was not made by Excel, and reading it through
+# calamine costs about 1.5 KB a row (5M rows: 7.5 GB); such logs belong in CSV, read in columns.
+EXCEL_MAX_ROWS = 1_048_576
 _SPARSE = 16
 _SPARSE_MARGIN = 1 << 20
 
@@ -148,6 +151,12 @@ class XlsxInspector:
             s.rows += len(_ROW.findall(body))
             if s.rows > self.bounds.rows:
                 raise self.refuse(f"lembar '{name}' berisi lebih dari {number(self.bounds.rows)} baris", "baris")
+            if s.rows > EXCEL_MAX_ROWS:
+                raise LogFileError(
+                    self.file,
+                    f"berkas log '{self.file}': lembar '{name}' berisi lebih dari {number(EXCEL_MAX_ROWS)} baris, lebih dari yang dapat "
+                    "disimpan Excel sendiri (berkas ini tidak dibuat oleh Excel); simpan log sebesar ini sebagai CSV",
+                )
             last_ref = s.longest_at
             if not s.positional and _CELL_NO_REF.search(body):
                 s.positional = True
