@@ -210,7 +210,7 @@ def test_years_out_of_range_are_invalid_rows(tmp_path: Path, engine: str) -> Non
     frame, problems = read_csv_frame(p, engine=engine)
     assert frame["row"].to_list() == [2]
     assert [pr.row for pr in problems] == [3, 4]
-    assert all("tahunnya di luar 1900-2099" in pr.message for pr in problems)
+    assert all("di luar 01/01/1990 sampai" in pr.message and "periksa tahunnya" in pr.message for pr in problems)
 
 
 # -- JSONL --------------------------------------------------------------------------------------

@@ -411,15 +411,6 @@ def test_times_as_staff_write_them(text: str, expected: tuple | None, date_only:
     assert parse_time_text(text) == ((datetime(*expected), date_only) if expected else (None, False))
 
 
-def test_a_file_written_month_first_is_read_so() -> None:
-    from sopgen.conformance.dates import month_first_file, parse_time_text
-
-    assert month_first_file(["03/04/2023 08:00", "05/06/2023"]) == (False, True)  # ambiguous: day first
-    assert month_first_file(["25/04/2023", "03/04/2023"]) == (False, True)
-    assert month_first_file(["10/25/2023 08:00", "03/04/2023"]) == (True, True)  # 25 can only be a day
-    assert parse_time_text("10/25/2023 08:00", month_first=True)[0].day == 25
-
-
 # -- an Excel log as an office fills it (made here with openpyxl) ---------------------------------
 
 
@@ -462,3 +453,81 @@ def test_an_excel_log_with_names_and_an_open_step(project_dir: Path) -> None:
     assert s["rows"]["total"] == 12 and s["rows"]["checked"] == 12
     assert s["unrecognized_actors"] == [{"name": "Kasi Kesos", "rows": 2, "suggestion": "Kasi", "wrong_actor": 2}]
     assert s["unrecognized_effect"] == {"wrong_actor": 2, "percent_if_recognized": 91.7}
+
+
+# -- dates and times in the log as staff type them ----------------------------------------------------
+
+
+def test_times_typed_the_ways_staff_type_them(project_dir: Path) -> None:
+    rows = clean_case("A", "2023-10-02")
+    rows[0] = row("A", 1, "02/10/23 08:00", "02/10/23 08:05")  # two-digit years: 2023, not 0023
+    rows[1] = row("A", 2, "2 Oktober 2023 08.10", "2 Okt 2023 08.15")  # month names, dots
+    rows[2] = row("A", 3, "45201.34722222222", "45201.3541666667")  # Excel serials as text
+    typo = row("B", 1, "03/10/2203 08:00", "03/10/2203 08:05")  # row 8: a typo year
+    result = check(project_dir, write_csv(project_dir / "log.csv", [*rows, typo]))
+    assert brief(result) == [(8, "invalid_row", None, None)]
+    message = result.findings[0].message
+    assert message.startswith("kolom 'mulai' berisi '03/10/2203 08:00', dibaca 03/10/2203, di luar 01/01/1990 sampai ")
+    assert message.count("periksa tahunnya") == 2 and "selesai' berisi '03/10/2203 08:05'" in message
+    steps = {s["step"]: s["median_minutes"] for s in result.summary["steps"]}
+    assert (steps[1], steps[2], steps[3]) == (5.0, 5.0, 10.0)
+    # The two-digit-year rows are inside the period, not "outside the selection".
+    dated = check(project_dir, project_dir / "log.csv", period=(__import__("datetime").date(2023, 10, 1), None))
+    assert dated.accounting.checked == 6 and dated.accounting.outside_selection == 0
+
+
+def test_a_date_without_a_time_is_not_midnight(project_dir: Path) -> None:
+    rows = clean_case("A", "2023-10-02")
+    rows[2] = row("A", 3, "02/10/2023", "02/10/2023")  # row 4: date only
+    rows[5] = row("A", 6, "2023-10-02", "2023-10-02")  # row 7: the last step, date only
+    result = check(project_dir, write_csv(project_dir / "log.csv", rows))
+    # No "after step 0", no out_of_order, no rework, no time finding: only the information.
+    assert brief(result) == [(4, "time_missing", "A", 3), (7, "time_missing", "A", 6)]
+    assert result.findings[0].message == (
+        "langkah 3 dicatat tanpa jam (hanya tanggal 02/10/2023): durasi dan urutannya tidak dinilai; "
+        "tulis jam mulai dan selesai, mis. 02/10/2023 08:30"
+    )
+    s = result.summary
+    assert s["cases"]["complete"] == 1  # the final step, date only, still ends the case
+    assert s["compliance"]["percent"] == 100.0
+    assert s["within_standard"] == {"finished": 4, "within": 4, "percent": 100.0}
+
+
+def test_merged_sop_and_kasus_cells_fill_their_rows(project_dir: Path) -> None:
+    """Staff group a case by merging its sop and kasus cells: no row is lost."""
+    rows = [*clean_case("A", "2023-10-02"), *clean_case("B", "2023-10-03")]
+    path = _excel_log(project_dir / "gabung.xlsx", rows)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    for first in (4, 10):  # the data starts at sheet row 4 (title block, blank row, header)
+        for r in range(first + 1, first + 6):
+            ws.cell(row=r, column=1).value = None
+            ws.cell(row=r, column=2).value = None
+        ws.merge_cells(start_row=first, start_column=1, end_row=first + 5, end_column=1)
+        ws.merge_cells(start_row=first, start_column=2, end_row=first + 5, end_column=2)
+    wb.save(path)
+    result = check(project_dir, path)
+    assert result.findings == []
+    acc = result.accounting
+    assert (acc.data_rows, acc.checked, acc.invalid) == (12, 12, 0)
+    assert result.summary["cases"] == {"total": 2, "complete": 2, "incomplete": 0, "with_rework": 0}
+
+
+def test_the_trend_of_an_excel_log(project_dir: Path) -> None:
+    rows = [*clean_case("A", "2023-10-02"), *clean_case("B", "2023-11-06")]
+    rows[7] = row("B", 2, "2023-11-06 08:10", "2023-11-06 08:15", actor="Kasi")  # sheet row 11
+    result = check(project_dir, _excel_log(project_dir / "log.xlsx", rows))
+    assert [(m["month"], m["rows"], m["compliant_rows"]) for m in result.summary["months"]] == [("2023-10", 6, 6), ("2023-11", 6, 5)]
+
+
+def test_the_shipped_schemas_compile_to_the_quick_check() -> None:
+    """A schema keyword the quick check does not know makes every run import jsonschema
+    (0.15 s of a one-million-row check); sopgen.toml's schema gained maxLength."""
+    from sopgen.source import shape
+
+    assert shape.quick_check("config.schema.json") is not None
+    assert shape.quick_check("sop.schema.json") is not None
+    check = shape.quick_check("config.schema.json")
+    assert check({"keluaran": {"alamat": "https://sop.example.go.id"}}) and not check({"keluaran": {"alamat": "x" * 5000}})

@@ -65,12 +65,12 @@ _SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def parse_time_text(text: str, *, month_first: bool = False) -> tuple[datetime | None, bool]:
+def parse_time_text(text: str) -> tuple[datetime | None, bool]:
     """(the time a person wrote, True when it has no time of day), or (None, False).
 
-    The forms of version 1.1 besides those the fast readers take: day first (or month first
-    for a file that proves it, `month_first`), two-digit years, dots in times, Indonesian
-    month names, Excel serial numbers written as text."""
+    The forms of version 1.1 besides those the fast readers take: day first (Indonesian),
+    two-digit years, dots in times, Indonesian month names, Excel serial numbers written as
+    text."""
     t = " ".join(text.split())
     m = _ISO_TIME.fullmatch(t)
     if m:
@@ -79,8 +79,7 @@ def parse_time_text(text: str, *, month_first: bool = False) -> tuple[datetime |
     m = _NUMERIC_TIME.fullmatch(t)
     if m:
         a, _sep, b, y, *hms = m.groups()
-        d, mo = (int(b), int(a)) if month_first else (int(a), int(b))
-        return _build(year_of(y), mo, d, hms)
+        return _build(year_of(y), int(b), int(a), hms)
     m = _NAMED_TIME.fullmatch(t)
     if m:
         d, name, y, *hms = m.groups()
@@ -102,20 +101,3 @@ def _build(year: int, month: int, day: int, hms: list[str | None]) -> tuple[date
         return datetime(year, month, day, int(h), int(mi), int(s or 0)), False
     except ValueError:
         return None, False
-
-
-def month_first_file(texts: list[str]) -> tuple[bool, bool]:
-    """(read the file month first, the file has dates that read both ways).
-
-    Day first unless some date's second number is above 12 and no date's first is: then the
-    file was written month first (an English Excel), and all of it is read so."""
-    first_big = second_big = ambiguous = False
-    for text in texts:
-        m = _NUMERIC_TIME.match(" ".join(text.split()))
-        if not m:
-            continue
-        a, b = int(m.group(1)), int(m.group(3))
-        first_big |= a > 12
-        second_big |= b > 12
-        ambiguous |= a <= 12 and b <= 12 and a != b
-    return (second_big and not first_big), ambiguous

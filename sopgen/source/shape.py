@@ -129,6 +129,8 @@ def _compile(root: dict, node: Any) -> _Check:
             checks.append(lambda x, rx=rx: not isinstance(x, str) or rx.search(x) is not None)
         elif kw == "minLength":
             checks.append(lambda x, n=val: not isinstance(x, str) or len(x) >= n)
+        elif kw == "maxLength":
+            checks.append(lambda x, n=val: not isinstance(x, str) or len(x) <= n)
         elif kw == "minItems":
             checks.append(lambda x, n=val: not isinstance(x, list) or len(x) >= n)
         elif kw == "minimum":

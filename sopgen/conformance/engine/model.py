@@ -26,6 +26,7 @@ KINDS = (
     "unknown_sop",
     "case_incomplete",
     "rework",
+    "time_missing",
     "invalid_row",
     "duplicate_row",
 )
@@ -43,10 +44,11 @@ KIND_LABELS = {
     "unknown_sop": "SOP tidak dikenal",
     "case_incomplete": "Kasus belum selesai",
     "rework": "Pengerjaan ulang",
+    "time_missing": "Tanpa jam (hanya tanggal)",
     "invalid_row": "Baris tidak sah",
     "duplicate_row": "Baris ganda",
 }
-INFO_KINDS = frozenset({"case_incomplete", "rework"})
+INFO_KINDS = frozenset({"case_incomplete", "rework", "time_missing"})
 DATA_KINDS = frozenset({"invalid_row", "duplicate_row"})
 VIOLATION_KINDS = tuple(k for k in KINDS if k not in INFO_KINDS and k not in DATA_KINDS)
 TIME_KINDS = frozenset({"time_exceeded"})

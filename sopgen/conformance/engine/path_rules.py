@@ -58,18 +58,20 @@ def _jumps(rows: pl.DataFrame, tables: SopTables, findings: Findings) -> pl.Data
         .collect()
     )
     codes = cases_with_jumps.select(pl.col("case").to_physical()).to_series().implode()
+    # A step the case did only on a row without a time of day (`timeless`) is there, so not
+    # skipped, but when it was done is unknown: no order judgement on it either.
     present = (
         rows.lazy()
         .filter(pl.col("case").to_physical().is_in(codes))
-        .select("sop_i", "case", pl.col("step").alias("req"), pl.lit(True).alias("has"))
-        .unique()
+        .group_by("sop_i", "case", pl.col("step").alias("req"))
+        .agg(pl.lit(True).alias("has"), (~pl.col("timeless")).any().alias("timed"))
         .collect()
     )
     exploded = (
         jumps.with_columns(pl.col("req").list.len().alias("nreq"))
         .explode("req")
         .join(present, on=["sop_i", "case", "req"], how="left", maintain_order="left")
-        .with_columns(pl.col("has").fill_null(False))
+        .with_columns(pl.col("has").fill_null(False), pl.col("timed").fill_null(False))
     )
     missing = exploded.filter(pl.col("req").is_not_null() & ~pl.col("has"))
     findings.add(
@@ -87,7 +89,7 @@ def _jumps(rows: pl.DataFrame, tables: SopTables, findings: Findings) -> pl.Data
     return (
         exploded.group_by("rid", maintain_order=True)
         .agg(
-            pl.col("req").filter(pl.col("has")).cast(pl.String).str.join(", ").alias("jump_present"),
+            pl.col("req").filter(pl.col("has") & pl.col("timed")).cast(pl.String).str.join(", ").alias("jump_present"),
             (pl.col("nreq").first() == 0).alias("jump_ambiguous"),
         )
         .filter((pl.col("jump_present") != "") | pl.col("jump_ambiguous"))
@@ -148,17 +150,19 @@ def _out_of_order(rows: pl.DataFrame, tables: SopTables, findings: Findings, jum
 def _ends(rows: pl.DataFrame, findings: Findings) -> CasePaths:
     """`rework` once per case that loops (with the count) and `case_incomplete` for a case
     whose last row is not a finished step leading to the end."""
-    loops, lasts, unfinished = pl.collect_all(
+    loops, lasts, unfinished, timeless = pl.collect_all(
         [
             rows.lazy().filter(pl.col("cls") == LOOP).select("fi", "sheet", "row", "sop_i", "case", "prev", "step", "actor"),
             rows.lazy().filter(pl.col("last")).select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "end", "final"),
             # The next row of the same case (rows are sorted by case): it started, this did not end.
             rows.lazy()
             .with_columns(pl.col("step").shift(-1).alias("next_step"), pl.col("start").shift(-1).alias("next_start"))
-            .filter(pl.col("end").is_null() & ~pl.col("last"))
+            .filter(pl.col("end").is_null() & ~pl.col("last") & ~pl.col("timeless"))
             .select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "next_step", "next_start"),
+            rows.lazy().filter(pl.col("timeless")).select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "start", "end", "final"),
         ]
     )
+    _time_missing(timeless, findings)
     findings.add(
         unfinished,
         "step_unfinished",
@@ -190,6 +194,11 @@ def _ends(rows: pl.DataFrame, findings: Findings) -> CasePaths:
         count=pl.col("count"),
     )
     complete = pl.col("final") & pl.col("end").is_not_null()
+    if timeless.height:
+        # A finished final step written without a time also ends its case.
+        ended = timeless.filter(complete).select("sop_i", "case").unique().with_columns(pl.lit(True).alias("ended"))
+        lasts = lasts.join(ended, on=["sop_i", "case"], how="left", maintain_order="left")
+        complete = complete | pl.col("ended").fill_null(False)
     findings.add(
         lasts.filter(~complete),
         "case_incomplete",
@@ -198,3 +207,17 @@ def _ends(rows: pl.DataFrame, findings: Findings) -> CasePaths:
         .otherwise(pl.format("kasus belum mencapai akhir alur: langkah terakhir yang tercatat adalah langkah {}", pl.col("step"))),
     )
     return CasePaths(rework, lasts.select("sop_i", "case", complete.alias("complete")))
+
+
+def _time_missing(timeless: pl.DataFrame, findings: Findings) -> None:
+    """`time_missing` (information) for each row written with a date but no time of day."""
+    findings.add(
+        timeless,
+        "time_missing",
+        pl.format(
+            "langkah {} dicatat tanpa jam (hanya tanggal {}): durasi dan urutannya tidak dinilai; tulis jam mulai dan selesai, mis. {} 08:30",
+            pl.col("step"),
+            pl.col("start").dt.strftime("%d/%m/%Y"),
+            pl.col("start").dt.strftime("%d/%m/%Y"),
+        ),
+    )

@@ -29,7 +29,7 @@ class LogInput:
     merged: list[int]  # XES lifecycle events merged into another row, per file
 
 
-_FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output")
+_FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
 
 
 def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None) -> LogInput:
@@ -84,6 +84,7 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None) -
                 "start": pl.Datetime("us"),
                 "end": pl.Datetime("us"),
                 "output": pl.Categorical,
+                "timeless": pl.Boolean,
             }
         )
     return LogInput(frame, files, errors, problems, blank, notes, ignored, merged)

@@ -15,13 +15,18 @@ from sopgen.conformance.engine.tables import MINUTE_US, SopTables
 
 
 def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: Any, timezone: str | None = None) -> pl.DataFrame:
-    """frame (sorted by case) with the columns the checks need.
+    """frame (sorted by case) with the columns the checks need; rows written with a date
+    but no time of day (`timeless`) are left out of each case's sequence and appended after
+    all the others with no duration and no order judgement (`_timeless_rows`).
 
     cont: same case as the row before; prev: the step before in the case (0 at its
     start); last: the case's last row; dur_us: duration (null while in progress); late;
     overlap: started before the row before ended; cls: the transition class; final: the
     step leads to the end. Elapsed durations are exact across a daylight-saving change of
     `timezone` (`zones.elapsed_us`)."""
+    timeless = frame.filter(pl.col("timeless")) if frame["timeless"].any() else None
+    if timeless is not None:
+        frame = frame.filter(~pl.col("timeless"))
     if elapsed:
         dur = elapsed_us(pl.col("start"), pl.col("end"), timezone)
     else:
@@ -59,4 +64,24 @@ def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: A
         )
         .drop("cont")
     )
-    return query.collect()
+    rows = query.collect()
+    if timeless is None:
+        return rows
+    return pl.concat([rows, _timeless_rows(timeless, tables).select(rows.columns)])
+
+
+def _timeless_rows(frame: pl.DataFrame, tables: SopTables) -> pl.DataFrame:
+    """Rows with a date but no time: in no sequence (prev 0, class OK, never last), no
+    duration, so no time, order or path rule judges them."""
+    from sopgen.conformance.engine.flow import OK
+
+    return frame.with_columns(
+        pl.col("step").cast(pl.Int32),
+        pl.lit(0, dtype=pl.Int32).alias("prev"),
+        pl.lit(False).alias("overlap"),
+        pl.lit(False).alias("last"),
+        pl.lit(None, dtype=pl.Int64).alias("dur_us"),
+        pl.lit(None, dtype=pl.Boolean).alias("late"),
+        pl.lit(OK, dtype=pl.Int8).alias("cls"),
+        tables.per_step(tables.step_values(lambda f, s: s.no in f.final), pl.Boolean).alias("final"),
+    )

@@ -297,6 +297,8 @@ def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text, fi
                 | ~in_range(c("end")).fill_null(True)
                 | (c("selesai").is_not_null() & c("end").is_null())
                 | (c("end") < c("start")).fill_null(False)
+                # A column read as dates only: the validator marks its rows timeless.
+                | pl.lit("date" in (times.start[0], times.end[0]))
             ).alias("flagged"),
             (c("i").cast(pl.Int64) + layout.header_lines + 1).alias("row"),
             text(c("sop")),
@@ -307,6 +309,7 @@ def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text, fi
             c("end"),
             text(c("output").fill_null("")),
             text(c("catatan").fill_null("")).alias("note"),
+            pl.lit(False).alias("timeless"),
             *([c("nbytes")] if field_bytes else []),
         )
     )

@@ -8,7 +8,9 @@ from datetime import datetime
 
 import polars as pl
 
-_FRAME_COLUMNS = ("row", "sop", "case", "step", "actor", "start", "end", "output", "note")
+# timeless: the row's start or end was written as a date without a time of day (no
+# duration and no order judgement for it: the engine's `time_missing`).
+_FRAME_COLUMNS = ("row", "sop", "case", "step", "actor", "start", "end", "output", "note", "timeless")
 _FRAME_SCHEMA = {
     "row": pl.Int64,
     "sop": pl.String,
@@ -19,6 +21,7 @@ _FRAME_SCHEMA = {
     "end": pl.Datetime("us"),
     "output": pl.String,
     "note": pl.String,
+    "timeless": pl.Boolean,
 }
 
 _TEXT_COLUMNS = ("sop", "case", "actor", "output", "note")

@@ -17,7 +17,7 @@ from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _Header
 from sopgen.conformance.readers.lifecycle import _pair_lifecycle
 from sopgen.conformance.readers.model import RowProblem, _empty_frame
 from sopgen.conformance.readers.zones import end_not_before_start
-from sopgen.conformance.readers.values import TIME_MAX, TIME_MIN, out_of_range, _TIME_HINT, _clean, _parse_times, _short, _step_expr
+from sopgen.conformance.readers.values import TIME_MAX, TIME_MIN, date_only, read_as, _TIME_HINT, _clean, _parse_times, _short, _step_expr
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
         end.alias("end"),
     )
     frame = frame.with_columns(
+        ((date_only(pl.col("mulai")) & pl.col("start").is_not_null()) | (date_only(pl.col("selesai")) & pl.col("end").is_not_null())).alias("timeless")
+    )
+    frame = frame.with_columns(
         (pl.col("nfields") != expected).alias("ragged"),
         (~end_not_before_start(pl.col("start"), pl.col("end"), timezone)).fill_null(False).alias("backwards"),
     )
@@ -99,6 +102,7 @@ def _final_columns() -> list[pl.Expr]:
         pl.col("end"),
         pl.col("output").fill_null(""),
         pl.col("catatan").fill_null("").alias("note"),
+        pl.col("timeless"),
     ]
 
 
@@ -128,8 +132,12 @@ def _problem(r: dict[str, Any], source: _Source, expected: int) -> RowProblem:
             if text is not None and r[name] is None:
                 if re.fullmatch(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?", text):
                     what = "hanya jam tanpa tanggal"
-                elif out_of_range(text, "UTC"):
-                    what = f"tahunnya di luar {TIME_MIN.year}-{TIME_MAX.year - 1}"
+                elif (reading := read_as(text, "UTC")) is not None:
+                    parts.append(
+                        f"kolom {h.label(col)} berisi '{_short(text)}', dibaca {reading}, di luar {TIME_MIN:%d/%m/%Y} sampai "
+                        f"{TIME_MAX:%d/%m/%Y}; periksa tahunnya"
+                    )
+                    continue
                 else:
                     what = "bukan tanggal-waktu yang sah"
                 tail = "; kosongkan bila langkah belum selesai" if col == "selesai" else ""

@@ -2,7 +2,9 @@
 expressions that both readers share, and xlsx/JSON values as the text a CSV would hold.
 
 Times are accepted in ISO 8601, Excel cells and serials, and the Indonesian
-dd/mm/yyyy HH:MM.
+dd/mm/yyyy HH:MM; what those formats cannot read is read as staff write it (two-digit
+years, month names, dots; `sopgen.conformance.dates`). A time outside 1990 .. today + 1
+year is no time (an invalid row that says how it was read).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from sopgen.conformance.dates import parse_time_text, plausible_window
 from sopgen.textsafe import one_line
 
 _EXCEL_EPOCH_US = int((datetime(1899, 12, 30) - datetime(1970, 1, 1)).total_seconds()) * 1_000_000
@@ -50,21 +53,15 @@ _TIME_FORMATS: tuple[tuple[str, str], ...] = (
     ("serial", ""),
 )
 _TIME_HINT = "tulis dd/mm/yyyy HH:MM atau ISO 8601 (mis. 2023-10-05 08:30)"
-# Times a log may hold: a year like -2024 or 9999 is a typing slip, and the calendar and the
-# reports cannot place it.
-TIME_MIN, TIME_MAX = datetime(1900, 1, 1), datetime(2100, 1, 1)
+# Times a log may hold (log-format 1.1): 1990 .. today + 1 year. A year like 0023 (18/10/23
+# read as dd/mm/yyyy) or 2203 is a typing slip; it never becomes a twenty-million-minute step.
+_LO, _HI = plausible_window()
+TIME_MIN, TIME_MAX = datetime(_LO.year, _LO.month, _LO.day), datetime(_HI.year, _HI.month, _HI.day)
 
 
 def in_range(e: pl.Expr) -> pl.Expr:
     """Whether a parsed time lies in TIME_MIN .. TIME_MAX (null stays null)."""
     return e.is_between(TIME_MIN, TIME_MAX, closed="left")
-
-
-def out_of_range(text: str, timezone: str) -> bool:
-    """Whether a time text parses, but to a year outside TIME_MIN .. TIME_MAX."""
-    t = _all_formats_expr(pl.col("v"), timezone)
-    parsed, inside = pl.DataFrame({"v": [text.strip()]}).select(t.is_not_null().alias("p"), in_range(t).alias("i")).row(0)
-    return bool(parsed) and not inside
 
 
 def _time_expr(e: pl.Expr, fmt: tuple[str, str], timezone: str) -> pl.Expr:
@@ -117,7 +114,43 @@ def _parse_times(raw: pl.Series, timezone: str, primary: tuple[str, str] | None 
             zoned = named_zone_times(raw.gather(named).to_list(), timezone)
             if any(t is not None for t in zoned):
                 parsed = parsed.scatter(named, pl.Series(zoned, dtype=pl.Datetime("us")))
-    return parsed.to_frame("t").select(pl.when(in_range(pl.col("t"))).then(pl.col("t"))).to_series().alias(raw.name)
+    parsed = parsed.to_frame("t").select(pl.when(in_range(pl.col("t"))).then(pl.col("t"))).to_series().alias(raw.name)
+    return _loose_times(raw, parsed)
+
+
+def _loose_times(raw: pl.Series, parsed: pl.Series) -> pl.Series:
+    """The values no format above read (or read outside the window) read the way staff write
+    them (`dates.parse_time_text`: two-digit years, month names, dots, serials as text).
+    Only rows the fast paths could not take come here, one by one."""
+    retry = (raw.is_not_null() & parsed.is_null()).arg_true()
+    if not retry.len():
+        return parsed
+    found: list[datetime | None] = []
+    for text in raw.gather(retry).to_list():
+        stamp, _date_only = parse_time_text(text)
+        found.append(stamp if stamp is not None and TIME_MIN <= stamp < TIME_MAX else None)
+    return parsed.scatter(retry, pl.Series(found, dtype=pl.Datetime("us")))
+
+
+# A date with no time of day, in any form read above: 2023-10-05, 05/10/2023, 5.10.23,
+# 5 Oktober 2023, or a whole Excel serial.
+_DATE_ONLY_RE = r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{1,2}[\s\-.]+[A-Za-z]+\.?[\s\-.,]+(?:\d{4}|\d{2})|\d{5})$"
+
+
+def date_only(e: pl.Expr) -> pl.Expr:
+    """Whether a stripped time text is a date without a time of day (null: False)."""
+    return e.str.contains(_DATE_ONLY_RE).fill_null(False)
+
+
+def read_as(text: str, timezone: str) -> str | None:
+    """How a time text reads ('01/02/2203'), by the formats above or else as staff write it,
+    inside the window or not: what a message about a year out of range says it was read as."""
+    t = _all_formats_expr(pl.col("v"), timezone).dt.strftime("%d/%m/%Y")
+    shown = pl.DataFrame({"v": [text.strip()]}).select(t).item()
+    if shown is None:
+        stamp = parse_time_text(text)[0]
+        shown = f"{stamp:%d/%m/%Y}" if stamp is not None else None
+    return shown
 
 
 def _clean(e: pl.Expr) -> pl.Expr:

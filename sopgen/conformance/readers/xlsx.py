@@ -50,7 +50,9 @@ def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = Non
     merged = 0
     for name, visible in sheets:
         try:
-            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(name)
+            cells = sheet.to_python(skip_empty_area=False)
+            _fill_merged(cells, sheet.merged_cell_ranges)
         except (CalamineError, ValueError) as err:
             raise LogFileError(file, f"berkas log '{file}': lembar '{name}' rusak ({err}); buka di Excel lalu simpan ulang") from None
         at, header = _find_header(cells)
@@ -92,6 +94,20 @@ def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = Non
         )
     frame = pl.concat(frames) if len(frames) > 1 else frames[0]
     return _FileResult(frame, problems, blank, ignored, notes, merged)
+
+
+def _fill_merged(cells: list[list[Any]], ranges: Any) -> None:
+    """A merged range's value on every cell it covers (log-format 1.1): staff merge the
+    `sop` and `kasus` cells of a case's rows. Only cells the sheet holds are filled, so a
+    range far past the data costs nothing."""
+    for (r0, c0), (r1, c1) in ranges or ():
+        if r0 >= len(cells) or c0 >= len(cells[r0]):
+            continue
+        value = cells[r0][c0]
+        for r in range(r0, min(r1, len(cells) - 1) + 1):
+            row = cells[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = value
 
 
 def _find_header(cells: list[list[Any]]) -> tuple[int, _Header | None]:
