@@ -12,9 +12,10 @@ import re
 
 # C0 and C1 controls (tab and newline handled by the callers), DEL, and the invisible marks
 # that change the order or direction of what is shown.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-CONTROL_PATTERN = _CONTROL.pattern  # also a polars (Rust) regex
-_CONTROL_OR_NEWLINE = re.compile(_CONTROL.pattern[:-1] + r"\n\r\t]")
+_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROL_PATTERN = f"[{_CONTROLS}]"  # also a polars (Rust) regex
+_CONTROL = re.compile(CONTROL_PATTERN)
+_CONTROL_OR_NEWLINE = re.compile(f"[{_CONTROLS}\\n\\r\\t]")
 
 
 def find_control(text: str) -> re.Match[str] | None:

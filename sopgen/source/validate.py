@@ -110,7 +110,8 @@ def validate_file(path: Path, project: Project, display: str | None = None, mode
     result.data = data
     result.source = loaded.source
     result.take_facts()
-    if (model or _has_long_text(data)) and not any(d.severity == ERROR for d in result.diagnostics):
+    long_text = _has_long_text(data)
+    if (model or long_text) and not any(d.severity == ERROR for d in result.diagnostics):
         sop = build_sop(
             data,
             path=path,
@@ -119,7 +120,8 @@ def validate_file(path: Path, project: Project, display: str | None = None, mode
             instansi_default=project.config.instansi,
             minutes_per_day=project.config.calendar.minutes_per_day,
         )
-        result.diagnostics.extend(_rows_fit(sop, data, loaded.source, file, project))
+        if long_text:
+            result.diagnostics.extend(_rows_fit(sop, loaded.source, file, project))
         if model and not any(d.severity == ERROR for d in result.diagnostics):
             result.sop = sop
     return result
@@ -133,12 +135,10 @@ def _has_long_text(data: dict) -> bool:
     return any(len(text) > _LONG_TEXT for step in steps if isinstance(step, dict) for text in rules.step_texts(step))
 
 
-def _rows_fit(sop: Sop, data: dict, source: SourceMap, file: str, project: Project) -> list[Diagnostic]:
+def _rows_fit(sop: Sop, source: SourceMap, file: str, project: Project) -> list[Diagnostic]:
     """A step whose row is taller than a page is refused here, with the reason, instead of
     failing the build. Exact: the same layout pass as the build, run only for an SOP with a
     long step text (a real SOP's rows are far from it; the pass costs a fraction of a second)."""
-    if not _has_long_text(data):
-        return []
     from sopgen.render.html import RenderError
     from sopgen.render.pdf import rows_fit
 
