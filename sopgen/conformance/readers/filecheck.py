@@ -17,7 +17,7 @@ def _require_file(file: str, path: Path) -> None:
     if not path.exists():
         raise LogFileError(file, f"berkas log '{file}' tidak ditemukan")
     if not path.is_file():
-        raise LogFileError(file, f"'{file}' bukan berkas; sebut berkas log .xlsx, .csv atau .jsonl")
+        raise LogFileError(file, f"'{file}' bukan berkas; sebut berkas log .xlsx, .csv, .jsonl atau .parquet")
 
 
 def _utf8_error(file: str, data: bytes, err: UnicodeDecodeError, base: int = 0, lines: int = 0) -> LogFileError:

@@ -23,11 +23,12 @@ from sopgen.conformance.readers.model import (
     _empty_frame,
     _FileResult,
 )
+from sopgen.conformance.readers.parquetfile import read_parquet
 from sopgen.conformance.readers.xlsx import _read_xlsx
 from sopgen.source.limits import Limits
 
 _EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
-EXTENSIONS = (".csv", ".jsonl", ".ndjson", *_EXCEL_EXTENSIONS)  # what read_logs reads
+EXTENSIONS = (".csv", ".jsonl", ".ndjson", ".parquet", *_EXCEL_EXTENSIONS)  # what read_logs reads
 
 
 def _read_one(file: str, path: Path, timezone: str, categorical: bool = False, bounds: Bounds | None = None) -> _FileResult:
@@ -41,10 +42,12 @@ def _read_one(file: str, path: Path, timezone: str, categorical: bool = False, b
         result = _read_jsonl(file, path, timezone, bounds)
     elif suffix in _EXCEL_EXTENSIONS:
         result = _read_xlsx(file, path, timezone, bounds)
+    elif suffix == ".parquet":
+        result = read_parquet(file, path, timezone, bounds)
     else:
         raise LogFileError(
             file,
-            f"berkas log '{file}': jenis '{suffix or '(tanpa akhiran)'}' tidak dikenal; simpan sebagai .xlsx, .csv atau .jsonl",
+            f"berkas log '{file}': jenis '{suffix or '(tanpa akhiran)'}' tidak dikenal; simpan sebagai .xlsx, .csv, .jsonl atau .parquet",
         )
     if categorical:
         result.frame = _as_categorical(result.frame)
