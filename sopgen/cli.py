@@ -266,6 +266,18 @@ def _load_checked_sops():
     return result.project, result.sops
 
 
+def _budget(text: str | None) -> int:
+    """--memori in bytes (the machine's half when not given); a usage error when not a size."""
+    from sopgen.conformance.outofcore import BudgetError, default_budget, parse_budget
+
+    if text is None:
+        return default_budget()
+    try:
+        return parse_budget(text)
+    except BudgetError as err:
+        raise click.UsageError(str(err)) from None
+
+
 @main.command("check")
 @click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--sop", "sop_filter", multiple=True, metavar="NOMOR", help="Periksa SOP ini saja (boleh diulang).")
@@ -279,8 +291,12 @@ def _load_checked_sops():
 @click.option("--elapsed", is_flag=True, help="Durasi dalam menit berlalu, bukan menit kerja.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERSEN", help="Exit 1 bila kepatuhan di bawah PERSEN.")
 @click.option("--csv-polos", "csv_plain", is_flag=True, default=None, help="CSV dengan ',' dan titik desimal (bawaan: ';' dan koma, untuk Excel Indonesia).")
-def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, csv_plain) -> None:
-    """Periksa log kegiatan (.xlsx, .csv, .jsonl) terhadap SOP proyek."""
+@click.option(
+    "--memori", "memory", metavar="UKURAN",
+    help="Batas memori, mis. 4GB; log yang butuh lebih diperiksa per bagian lewat folder sementara (bawaan: separuh memori mesin).",
+)
+def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, csv_plain, memory) -> None:
+    """Periksa log kegiatan (.xlsx, .csv, .jsonl, .parquet) terhadap SOP proyek."""
     # Importing, loading, reading and checking build almost no reference cycles, yet the cyclic
     # collector would rescan every object the imports made, again and again (0.1 s of a
     # one-million-row check). The reports (jinja2, WeasyPrint) run with it on again.
@@ -300,11 +316,12 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, 
             if suffix not in ("xlsx", "pdf"):
                 raise click.UsageError(f"--format monitoring: --output '{output}' harus berakhiran .xlsx atau .pdf")
             fmt = f"monitoring-{suffix}"
+        budget = _budget(memory)
         project, sops = _load_checked_sops()
         inputs = [*logs, *(s.path for s in sops), project.root / CONFIG_NAME]
         if output is not None:
             _refuse_output_over_input(output, inputs)
-        result = check_logs(project, sops, list(logs), period=(dari, sampai), sop_filter=list(sop_filter) or None, elapsed=elapsed)
+        result = check_logs(project, sops, list(logs), period=(dari, sampai), sop_filter=list(sop_filter) or None, elapsed=elapsed, memory=budget)
     except CheckError as err:
         raise click.UsageError(str(err)) from None
     finally:

@@ -7,6 +7,7 @@ rows without a time of day."""
 from __future__ import annotations
 
 import csv
+import tempfile
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -169,3 +170,96 @@ def test_no_partitions_at_all_is_an_empty_check(project) -> None:
     assert result.accounting.data_rows == 0 and result.findings == [] and len(result.summary["steps"]) == 6 + 5 + 4 + 7
     one = merge([check_partition(pl.DataFrame(schema=ROW_SCHEMA), plan)], plan, data)
     assert _json(one, proj) == _json(result, proj)
+
+
+# -- out of core: pieces of files, partitions on disk -----------------------------------------
+
+
+def test_record_pieces_end_at_record_ends_and_keep_line_numbers(tmp_path: Path) -> None:
+    from sopgen.conformance.outofcore import record_pieces
+
+    text = 'sep=;\nsop;kasus;langkah;catatan\n' + "".join(f'a;K{i};1;"baris\n{i} ""kutip""\n"\n' if i % 7 == 0 else f"a;K{i};1;x\n" for i in range(400))
+    path = tmp_path / "log.csv"
+    path.write_bytes(text.encode())
+    pieces = list(record_pieces(path, 300, csv=True))
+    assert len(pieces) > 10
+    assert all(head == b"sep=;\nsop;kasus;langkah;catatan\n" for head, _, _, _ in pieces)
+    assert b"".join(body for _, _, _, body in pieces) == text.encode()[len(pieces[0][0]) :]
+    for head, line, offset, body in pieces:
+        assert body.count(b'"') % 2 == 0 and body.endswith(b"\n") and text.encode()[offset:].startswith(body)
+        assert text.encode().split(b"\n")[line - 1] == body.split(b"\n")[0]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_out_of_core_check_is_the_one_frame_check_to_the_byte(project, seed: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from sopgen.conformance import outofcore
+
+    root, proj, sops = project
+    logs = _logs(root, 10 + seed, cases=200)
+    rows = pl.read_csv(logs[0], infer_schema=False)
+    rows.write_ndjson(root / f"ooc-{seed}.jsonl")
+    rows.with_columns(pl.col("langkah").cast(pl.Int32, strict=False)).write_parquet(root / f"ooc-{seed}.parquet", row_group_size=50)
+    logs += [root / f"ooc-{seed}.jsonl", root / f"ooc-{seed}.parquet"]
+    whole = check_logs(proj, sops, logs)
+    monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)  # many pieces of every file
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen: list[int] = []
+    real = outofcore.check_partition
+    monkeypatch.setattr(outofcore, "check_partition", lambda frame, plan: seen.append(frame.height) or real(frame, plan))
+    parted = check_logs(proj, sops, logs, memory=20_000)
+    assert len(seen) > 3 and max(seen) < sum(seen) / 2
+    assert _json(parted, proj) == _json(whole, proj)
+    assert parted.notes == whole.notes and list(tmp_path.iterdir()) == []
+
+
+def test_the_partition_folder_goes_also_when_the_check_is_interrupted(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from sopgen.conformance import outofcore
+
+    root, proj, sops = project
+    logs = _logs(root, 21, cases=100)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def stop(frame, plan):
+        assert any(tmp_path.rglob("*.parquet"))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outofcore, "check_partition", stop)
+    with pytest.raises(KeyboardInterrupt):
+        check_logs(proj, sops, logs, memory=1000)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_unreadable_halfway_is_a_file_error_out_of_core(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sopgen.conformance import outofcore
+
+    root, proj, sops = project
+    logs = _logs(root, 22, cases=100)
+    bad = root / "rusak.csv"
+    bad.write_bytes(logs[0].read_bytes() + b"\xff\xfe tidak utf-8\n" + logs[0].read_bytes().split(b"\n", 1)[1])
+    whole = check_logs(proj, sops, [*logs, bad])
+    monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)
+    parted = check_logs(proj, sops, [*logs, bad], memory=1000)
+    assert [e.file for e in parted.file_errors] == [e.file for e in whole.file_errors] == [str(bad)]
+    assert [e.message for e in parted.file_errors] == [e.message for e in whole.file_errors]
+    assert parted.accounting == whole.accounting and parted.summary["kinds"] == whole.summary["kinds"]
+
+
+def test_the_cli_memory_budget(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from sopgen.cli import main
+    from sopgen.conformance.outofcore import parse_budget
+
+    assert parse_budget("4GB") == 4 * 1024**3 and parse_budget("1,5 gb") == int(1.5 * 1024**3) and parse_budget("512mb") == 512 * 1024**2
+    root, proj, sops = project
+    logs = _logs(root, 30, cases=80)
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    names = [p.name for p in logs]
+    small = runner.invoke(main, ["check", *names, "--memori", "1KB", "--format", "json"])
+    plain = runner.invoke(main, ["check", *names, "--format", "json"])
+    assert small.exit_code == plain.exit_code == 0, small.output
+    assert small.stdout == plain.stdout and '"findings"' in small.stdout
+    for bad in ("banyak", "0GB", "4 PB"):
+        res = runner.invoke(main, ["check", *names, "--memori", bad])
+        assert res.exit_code == 2 and "--memori" in res.output and "Traceback" not in res.output

@@ -122,6 +122,7 @@ def check_logs(
     calendar: Any = None,
     people: Any = None,
     partitions: int = 1,
+    memory: int | None = None,
 ) -> CheckResult:
     """Check logs against validated SOPs. Reads the logs; writes nothing but the holiday
     cache of the project (`workcal.HolidayTable`).
@@ -132,6 +133,8 @@ def check_logs(
     people: `people.People`; by default pegawai.csv of the project (none when absent).
     partitions: check the cases in this many partitions, one after the other
     (`sopgen.conformance.partition`); the result is the same.
+    memory: a budget in bytes; logs that would need more are checked through partitions on
+    disk (`sopgen.conformance.outofcore`), with the same result.
     Raises CheckError for a filter naming no SOP, a period that ends before it starts, or a
     pegawai.csv that cannot be read.
     """
@@ -156,7 +159,16 @@ def check_logs(
         except PeopleError as err:
             raise CheckError(str(err)) from None
     timezone = project.config.calendar.zona_waktu
-    data = read_input(log_paths, timezone, getattr(project.config, "limits", None))
+    limits = getattr(project.config, "limits", None)
+    if memory is not None:
+        from sopgen.conformance import outofcore
+
+        if outofcore.needed(log_paths) > memory:
+            if building is not None:
+                calendar = building.result()
+            plan = CheckPlan.of(chosen, list(sops), [], people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)
+            return outofcore.check_out_of_core(plan, log_paths, memory, timezone, limits)
+    data = read_input(log_paths, timezone, limits)
     if building is not None:
         calendar = building.result()
     plan = CheckPlan.of(chosen, list(sops), data.files, people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)

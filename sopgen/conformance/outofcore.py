@@ -1,0 +1,283 @@
+"""Logs bigger than memory: streamed into partitions of whole cases on disk, checked one by one.
+
+When the logs would need more memory than the budget (`--memori`, by default half of the
+machine's memory), `sopgen check` does not hold them in one frame: each file is read a piece
+at a time (CSV and JSON Lines cut at record boundaries, Parquet by rows; an xlsx sheet is at
+most a million rows and is read whole), each piece's rows go to their partition
+(`partition.partition_of`) as a Parquet file in a temporary folder, and then each partition
+is read back and checked alone (`engine.check_partition`) and the results merged: the same
+report as the one-frame check. The folder is removed when the check ends, also on Ctrl-C and
+SIGTERM (the CLI turns SIGTERM into the same unwinding).
+
+What stays in memory: one piece or one partition at a time, the findings of all partitions
+(they are the report), the refused rows, and the small tallies.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from sopgen.conformance.engine import CheckPlan, CheckResult, FileError, check_partition, merge
+from sopgen.conformance.engine.intake import files_without_sop, reject_files
+from sopgen.conformance.engine.read import LogInput, shown_path
+from sopgen.conformance.partition import partition_of
+
+# Peak memory of the one-frame check per byte of CSV input (measured: bench/bench_check.py,
+# 10M events, 1.1 GB of CSV, 1.7 GB peak), rounded up.
+PEAK_PER_INPUT_BYTE = 2.0
+MIN_PIECE = 1 << 20  # bytes of a file read at once, at least
+_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2, "G": 1024**3, "GB": 1024**3, "T": 1024**4, "TB": 1024**4}
+
+
+class BudgetError(ValueError):
+    """A --memori value that is not a size; the message is Indonesian."""
+
+
+def parse_budget(text: str) -> int:
+    """'4GB', '512 MB', '1.5G', '2000000000' as bytes."""
+    m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([KMGT]?B?)\s*", text.upper())
+    if not m or float(m.group(1).replace(",", ".")) <= 0:
+        raise BudgetError(f"--memori '{text}' bukan ukuran memori; tulis mis. 4GB, 512MB atau 1,5GB")
+    return int(float(m.group(1).replace(",", ".")) * _UNITS[m.group(2)])
+
+
+def default_budget() -> int:
+    """Half of the machine's memory (the rest for the system and the report)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    except (ValueError, OSError, AttributeError):
+        return 4 * 1024**3
+
+
+def needed(paths: Sequence[str | Path]) -> int:
+    """The memory the one-frame check of these files would need, estimated from their size."""
+    total = 0
+    for p in paths:
+        try:
+            total += os.stat(p).st_size
+        except OSError:
+            continue
+    return int(total * PEAK_PER_INPUT_BYTE)
+
+
+@dataclass
+class _Pieces:
+    """What reading the files piece by piece gathered besides the rows (now on disk)."""
+
+    data: LogInput
+    sopless: dict[int, bool]
+    partitions: int
+
+
+def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int, timezone: str, limits: Any = None) -> CheckResult:
+    """Check the logs within about `budget` bytes of memory, through partitions on disk."""
+    partitions = max(2, math.ceil(needed(paths) / max(budget // 2, 1)))
+    piece_bytes = max(MIN_PIECE, int(budget / 4 / PEAK_PER_INPUT_BYTE))
+    with tempfile.TemporaryDirectory(prefix="sopgen-partisi-") as folder:
+        root = Path(folder)
+        read = _spill(plan, paths, root, partitions, piece_bytes, timezone, limits)
+        data = read.data
+        plan.files = list(data.files)
+        bad = sorted(fi for fi, none in read.sopless.items() if none)
+        if bad:
+            reject_files(data, bad, len(plan.tables.sops))
+            plan.rejected = bad
+        parts = []
+        for k in range(partitions):
+            pieces = sorted((root / str(k)).glob("*.parquet"))
+            frame = pl.read_parquet(pieces) if pieces else None
+            if frame is not None:
+                parts.append(check_partition(frame, plan))
+                del frame
+                for f in pieces:
+                    f.unlink()
+        return merge(parts, plan, data)
+
+
+def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions: int, piece_bytes: int, timezone: str, limits: Any) -> _Pieces:
+    """Every file read piece by piece, each piece's rows written to its partitions' folders
+    (a file that turns out unreadable halfway is an error of that file: its pieces go)."""
+    from sopgen.conformance.readers import LogFileError
+
+    data = LogInput(None, [], [], [], [], [], {}, [])
+    sopless: dict[int, bool] = {}
+    for k in range(partitions):
+        (root / str(k)).mkdir()
+    for p in paths:
+        file = shown_path(str(p))
+        fi = len(data.files)
+        got = _Piece([], [], {}, 0, 0)
+        try:
+            for count, (frame, piece) in enumerate(_pieces(file, Path(file), root, piece_bytes, timezone, limits)):
+                frame = frame.select(pl.lit(fi, dtype=pl.Int32).alias("fi"), *_frame_cols(frame))
+                for none in files_without_sop(frame, plan.tables, plan.all_sops).values():
+                    sopless[fi] = sopless.get(fi, True) and none
+                part = partition_of(frame, plan, partitions)
+                for (k,), group in frame.with_columns(part).partition_by("part", as_dict=True, include_key=False).items():
+                    group.write_parquet(root / str(k) / f"{fi:06d}-{count:08d}.parquet", compression="lz4")
+                del frame, part
+                got.add(piece)
+        except (LogFileError, OSError) as err:
+            for f in root.glob(f"*/{fi:06d}-*.parquet"):
+                f.unlink()
+            sopless.pop(fi, None)
+            if isinstance(err, LogFileError):
+                data.file_errors.append(FileError(file, err.message))
+            else:
+                data.file_errors.append(FileError(file, f"berkas log '{file}' tidak bisa dibuka ({err.strerror or err})"))
+            continue
+        data.files.append(file)
+        data.problems.extend(got.problems)
+        data.notes.extend(got.notes)
+        data.ignored.update(got.ignored_columns)
+        data.blank.append(got.blank_rows)
+        data.merged.append(got.merged_rows)
+    return _Pieces(data, sopless, partitions)
+
+
+_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
+
+
+def _frame_cols(frame: pl.DataFrame) -> list[pl.Expr]:
+    return [pl.col(c).cast(pl.Int32) if c == "step" else pl.col(c).cast(pl.String) if c == "sheet" else pl.col(c) for c in _COLS]
+
+
+@dataclass
+class _Piece:
+    """What reading a piece of a file gave besides its rows."""
+
+    problems: list[Any]
+    notes: list[str]
+    ignored_columns: dict[str, list[str]]
+    blank_rows: int
+    merged_rows: int
+
+    def add(self, other: _Piece) -> None:
+        self.problems.extend(other.problems)
+        self.notes.extend(n for n in other.notes if n not in self.notes)
+        self.ignored_columns.update(other.ignored_columns)
+        self.blank_rows += other.blank_rows
+        self.merged_rows += other.merged_rows
+
+
+def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, limits: Any) -> Iterator[tuple[pl.DataFrame, _Piece]]:
+    """The rows of one file a piece at a time, as `readers.read_frames` gives them (rows
+    numbered as in the whole file, problems and notes naming the file)."""
+    from sopgen.conformance.readers import LogFileError, read_frames
+    from sopgen.conformance.readers.bounds import Bounds
+    from sopgen.conformance.readers.filecheck import _require_file
+
+    bounds = Bounds.of(limits)
+    _require_file(file, path)
+    suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if suffix == ".parquet" and size > piece_bytes:
+        yield from _parquet_pieces(file, path, piece_bytes, timezone, bounds)
+        return
+    whole = suffix not in (".csv", ".jsonl", ".ndjson") or size <= piece_bytes
+    if whole or (suffix == ".csv" and b"lifecycle" in _head(path).lower()):  # XES events pair across the file
+        result = read_frames([path], timezone, categorical=True, limits=limits)
+        yield result.frame, _Piece(result.problems, result.notes, result.ignored_columns, result.blank_rows, result.merged_rows)
+        return
+    bounds.check_file_size(file, path)
+    piece = root / f"potongan{path.suffix}"
+    rows = 0
+    for head, first_line, offset, body in record_pieces(path, piece_bytes, csv=suffix == ".csv"):
+        piece.write_bytes(head + body)
+        shift = first_line - (head.count(b"\n") + 1)
+        try:
+            result = read_frames([piece], timezone, categorical=True, limits=limits)
+        except LogFileError as err:
+            raise LogFileError(file, _relocated(err.message, str(piece), file, offset - len(head), shift)) from None
+        finally:
+            piece.unlink()
+        rows += result.frame.height + len(result.problems)
+        bounds.check_rows(file, rows)
+        problems = [type(p)(file, p.row + shift, p.sheet, p.message) for p in result.problems]
+        notes = [n.replace(str(piece), file) for n in result.notes]
+        ignored = {file: v for v in result.ignored_columns.values()}
+        yield result.frame.with_columns(pl.col("row") + shift), _Piece(problems, notes, ignored, result.blank_rows, result.merged_rows)
+
+
+def _relocated(message: str, piece: str, file: str, byte_shift: int, line_shift: int) -> str:
+    """A reader's message about a piece as it is about the whole file."""
+    message = message.replace(piece, file)
+    message = re.sub(r"posisi byte (\d+)", lambda m: f"posisi byte {int(m.group(1)) + byte_shift}", message)
+    return re.sub(r"\bbaris (\d+)", lambda m: f"baris {int(m.group(1)) + line_shift}", message)
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.readline(1 << 16)
+
+
+def _parquet_pieces(file: str, path: Path, piece_bytes: int, timezone: str, bounds: Any) -> Iterator[tuple[pl.DataFrame, _Piece]]:
+    """A Parquet log by ranges of rows, as `read_frames` gives a file."""
+    from sopgen.conformance.readers.controls import refuse_controls
+    from sopgen.conformance.readers.model import _as_categorical
+    from sopgen.conformance.readers.parquetfile import parquet_shape, read_parquet
+
+    _, total = parquet_shape(file, path)
+    bounds.check_rows(file, total)
+    step = max(1, int(total * piece_bytes / max(path.stat().st_size, 1)))
+    for offset in range(0, total, step):
+        result = read_parquet(file, path, timezone, bounds, offset=offset, length=step)
+        refuse_controls(file, result)
+        frame = _as_categorical(result.frame).with_columns(pl.lit(None, dtype=pl.String).alias("sheet"))
+        yield frame, _Piece(result.problems, result.notes, result.ignored, result.blank, result.merged)
+
+
+def record_pieces(path: Path, size: int, *, csv: bool) -> Iterator[tuple[bytes, int, int, bytes]]:
+    """(head, first line, byte offset, body): a text log cut into bodies of about `size` bytes that end
+    at a record's end (CSV: a line break outside quotes, by the parity of the quotes before
+    it), each with the file's header lines (CSV: an Excel 'sep=' line and the header; JSON
+    Lines: none) and the physical line its body starts at. A CSV whose quotes never close
+    within four pieces is cut at a line break anyway (its rows are malformed either way)."""
+    with open(path, "rb") as fh:
+        head = b""
+        if csv:
+            head = fh.readline()
+            if re.fullmatch(rb"(\xef\xbb\xbf)?sep=.\r?\n?", head):
+                head += fh.readline()
+        line = head.count(b"\n") + 1
+        offset = len(head)
+        rest = b""
+        while True:
+            block = fh.read(size)
+            buf = rest + block
+            if not block:
+                if buf:
+                    yield head, line, offset, buf
+                return
+            cut = _cut(buf, csv, force=len(buf) > 4 * size)
+            if cut is None:
+                rest = buf
+                continue
+            body, rest = buf[:cut], buf[cut:]
+            yield head, line, offset, body
+            line += body.count(b"\n")
+            offset += len(body)
+
+
+def _cut(buf: bytes, csv: bool, force: bool) -> int | None:
+    """The end of the last whole record in buf (after its line break), or None."""
+    nl = buf.rfind(b"\n")
+    if nl < 0 or not csv or force:
+        return None if nl < 0 else nl + 1
+    odd = buf.count(b'"', 0, nl) % 2
+    while odd:
+        before = buf.rfind(b"\n", 0, nl)
+        if before < 0:
+            return None
+        odd ^= buf.count(b'"', before, nl) % 2
+        nl = before
+    return nl + 1
