@@ -202,6 +202,8 @@ def _run(
     paths = check_paths(rows, tables, findings)
     # The summary needs these only: dropping the rest frees most of the memory of the rows.
     rows = rows.select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "start", "dur_us", "late")
+    from sopgen.conformance.readers.dateorder import date_notes
+
     frame = findings.collect()
     summary = summarise(
         rows,
@@ -223,7 +225,7 @@ def _run(
         accounting=intake.accounting,
         findings_frame=frame,
         summary=summary,
-        notes=data.notes + untimed_notes(chosen),
+        notes=date_notes(summary["date_readings"]) + data.notes + untimed_notes(chosen),
         ignored_columns=data.ignored,
     )
 
