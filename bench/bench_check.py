@@ -4,6 +4,7 @@
     python bench/bench_check.py 10000000             # 10,000,000 events
     python bench/bench_check.py 1000000 10000000     # both
     python bench/bench_check.py --keep /tmp/sopgen-bench 1000000   # keep the CSV (reused next run)
+    python bench/bench_check.py --keep /tmp/b --out-of-core 100000000 --memori 4GB  # 100M, out of core
 
 Each size is generated once into a CSV (not timed), then `sopgen check LOG --format json
 --output report.json` runs in a fresh process, exactly as a user runs it: Python start,
@@ -32,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -70,8 +71,32 @@ ACTOR = {
 }
 
 
+CHUNK_EVENTS = 10_000_000  # a bigger log is generated (and appended) a chunk at a time
+
+
 def generate(path: Path, events: int, seed: int = 35) -> int:
-    """Write a CSV log of the reference SOP with exactly `events` rows; returns the row count."""
+    """Write a CSV log of the reference SOP with exactly `events` rows; returns the row count.
+
+    Up to CHUNK_EVENTS in one frame; a bigger log in chunks of it (each its own cases, "K-2-17",
+    and its own stretch of the three years after the one before), appended, so 100M events
+    need the memory of ten million."""
+    if events <= CHUNK_EVENTS:
+        frame = _events(events, seed)
+        frame.write_csv(path)
+        return frame.height
+    written = 0
+    parts = -(-events // CHUNK_EVENTS)
+    with open(path, "wb") as out:
+        for part in range(parts):
+            frame = _events(min(CHUNK_EVENTS, events - written), seed + part, part=part + 1, parts=parts)
+            frame.write_csv(out, include_header=part == 0)
+            written += frame.height
+            del frame
+    return written
+
+
+def _events(events: int, seed: int, part: int = 0, parts: int = 1) -> pl.DataFrame:
+    """The rows of one log (part 0) or of one chunk of a big log (part 1, 2, ...)."""
     weights: list[int] = []
     paths: list[list[int]] = []
     for w, steps in VARIANTS:
@@ -100,8 +125,8 @@ def generate(path: Path, events: int, seed: int = 35) -> int:
             "act": [ACTOR[s] for s in STANDARD],
         }
     )
-    span_days = max(30, min(3 * 365, events // 2000))
-    base = datetime(2023, 1, 2, 7, 30)
+    span_days = max(30, min(3 * 365, events * parts // 2000)) // parts
+    base = datetime(2023, 1, 2, 7, 30) + timedelta(days=span_days * max(part - 1, 0))
     c = c.join(std, on="step", how="left").with_columns(rnd(1, 1000).alias("r1"), rnd(2, 1000).alias("r2"), rnd(3, 1000).alias("r3"))
     day = (pl.col("ci") * span_days // cases).cast(pl.Int64)
     c = c.with_columns((pl.lit(base) + pl.duration(days=day, minutes=pl.col("late_start"))).alias("case_start"))
@@ -114,7 +139,7 @@ def generate(path: Path, events: int, seed: int = 35) -> int:
     actor = pl.when(pl.col("r3") < 10).then(pl.lit("Kasi")).when(pl.col("r3") < 20).then(pl.lit("Kasubag PK")).otherwise(pl.col("act"))
     frame = c.sort("mulai", "ci", maintain_order=True).select(
         pl.lit(REFERENCE_NOMOR).alias("sop"),
-        pl.format("K-{}", pl.col("ci")).alias("kasus"),
+        (pl.format("K-{}", pl.col("ci")) if not part else pl.format("K-{}-{}", pl.lit(part), pl.col("ci"))).alias("kasus"),
         pl.col("step").alias("langkah"),
         actor.alias("pelaksana"),
         pl.col("mulai").dt.strftime("%Y-%m-%d %H:%M"),
@@ -122,19 +147,19 @@ def generate(path: Path, events: int, seed: int = 35) -> int:
         output.alias("output"),
         pl.lit(None, dtype=pl.String).alias("catatan"),
     )
-    frame.write_csv(path)
-    return frame.height
+    return frame
 
 
-def run_check(log: Path, out: Path) -> tuple[float, int, int]:
+def run_check(log: Path, out: Path, extra: tuple[str, ...] = (), cwd: Path = ROOT) -> tuple[float, int, int]:
     """Run `sopgen check` in a fresh process; (wall seconds, peak RSS bytes, exit code).
 
     The peak is that child's own (os.wait4), not the running maximum over all children that
     RUSAGE_CHILDREN keeps."""
-    cmd = [sys.executable, "-m", "sopgen", "check", str(log), "--format", "json", "--output", str(out)]
+    cmd = [sys.executable, "-m", "sopgen", "check", str(log), "--format", "json", "--output", str(out), *extra]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryFile() as err:
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -157,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("events", nargs="*", type=int, default=[1_000_000])
     parser.add_argument("--keep", type=Path, help="folder for the generated logs, kept and reused")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (the best and the median are reported)")
+    parser.add_argument("--out-of-core", type=int, nargs="*", default=[], metavar="EVENTS", help="sizes checked with --memori (out of core)")
+    parser.add_argument("--memori", default="4GB", help="the budget of the out-of-core runs (default 4GB)")
     args = parser.parse_args(argv)
     byte_compile_sopgen()
     work = args.keep or Path(tempfile.mkdtemp(prefix="sopgen-bench-"))
@@ -180,7 +207,33 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             log.unlink()
             out.unlink()
+    for n in args.out_of_core:
+        _out_of_core_row(work, n, args.memori, keep=bool(args.keep))
     return 0
+
+
+def _out_of_core_row(work: Path, n: int, budget: str, keep: bool) -> None:
+    """One out-of-core run: `sopgen check --memori BUDGET` in a copy of the project whose
+    [batas] admit a log of n events in one file."""
+    import shutil
+
+    project = work / "proyek-besar"
+    if not project.exists():
+        shutil.copytree(ROOT / "sops", project / "sops")
+        toml = (ROOT / "sopgen.toml").read_text(encoding="utf-8")
+        (project / "sopgen.toml").write_text(toml + "\n[batas]\nlog_mb = 1000000\nbaris = 1000000000\n", encoding="utf-8")
+    log = work / f"log-{n}.csv"
+    if not log.exists():
+        t = time.perf_counter()
+        generate_in_child(log, n)
+        sys.stderr.write(f"generated {log} ({log.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s\n")
+    out = work / f"report-{n}-ooc.json"
+    wall, peak, _code = run_check(log, out, ("--memori", budget), cwd=project)
+    findings = _count_findings(out)
+    print(f"{n:>12,} {wall:>8.2f} {wall:>9.2f} {n / wall:>12,.0f} {peak / 2**20:>9.0f} {findings:>10,}  out of core, --memori {budget}")
+    if not keep:
+        log.unlink()
+        out.unlink()
 
 
 def _count_findings(path: Path) -> int:

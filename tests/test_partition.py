@@ -263,3 +263,26 @@ def test_the_cli_memory_budget(project, monkeypatch: pytest.MonkeyPatch) -> None
     for bad in ("banyak", "0GB", "4 PB"):
         res = runner.invoke(main, ["check", *names, "--memori", bad])
         assert res.exit_code == 2 and "--memori" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("fmt", ["%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M"])
+def test_out_of_core_reads_a_files_numeric_dates_in_one_order(project, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The order of a file's numeric dates is decided over the whole file: pieces whose
+    own dates could be read either way follow it (month first proven only late in the file)."""
+    from sopgen.conformance import outofcore
+
+    root, proj, sops = project
+    rows = []
+    for c in range(120):
+        t = datetime(2023, 10, 1 + c // 5, 8, 0)  # the first cases on days 1..12: ambiguous
+        for step in range(1, 7):
+            end = t + timedelta(minutes=5)
+            rows.append([REF, f"K{c}", str(step), "Kasi", t.strftime(fmt), end.strftime(fmt), "dokumen", ""])
+            t = end
+    log = _write(root / f"tanggal-{fmt[1]}.csv", rows)
+    whole = check_logs(proj, sops, [log])
+    monkeypatch.setattr(outofcore, "MIN_PIECE", 4000)
+    parted = check_logs(proj, sops, [log], memory=1000)
+    assert whole.summary["date_readings"] == parted.summary["date_readings"]
+    assert [r["order"] for r in whole.summary["date_readings"]] == (["month_first"] if fmt.startswith("%m") else [])
+    assert _json(parted, proj) == _json(whole, proj) and parted.notes == whole.notes

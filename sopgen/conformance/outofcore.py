@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,9 @@ class _Pieces:
 
 def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int, timezone: str, limits: Any = None) -> CheckResult:
     """Check the logs within about `budget` bytes of memory, through partitions on disk."""
-    partitions = max(2, math.ceil(needed(paths) / max(budget // 2, 1)))
+    # A quarter of the budget for checking one partition; the rest for the findings (the
+    # report) that grow partition by partition.
+    partitions = max(2, math.ceil(needed(paths) / max(budget // 4, 1)))
     piece_bytes = max(MIN_PIECE, int(budget / 4 / PEAK_PER_INPUT_BYTE))
     with tempfile.TemporaryDirectory(prefix="sopgen-partisi-") as folder:
         root = Path(folder)
@@ -115,17 +117,10 @@ def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions:
     for p in paths:
         file = shown_path(str(p))
         fi = len(data.files)
-        got = _Piece([], [], {}, 0, 0)
         try:
-            for count, (frame, piece) in enumerate(_pieces(file, Path(file), root, piece_bytes, timezone, limits)):
-                frame = frame.select(pl.lit(fi, dtype=pl.Int32).alias("fi"), *_frame_cols(frame))
-                for none in files_without_sop(frame, plan.tables, plan.all_sops).values():
-                    sopless[fi] = sopless.get(fi, True) and none
-                part = partition_of(frame, plan, partitions)
-                for (k,), group in frame.with_columns(part).partition_by("part", as_dict=True, include_key=False).items():
-                    group.write_parquet(root / str(k) / f"{fi:06d}-{count:08d}.parquet", compression="lz4")
-                del frame, part
-                got.add(piece)
+            got = _spill_file(plan, file, fi, root, partitions, piece_bytes, timezone, limits, sopless)
+            if got is None:  # its pieces read the dates in different orders: the whole file, once
+                got = _spill_file(plan, file, fi, root, partitions, 0, timezone, limits, sopless)
         except (LogFileError, OSError) as err:
             for f in root.glob(f"*/{fi:06d}-*.parquet"):
                 f.unlink()
@@ -141,7 +136,41 @@ def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions:
         data.ignored.update(got.ignored_columns)
         data.blank.append(got.blank_rows)
         data.merged.append(got.merged_rows)
+        data.dates.extend(got.dates)
     return _Pieces(data, sopless, partitions)
+
+
+def _spill_file(
+    plan: CheckPlan, file: str, fi: int, root: Path, partitions: int, piece_bytes: int, timezone: str, limits: Any, sopless: dict[int, bool]
+) -> _Piece | None:
+    """One file's rows into the partitions (piece_bytes 0: read whole); None when its pieces
+    would read its numeric dates in different orders (the file's order is decided over all
+    of it: `readers.dateorder`), and nothing of it is kept."""
+    from sopgen.conformance.readers.dateorder import readings
+
+    got = _Piece([], [], {}, 0, 0)
+    evidence: list[Any] = []
+    for count, (frame, piece) in enumerate(_pieces(file, Path(file), root, piece_bytes, timezone, limits)):
+        frame = frame.select(pl.lit(fi, dtype=pl.Int32).alias("fi"), *_frame_cols(frame))
+        for none in files_without_sop(frame, plan.tables, plan.all_sops).values():
+            sopless[fi] = sopless.get(fi, True) and none
+        part = partition_of(frame, plan, partitions)
+        for (k,), group in frame.with_columns(part).partition_by("part", as_dict=True, include_key=False).items():
+            group.write_parquet(root / str(k) / f"{fi:06d}-{count:08d}.parquet", compression="lz4")
+        del frame, part
+        got.add(piece)
+        evidence.append(piece.evidence)
+    if len(evidence) > 1 and all(e is not None for e in evidence):
+        total = evidence[0]
+        for e in evidence[1:]:
+            total = total.merge(e)
+        if any(e.order != total.order for e in evidence):
+            for f in root.glob(f"*/{fi:06d}-*.parquet"):
+                f.unlink()
+            sopless.pop(fi, None)
+            return None
+        got.dates = readings(file, None, total)
+    return got
 
 
 _COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
@@ -160,6 +189,8 @@ class _Piece:
     ignored_columns: dict[str, list[str]]
     blank_rows: int
     merged_rows: int
+    dates: list[Any] = field(default_factory=list)  # readers.dateorder.DateReading of a whole file
+    evidence: Any = None  # readers.dateorder.DateEvidence of a piece, rows as in the file
 
     def add(self, other: _Piece) -> None:
         self.problems.extend(other.problems)
@@ -167,26 +198,29 @@ class _Piece:
         self.ignored_columns.update(other.ignored_columns)
         self.blank_rows += other.blank_rows
         self.merged_rows += other.merged_rows
+        self.dates.extend(other.dates)
 
 
 def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, limits: Any) -> Iterator[tuple[pl.DataFrame, _Piece]]:
     """The rows of one file a piece at a time, as `readers.read_frames` gives them (rows
-    numbered as in the whole file, problems and notes naming the file)."""
+    numbered as in the whole file, problems and notes naming the file); piece_bytes 0: whole."""
     from sopgen.conformance.readers import LogFileError, read_frames
     from sopgen.conformance.readers.bounds import Bounds
+    from sopgen.conformance.readers.controls import refuse_controls
     from sopgen.conformance.readers.filecheck import _require_file
+    from sopgen.conformance.readers.logs import _read_one
 
     bounds = Bounds.of(limits)
     _require_file(file, path)
     suffix = path.suffix.lower()
     size = path.stat().st_size
-    if suffix == ".parquet" and size > piece_bytes:
+    if suffix == ".parquet" and 0 < piece_bytes < size:
         yield from _parquet_pieces(file, path, piece_bytes, timezone, bounds)
         return
-    whole = suffix not in (".csv", ".jsonl", ".ndjson") or size <= piece_bytes
+    whole = suffix not in (".csv", ".jsonl", ".ndjson") or size <= piece_bytes or not piece_bytes
     if whole or (suffix == ".csv" and b"lifecycle" in _head(path).lower()):  # XES events pair across the file
         result = read_frames([path], timezone, categorical=True, limits=limits)
-        yield result.frame, _Piece(result.problems, result.notes, result.ignored_columns, result.blank_rows, result.merged_rows)
+        yield result.frame, _Piece(result.problems, result.notes, result.ignored_columns, result.blank_rows, result.merged_rows, result.dates)
         return
     bounds.check_file_size(file, path)
     piece = root / f"potongan{path.suffix}"
@@ -195,7 +229,8 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
         piece.write_bytes(head + body)
         shift = first_line - (head.count(b"\n") + 1)
         try:
-            result = read_frames([piece], timezone, categorical=True, limits=limits)
+            result = _read_one(file, piece, timezone, True, bounds)
+            refuse_controls(file, result)
         except LogFileError as err:
             raise LogFileError(file, _relocated(err.message, str(piece), file, offset - len(head), shift)) from None
         finally:
@@ -204,8 +239,18 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
         bounds.check_rows(file, rows)
         problems = [type(p)(file, p.row + shift, p.sheet, p.message) for p in result.problems]
         notes = [n.replace(str(piece), file) for n in result.notes]
-        ignored = {file: v for v in result.ignored_columns.values()}
-        yield result.frame.with_columns(pl.col("row") + shift), _Piece(problems, notes, ignored, result.blank_rows, result.merged_rows)
+        frame = result.frame.with_columns(pl.col("row") + shift, pl.lit(None, dtype=pl.String).alias("sheet"))
+        yield frame, _Piece(problems, notes, result.ignored, result.blank, result.merged, evidence=_shifted(result.evidence, shift))
+
+
+def _shifted(evidence: Any, shift: int) -> Any:
+    """Date evidence of a piece with its examples' rows as in the whole file."""
+    if evidence is None or not shift:
+        return evidence
+    from dataclasses import replace
+
+    moved = {k: (v[0], v[1] + shift) if v else v for k, v in vars(evidence).items()}
+    return replace(evidence, **moved)
 
 
 def _relocated(message: str, piece: str, file: str, byte_shift: int, line_shift: int) -> str:
@@ -233,7 +278,7 @@ def _parquet_pieces(file: str, path: Path, piece_bytes: int, timezone: str, boun
         result = read_parquet(file, path, timezone, bounds, offset=offset, length=step)
         refuse_controls(file, result)
         frame = _as_categorical(result.frame).with_columns(pl.lit(None, dtype=pl.String).alias("sheet"))
-        yield frame, _Piece(result.problems, result.notes, result.ignored, result.blank, result.merged)
+        yield frame, _Piece(result.problems, result.notes, result.ignored, result.blank, result.merged, evidence=result.evidence)
 
 
 def record_pieces(path: Path, size: int, *, csv: bool) -> Iterator[tuple[bytes, int, int, bytes]]:

@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from sopgen.conformance.engine.findings import Findings, sorted_findings
+from sopgen.conformance.engine.findings import Findings, merge_sorted
 from sopgen.conformance.engine.intake import admit, invalid_rows
 from sopgen.conformance.engine.model import FINDINGS_SCHEMA, CheckResult, RowAccounting
 from sopgen.conformance.engine.path_rules import check_paths
@@ -114,7 +114,8 @@ def merge(parts: Sequence[PartialResult], plan: CheckPlan, data: LogInput) -> Ch
     data: what reading the logs gave besides the rows (files, file errors, refused rows,
     blank and merged rows, notes); files that name no SOP already set apart by
     `reject_files`. The findings are in the documented order: by file, sheet, row, then
-    the kinds' ROW_ORDER, then step (docs/decisions.md)."""
+    the kinds' ROW_ORDER, then step (docs/decisions.md). The parts' findings are taken (each
+    part is left with none), so a big log's findings are held once."""
     from sopgen.conformance.engine import untimed_notes
     from sopgen.conformance.readers.dateorder import date_notes
 
@@ -122,12 +123,14 @@ def merge(parts: Sequence[PartialResult], plan: CheckPlan, data: LogInput) -> Ch
     refused = Findings(tables)
     invalid_rows(data, refused)
     frames = [f for f in (*refused.parts, *(p.findings for p in parts)) if f.height]
+    for p in parts:
+        p.findings = p.findings.clear()  # taken: held once, in the result
     if not frames:
         found = pl.DataFrame(schema=FINDINGS_SCHEMA)
     elif len(frames) == 1:
         found = frames[0]
     else:
-        found = sorted_findings(pl.concat(frames, rechunk=False))
+        found = merge_sorted(frames)
     blank, merged = sum(data.blank), sum(data.merged)
     accounting = RowAccounting(
         data_rows=sum(p.rows for p in parts) + len(data.problems) + merged + blank,

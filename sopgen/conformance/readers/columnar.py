@@ -230,7 +230,7 @@ def _read_csv_polars(
         blank_count += again_blank  # whitespace-only rows, which the as-written query flags
         if again.height:
             good = pl.concat([good, again]).sort("row")
-    return _FileResult(good, problems, blank_count, ignored, clean=clean, dates=readings(file, None, dates))
+    return _FileResult(good, problems, blank_count, ignored, clean=clean, dates=readings(file, None, dates), evidence=dates)
 
 
 def _read_flagged(

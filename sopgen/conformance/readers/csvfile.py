@@ -125,4 +125,4 @@ def _read_csv_python(file: str, path: Path, timezone: str, bounds: Bounds) -> _F
     frame, problems, blank, merged, dates = _validate(raw, _Source(file, None, header, separator), timezone)
     problems = sorted(problems + broken, key=lambda p: p.row) if broken else problems
     ignored = {file: list(header.ignored)} if header.ignored else {}
-    return _FileResult(frame, problems, blank, ignored, merged=merged, dates=readings(file, None, dates))
+    return _FileResult(frame, problems, blank, ignored, merged=merged, dates=readings(file, None, dates), evidence=dates)

@@ -140,4 +140,4 @@ def _read_jsonl(file: str, path: Path, timezone: str, bounds: Bounds | None = No
     frame, problems, blank_objects, merged, dates = _validate(raw, _Source(file, None, header), timezone)
     problems = sorted(problems + broken, key=lambda p: p.row)
     ignored = {file: list(header.ignored)} if header.ignored else {}
-    return _FileResult(frame, problems, blank + blank_objects, ignored, merged=merged, dates=readings(file, None, dates))
+    return _FileResult(frame, problems, blank + blank_objects, ignored, merged=merged, dates=readings(file, None, dates), evidence=dates)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 
@@ -102,6 +103,7 @@ class _FileResult:
     merged: int = 0  # XES lifecycle events merged into the row of their step execution
     clean: bool = False  # every text already seen free of control characters (`controls`)
     dates: list[DateReading] = field(default_factory=list)  # numeric dates read one way of two (`dateorder`)
+    evidence: Any = None  # dateorder.DateEvidence of a CSV/JSONL/Parquet file: what decided its order
 
 
 def _empty_frame() -> pl.DataFrame:

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from sopgen.conformance.readers.bounds import Bounds
+from sopgen.conformance.readers.dateorder import readings
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, _map_header, _missing_message
 from sopgen.conformance.readers.model import LogFileError, RowProblem, _FileResult
 from sopgen.conformance.readers.validate import _Source, _validate
@@ -69,10 +70,11 @@ def read_parquet(file: str, path: Path, timezone: str, bounds: Bounds, offset: i
         pl.concat_str([pl.col(c) for c in used], ignore_nulls=True).alias("joined"),
         pl.lit(len(names), dtype=pl.Int64).alias("nfields"),
     )
-    good, problems, blank, merged = _validate(raw, _Source(file, None, header), timezone)
+    good, problems, blank, merged, dates = _validate(raw, _Source(file, None, header), timezone)
     if big:
         problems = sorted(problems + big, key=lambda p: p.row)
-    return _FileResult(good, problems, blank, {file: list(header.ignored)} if header.ignored else {}, merged=merged)
+    ignored = {file: list(header.ignored)} if header.ignored else {}
+    return _FileResult(good, problems, blank, ignored, merged=merged, dates=readings(file, None, dates), evidence=dates)
 
 
 def _as_text(e: pl.Expr, kind: pl.DataType, timezone: str) -> pl.Expr:
