@@ -150,6 +150,9 @@ def _events(events: int, seed: int, part: int = 0, parts: int = 1) -> pl.DataFra
     return frame
 
 
+CPU_SECONDS: dict[Path, float] = {}  # CPU time (user + system) of the last check writing each report
+
+
 def run_check(log: Path, out: Path, extra: tuple[str, ...] = (), cwd: Path = ROOT) -> tuple[float, int, int]:
     """Run `sopgen check` in a fresh process; (wall seconds, peak RSS bytes, exit code).
 
@@ -162,12 +165,23 @@ def run_check(log: Path, out: Path, extra: tuple[str, ...] = (), cwd: Path = ROO
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t
+        CPU_SECONDS[out] = usage.ru_utime + usage.ru_stime
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0, 1):
             err.seek(0)
             sys.stderr.write(err.read().decode("utf-8", "replace"))
             raise SystemExit(f"sopgen check failed with exit {proc.returncode}")
     return wall, usage.ru_maxrss * 1024, proc.returncode
+
+
+def generated_log(work: Path, events: int) -> Path:
+    """work/log-EVENTS.csv, generated unless a kept one is there."""
+    log = work / f"log-{events}.csv"
+    if not log.exists():
+        t = time.perf_counter()
+        generate_in_child(log, events)
+        sys.stderr.write(f"generated {log} ({log.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s\n")
+    return log
 
 
 def generate_in_child(path: Path, events: int) -> None:
@@ -190,11 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     print(f"{'events':>12} {'wall s':>8} {'median s':>9} {'events/s':>12} {'peak MB':>9} {'findings':>10}  target")
     for n in args.events:
-        log = work / f"log-{n}.csv"
-        if not log.exists():
-            t = time.perf_counter()
-            generate_in_child(log, n)
-            sys.stderr.write(f"generated {log} ({log.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s\n")
+        log = generated_log(work, n)
         out = work / f"report-{n}.json"
         runs = []
         for _ in range(args.repeat):
@@ -222,15 +232,15 @@ def _out_of_core_row(work: Path, n: int, budget: str, keep: bool) -> None:
         shutil.copytree(ROOT / "sops", project / "sops")
         toml = (ROOT / "sopgen.toml").read_text(encoding="utf-8")
         (project / "sopgen.toml").write_text(toml + "\n[batas]\nlog_mb = 1000000\nbaris = 1000000000\n", encoding="utf-8")
-    log = work / f"log-{n}.csv"
-    if not log.exists():
-        t = time.perf_counter()
-        generate_in_child(log, n)
-        sys.stderr.write(f"generated {log} ({log.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s\n")
+    log = generated_log(work, n)
     out = work / f"report-{n}-ooc.json"
     wall, peak, _code = run_check(log, out, ("--memori", budget), cwd=project)
     findings = _count_findings(out)
-    print(f"{n:>12,} {wall:>8.2f} {wall:>9.2f} {n / wall:>12,.0f} {peak / 2**20:>9.0f} {findings:>10,}  out of core, --memori {budget}")
+    cpu = CPU_SECONDS[out]
+    print(
+        f"{n:>12,} {wall:>8.2f} {wall:>9.2f} {n / wall:>12,.0f} {peak / 2**20:>9.0f} {findings:>10,}  out of core, --memori {budget}; "
+        f"CPU {cpu:.1f} s = {n / cpu:,.0f} events per CPU-second"
+    )
     if not keep:
         log.unlink()
         out.unlink()
