@@ -286,3 +286,22 @@ def test_out_of_core_reads_a_files_numeric_dates_in_one_order(project, fmt: str,
     assert whole.summary["date_readings"] == parted.summary["date_readings"]
     assert [r["order"] for r in whole.summary["date_readings"]] == (["month_first"] if fmt.startswith("%m") else [])
     assert _json(parted, proj) == _json(whole, proj) and parted.notes == whole.notes
+
+
+def test_out_of_core_folds_the_pegawai_column_and_names_unknown_people_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person of pegawai.csv in the pegawai column is the row's actor; names pegawai.csv
+    lacks are counted over the whole file, in one note, as the one-frame check says it."""
+    from sopgen.conformance import outofcore
+
+    root = make_project(tmp_path / "pegawai", {}, reference=True)
+    (root / "pegawai.csv").write_text("nama;nip;pelaksana\nBudi Santoso;19800101 200501 1 001;kasubag-umpeg\nSiti Aminah;;Kasi\n", encoding="utf-8")
+    result = validate(None, project=load_project(root)[0])
+    proj, sops = result.project, result.sops
+    rnd = random.Random(40)
+    rows = [r[:4] + [rnd.choice(["Budi Santoso", "Siti Aminah", "Joko", "Ani", "", ""])] + r[4:] for r in _rows(rnd, 150) if r[0] in ("", REF)]
+    log = _write(root / "pegawai-log.csv", rows, [*HEADER[:4], "pegawai", *HEADER[4:]])
+    whole = check_logs(proj, sops, [log])
+    assert any("pegawai.csv" in n and "'Joko'" in n for n in whole.notes) and whole.summary["people"]
+    monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)
+    parted = check_logs(proj, sops, [log], memory=1000)
+    assert parted.notes == whole.notes and _json(parted, proj) == _json(whole, proj)

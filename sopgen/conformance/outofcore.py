@@ -28,7 +28,7 @@ import polars as pl
 
 from sopgen.conformance.engine import CheckPlan, CheckResult, FileError, check_partition, merge
 from sopgen.conformance.engine.intake import files_without_sop, reject_files
-from sopgen.conformance.engine.read import LogInput, shown_path
+from sopgen.conformance.engine.read import LogInput, fold_people, people_note, shown_path
 from sopgen.conformance.partition import partition_of
 
 # Peak memory of the one-frame check per byte of CSV input (measured: bench/bench_check.py,
@@ -150,7 +150,11 @@ def _spill_file(
 
     got = _Piece([], [], {}, 0, 0)
     evidence: list[Any] = []
+    unknown_people: list[pl.DataFrame] = []
     for count, (frame, piece) in enumerate(_pieces(file, Path(file), root, piece_bytes, timezone, limits)):
+        if frame.get_column("person").null_count() < frame.height:
+            frame, others = fold_people(frame, plan.tables.people)
+            unknown_people.append(others)
         frame = frame.select(pl.lit(fi, dtype=pl.Int32).alias("fi"), *_frame_cols(frame))
         for none in files_without_sop(frame, plan.tables, plan.all_sops).values():
             sopless[fi] = sopless.get(fi, True) and none
@@ -170,6 +174,9 @@ def _spill_file(
             sopless.pop(fi, None)
             return None
         got.dates = readings(file, None, total)
+    note = people_note(file, pl.concat(unknown_people)) if unknown_people else None
+    if note:  # before the file's other notes, as `read.read_input` says them
+        got.notes.insert(0, note)
     return got
 
 

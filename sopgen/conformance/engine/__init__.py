@@ -168,7 +168,7 @@ def check_logs(
                 calendar = building.result()
             plan = CheckPlan.of(chosen, list(sops), [], people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)
             return outofcore.check_out_of_core(plan, log_paths, memory, timezone, limits)
-    data = read_input(log_paths, timezone, limits)
+    data = read_input(log_paths, timezone, limits, people)
     if building is not None:
         calendar = building.result()
     plan = CheckPlan.of(chosen, list(sops), data.files, people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)
