@@ -83,7 +83,9 @@ def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int,
     # A quarter of the budget for checking one partition; the rest for the findings (the
     # report) that grow partition by partition.
     partitions = max(2, math.ceil(needed(paths) / max(budget // 4, 1)))
-    piece_bytes = max(MIN_PIECE, int(budget / 4 / PEAK_PER_INPUT_BYTE))
+    # A piece of a text file costs about four times its bytes while it is read and split
+    # (the bytes, the reader's frames): a sixteenth of the budget keeps that within a quarter.
+    piece_bytes = max(MIN_PIECE, budget // 16)
     with tempfile.TemporaryDirectory(prefix="sopgen-partisi-") as folder:
         root = Path(folder)
         read = _spill(plan, paths, root, partitions, piece_bytes, timezone, limits)
@@ -232,8 +234,10 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
     bounds.check_file_size(file, path)
     piece = root / f"potongan{path.suffix}"
     rows = 0
-    for head, first_line, offset, body in record_pieces(path, piece_bytes, csv=suffix == ".csv"):
-        piece.write_bytes(head + body)
+    for head, first_line, offset, taken in record_pieces(path, piece_bytes, csv=suffix == ".csv"):
+        with open(piece, "wb") as fh:
+            fh.write(head)
+            fh.write(taken.pop())
         shift = first_line - (head.count(b"\n") + 1)
         try:
             result = _read_one(file, piece, timezone, True, bounds)
@@ -288,12 +292,14 @@ def _parquet_pieces(file: str, path: Path, piece_bytes: int, timezone: str, boun
         yield frame, _Piece(result.problems, result.notes, result.ignored, result.blank, result.merged, evidence=result.evidence)
 
 
-def record_pieces(path: Path, size: int, *, csv: bool) -> Iterator[tuple[bytes, int, int, bytes]]:
-    """(head, first line, byte offset, body): a text log cut into bodies of about `size` bytes that end
-    at a record's end (CSV: a line break outside quotes, by the parity of the quotes before
-    it), each with the file's header lines (CSV: an Excel 'sep=' line and the header; JSON
-    Lines: none) and the physical line its body starts at. A CSV whose quotes never close
-    within four pieces is cut at a line break anyway (its rows are malformed either way)."""
+def record_pieces(path: Path, size: int, *, csv: bool) -> Iterator[tuple[bytes, int, int, list[bytes]]]:
+    """(head, first line, byte offset, [body]): a text log cut into bodies of about `size`
+    bytes that end at a record's end (CSV: a line break outside quotes, by the parity of the
+    quotes before it), each with the file's header lines (CSV: an Excel 'sep=' line and the
+    header; JSON Lines: none), the physical line and the byte its body starts at. The body
+    comes in a one-item list for the caller to take, so no copy stays here while the caller
+    reads it. A CSV whose quotes never close within four pieces is cut at a line break anyway
+    (its rows are malformed either way)."""
     with open(path, "rb") as fh:
         head = b""
         if csv:
@@ -305,19 +311,25 @@ def record_pieces(path: Path, size: int, *, csv: bool) -> Iterator[tuple[bytes, 
         rest = b""
         while True:
             block = fh.read(size)
-            buf = rest + block
+            buf = rest + block if rest else block
+            del rest
             if not block:
                 if buf:
-                    yield head, line, offset, buf
+                    yield head, line, offset, [buf]
                 return
+            del block
             cut = _cut(buf, csv, force=len(buf) > 4 * size)
             if cut is None:
                 rest = buf
                 continue
-            body, rest = buf[:cut], buf[cut:]
+            rest = buf[cut:]
+            lines = buf.count(b"\n", 0, cut)
+            body = [buf[:cut] if cut < len(buf) else buf]
+            del buf
             yield head, line, offset, body
-            line += body.count(b"\n")
-            offset += len(body)
+            del body
+            line += lines
+            offset += cut
 
 
 def _cut(buf: bytes, csv: bool, force: bool) -> int | None:
