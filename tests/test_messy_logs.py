@@ -165,6 +165,8 @@ def test_the_text_report_reads_at_80_columns(project_dir: Path, monkeypatch: pyt
     # The per-month table, and the names not recognised with how to fix them.
     assert any(line.split()[:2] == ["November", "2023"] and "83,3 %" in line for line in lines)
     assert "  'Kasi Kesos': 1 baris → mungkin 'Kasi'" in lines
+    # Times as Indonesia writes them, also in the worst cases' table.
+    assert "04/12/2023 08:00" in text and "2023-12-04" not in text
     assert "pegawai.csv" in text and "alias" in text
 
 

@@ -24,6 +24,7 @@ from sopgen.conformance.report.words import (
     shown_path,
     sops_shown,
     unrecognized_lines,
+    waktu,
     where,
 )
 
@@ -86,6 +87,7 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         "persen": persen,
         "menit": menit,
         "utuh": keep_together,
+        "waktu": waktu,
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS, KINDS, VIOLATION_KINDS, CheckResult
 from sopgen.conformance.report.registry import ReportOptions, reporter
 from sopgen.conformance.report.words import keep_together as _keep
-from sopgen.conformance.report.words import angka, bulan_text, duration_text, name_line, period_text, persen, sops_shown, unrecognized_lines, where
+from sopgen.conformance.report.words import angka, bulan_text, duration_text, name_line, period_text, persen, sops_shown, unrecognized_lines, waktu, where
 from sopgen.textsafe import one_line
 
 TEXT_FINDINGS_LIMIT = 20
@@ -261,7 +261,7 @@ def _worst_cases_table(s: dict[str, Any], multi: bool) -> Any:
             angka(c["minutes_over"]),
             angka(c["rework"]),
             "ya" if c["complete"] else "belum",
-            c["start"] or "–",
+            waktu(c["start"]),
         )
     return t
 

@@ -26,6 +26,15 @@ def menit(value: float | None) -> str:
     return "–" if value is None else f"{angka(round(value, 1))} menit"
 
 
+def waktu(iso: str | None) -> str:
+    """A time of the summary ('2023-11-09 08:00') as the reports print it: '09/11/2023 08:00'."""
+    if not iso:
+        return "–"
+    day, _, clock = iso.partition(" ")
+    y, m, d = day.split("-")
+    return f"{d}/{m}/{y} {clock}".rstrip()
+
+
 def where(file: str, sheet: str | None, row: int) -> str:
     """Where a finding is: 'log.xlsx › Sheet:12', or 'log.csv:12'."""
     return f"{shown_path(file)} › {sheet}:{row}" if sheet else f"{shown_path(file)}:{row}"
