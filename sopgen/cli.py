@@ -147,7 +147,7 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int, certificate: Path
 @click.option("--katalog", type=click.Path(path_type=Path), help="katalog.json (atau foldernya); bawaan: folder keluaran proyek.")
 @click.option("--akar", "roots", multiple=True, type=click.Path(path_type=Path, dir_okay=False), help="Sertifikat CA (PEM/DER) yang dipercaya untuk tanda tangan.")
 def verify_cmd(pdf: Path, katalog: Path | None, roots: tuple[Path, ...]) -> None:
-    """Periksa apakah PDF diterbitkan katalog, versi dan statusnya (exit 0 sah dan berlaku, 1 tidak)."""
+    """Periksa apakah PDF diterbitkan katalog, versi, status dan tanda tangannya (exit 0 sah dan berlaku, 1 tidak)."""
     from sopgen.publish.verify import VerifyError, load_trust_roots, verify_pdf
 
     if katalog is None:
