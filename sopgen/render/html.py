@@ -374,6 +374,7 @@ class DocumentContext:
     kop: list[str] = field(default_factory=list)  # the header's name lines, printed order
     kontak: list[str] = field(default_factory=list)  # address, telephone, fax, e-mail, website
     tanpa_waktu: list[int] = field(default_factory=list)  # steps without a time standard
+    halaman_baru: tuple[int, ...] = ()  # steps that start a new page (balanced breaks, pdf.py)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
