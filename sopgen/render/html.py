@@ -28,6 +28,7 @@ from sopgen.source.dates import BULAN, Tgl
 from sopgen.source.duration import days_as_hours, format_menit
 from sopgen.source.model import Instansi, Keterkaitan, Sop, Step
 from sopgen.source.project import Project
+from sopgen.render.wordfit import fit_words
 from sopgen.resources import asset_dir
 
 # Page margins of the packaged template, in mm (top, right, bottom, left). Column proportions
@@ -315,6 +316,7 @@ def make_environment(dirs: Iterable[Path]) -> jinja2.Environment:
         menit=format_menit,
         terbilang=terbilang,
         upper_id=lambda s: str(s).upper(),
+        muat=fit_words,
     )
     return env
 
