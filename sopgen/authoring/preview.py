@@ -64,7 +64,7 @@ class Workspace:
         result = validate(None, project)
         slugs = assign_slugs([f.path for f in result.files], project.root / "sops")
         by_slug = {slugs[f.path]: f for f in result.files}
-        links = {f.sop.nomor: SopLink(f.sop.nomor, f.sop.nama, s) for s, f in by_slug.items() if f.sop is not None}
+        links = {f.sop.nomor: SopLink(f.sop.nomor, f.sop.nama, s, f.sop.nomor_sop) for s, f in by_slug.items() if f.sop is not None}
         return Snapshot(generation, project, result, list(config_diags), by_slug, links)
 
     def find(self, wanted: str) -> str | None:

@@ -63,7 +63,9 @@ class Verdict:
         out = [self._headline()]
         if self.item:
             it = self.item
-            out.append(f"SOP {one_line(clip(str(it.get('nomor')), 80))} — {one_line(clip(str(it.get('nama')), 120))}")
+            nomor = it.get("nomor_sop", it.get("nomor"))  # katalog.json before format 1.1 has no nomor_sop
+            shown = f"SOP {one_line(clip(str(nomor), 80))}" if nomor else "SOP tanpa nomor"
+            out.append(f"{shown} — {one_line(clip(str(it.get('nama')), 120))}")
             versi = it.get("versi") or 0
             out.append(f"versi: {'revisi ke-' + str(versi) if versi else 'terbitan pertama (revisi 0)'}; status di katalog: {it.get('status')}")
             if it.get("diganti_oleh"):

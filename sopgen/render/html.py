@@ -331,6 +331,7 @@ class SopLink:
     nomor: str
     nama: str
     slug: str
+    nomor_sop: str | None = None  # as printed, '' for a blank; None: the same as nomor
 
 
 @dataclass(frozen=True)
@@ -391,7 +392,7 @@ def _keterkaitan(items: Sequence[Keterkaitan], links: dict[str, SopLink]) -> lis
             out.append(LinkedItem(f"SOP nomor {k.nomor}", k.nomor))
             continue
         nama = target.nama if target.nama.upper().startswith("SOP") else f"SOP {target.nama}"
-        out.append(LinkedItem(nama, k.nomor, target.slug))
+        out.append(LinkedItem(nama, target.nomor if target.nomor_sop is None else target.nomor_sop, target.slug))
     return out
 
 
