@@ -112,7 +112,7 @@ def _render(snapshot: Snapshot, slug: str, pdf: bool) -> Rendered:
     sop = snapshot.by_slug[slug].sop
     wanted = {k.nomor: snapshot.links[k.nomor] for k in sop.keterkaitan if k.nomor in snapshot.links}
     try:
-        out = render_sop(sop, snapshot.project, slug=slug, links=wanted, templates=Templates(snapshot.project.root), with_pdf=pdf)
+        out = render_sop(sop, snapshot.project, slug=slug, links=wanted, templates=Templates(snapshot.project.root), with_pdf=pdf, balanced=pdf)
     except RenderError as err:
         return Rendered(error=str(err))
     except Exception as err:  # a broken template or a bug: say so in the page, keep serving

@@ -335,10 +335,13 @@ def render_sop(
     verify: bool = False,
     pdfa: bool | None = None,
     with_pdf: bool = True,
+    balanced: bool = True,
 ) -> RenderedSop:
     """Render one validated SOP to PDF bytes and its HTML view. Raises RenderError for the user.
 
-    `with_pdf=False`: the HTML view only (`pdf` is empty), a third faster (`sopgen preview`)."""
+    `with_pdf=False`: the HTML view only (`pdf` is empty), a third faster (`sopgen preview`).
+    `balanced=False`: keep WeasyPrint's greedy page breaks (the on-screen view has no pages,
+    so the preview saves the second layout the balanced breaks cost)."""
     templates = templates or Templates(project.root)
     ctx = render.document_context(
         sop, project, slug=slug, links=links, min_lane=flow.MIN_LANE_WIDTH, min_row_height=flow.MIN_ROW_HEIGHT
@@ -360,7 +363,8 @@ def render_sop(
         first = render.render_document(env, ctx, [PLACEHOLDER_SVG] * n, "pdf")
         document = _html(first, base_url, fetcher).render()
         geometry = measure(document, n, len(sop.pelaksana))
-        document, geometry = _balanced(document, geometry, ctx, env, lambda s: _html(s, base_url, fetcher).render())
+        if balanced:
+            document, geometry = _balanced(document, geometry, ctx, env, lambda s: _html(s, base_url, fetcher).render())
         sign_box = signature_box(document)
         drawing, svgs = flow_svgs(sop, geometry)
         final_html = render.render_document(env, ctx, svgs, "pdf")
