@@ -243,15 +243,10 @@ MEMORI = "4GB"  # the budget of the out-of-core mode (--memori)
 
 
 def mode_outofcore(log: Path, work: Path) -> Command:
-    """`sopgen check --memori MEMORI`: a log bigger than the budget is checked out of core, in
-    a copy of the project whose [batas] admit a log of any size in one file."""
-    project = work / "proyek-besar"
-    if not project.exists():
-        shutil.copytree(ROOT / "sops", project / "sops")
-        toml = (ROOT / "sopgen.toml").read_text(encoding="utf-8")
-        (project / "sopgen.toml").write_text(toml + "\n[batas]\nlog_mb = 1000000\nbaris = 1000000000\n", encoding="utf-8")
+    """`sopgen check --memori MEMORI`: a log bigger than the budget is checked out of core
+    (in the project copy `project_for` makes)."""
     args = [sys.executable, "-m", "sopgen", "check", str(log), "--format", "json", "--output", str(work / f"report-{log.stem}.json"), "--memori", MEMORI]
-    return Command(args, project, {"PYTHONPATH": str(ROOT)})
+    return Command(args, project_for(ROOT, work, log), {"PYTHONPATH": str(ROOT)})
 
 
 # Modes run only when named with --only (a 100M log: `--only out-of-core --memori 4GB 100000000`).
