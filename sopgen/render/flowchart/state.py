@@ -18,6 +18,7 @@ from sopgen.render.flowchart.shapes import (
     SYMBOL_MAX_W,
     FlowNode,
     Frame,
+    Join,
     Label,
     Path,
     Point,
@@ -130,6 +131,8 @@ class Draft:
     labels: list[tuple[int, Label]] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     legs: list[Leg] = field(default_factory=list)
+    parts: dict[int, list[Symbol]] = field(default_factory=dict)  # a step's symbols, left to right
+    joins: list[tuple[int, Join]] = field(default_factory=list)
     top_x: dict[int, float] = field(default_factory=dict)  # where the flow from the previous step enters a step
     exit_side: dict[int, int] = field(default_factory=dict)  # side vertex a decision leaves by (-1 left, 1 right)
     pairs: int = 0  # off-page connector pairs numbered so far
@@ -149,6 +152,12 @@ class Draft:
         for p, q in pairwise(pts):
             for row in self.grid.rows_in(page, min(p[1], q[1]), max(p[1], q[1])):
                 self.row_segs[row].append((p, q, pts[-1]))
+
+    def add_join(self, row: int, join: Join) -> None:
+        """A joint step's line: other edges may cross it but not run along it."""
+        self.joins.append((row, join))
+        p, q = join.points
+        self.row_segs[row].append((p, q, q))
 
     def add_connector(self, row: int, x: float, y: float, pair: int, src: int) -> Symbol:
         return self.add_extra(row, Symbol("connector", x - CONNECTOR / 2, y, CONNECTOR, CONNECTOR, f"#{pair}", src))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Sequence
 from xml.sax.saxutils import escape
 
+from sopgen.render.flowchart.bridges import HOP
 from sopgen.render.flowchart.shapes import LABEL_FONT, Point, Primitive, Segment, Symbol
 from sopgen.render.flowchart.text import LINE, question_lines, wrap
 
@@ -52,6 +53,20 @@ def _shape(sym: Symbol) -> str:
     return f'<rect x="{x}" y="{y}" width="{w}" height="{h}"{radius}/>'
 
 
+def _line(seg: Segment, x2: float, y2: float) -> str:
+    """A segment up to (x2, y2); a horizontal one with line jumps is a path of half-ellipses
+    bulging upwards, one over each span it jumps, in the direction it is drawn."""
+    if not seg.hops:
+        return f'<line x1="{_f(seg.x1)}" y1="{_f(seg.y1)}" x2="{_f(x2)}" y2="{_f(y2)}"/>'
+    forward = x2 > seg.x1
+    d, y = [f"M{_f(seg.x1)},{_f(seg.y1)}"], seg.y1
+    for a, b in sorted(seg.hops, reverse=not forward):
+        start, end = (a, b) if forward else (b, a)
+        d.append(f"L{_f(start)},{_f(y)}A{_f((b - a) / 2)},{_f(HOP)} 0 0 {int(forward)} {_f(end)},{_f(y)}")
+    d.append(f"L{_f(x2)},{_f(y2)}")
+    return f'<path d="{"".join(d)}"/>'
+
+
 def to_svg(row_primitives: Sequence[Primitive], width: float, height: float) -> str:
     """One row's strip as standalone SVG; arrowheads are plain polygons, not <marker>s."""
     lines, heads, shapes, texts = [], [], [], []
@@ -64,7 +79,7 @@ def to_svg(row_primitives: Sequence[Primitive], width: float, height: float) -> 
                 bx, by = p.x2 - ux * _ARROW, p.y2 - uy * _ARROW
                 heads.append(f'<polygon points="{_points([(p.x2, p.y2), (bx - uy * 1.3, by + ux * 1.3), (bx + uy * 1.3, by - ux * 1.3)])}"/>')
                 x2, y2 = p.x2 - ux * min(_ARROW - 0.5, length), p.y2 - uy * min(_ARROW - 0.5, length)
-            lines.append(f'<line x1="{_f(p.x1)}" y1="{_f(p.y1)}" x2="{_f(x2)}" y2="{_f(y2)}"/>')
+            lines.append(_line(p, x2, y2))
         elif isinstance(p, Symbol):
             shapes.append(_shape(p))
             texts.extend(_symbol_text(p))
