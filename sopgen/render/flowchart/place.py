@@ -10,7 +10,9 @@ every other edge is queued as a `Leg` for the router, cut in two at a page break
 
 from __future__ import annotations
 
+import math
 from itertools import pairwise
+from typing import Sequence
 
 from sopgen.render.flowchart.shapes import (
     CONNECTOR,
@@ -20,12 +22,16 @@ from sopgen.render.flowchart.shapes import (
     PROCESS_H,
     SYMBOL_MAX_W,
     FlowNode,
+    Frame,
     Join,
     Symbol,
 )
-from sopgen.render.flowchart.state import Draft, Leg
-from sopgen.render.flowchart.text import diamond_size
+from sopgen.render.flowchart.state import Draft, Grid, Leg
+from sopgen.render.flowchart.text import diamond_size, fits
 
+# A row grows for its question up to this height; a question that needs more stays in a row
+# of the height it has, shortened in the diamond (it is printed whole in the Aktivitas column).
+MAX_DECISION_ROW = 2 * MIN_ROW_HEIGHT
 _KEEP = 12.0  # channel a widened diamond leaves at each side of its lane (as narrow lanes have)
 MAX_SPAN = 16  # rows an edge may run along the tracks of one page; longer: a connector pair
 
@@ -81,14 +87,38 @@ def _symbol(draft: Draft, i: int, node: FlowNode, lo: int, hi: int, part: bool =
     if node.kind == "keputusan" and not part:
         # room above and below for an off-page connector and an arrow (MIN_ROW_HEIGHT's margins)
         room_h = grid.frame.row_heights[i] - (MIN_ROW_HEIGHT - DIAMOND_H)
-        # a question may widen its diamond into the lane's side channels, keeping two tracks
-        widest = [max(grid.sym_w[k], min(SYMBOL_MAX_W, widths[k] - 2 * _KEEP)) for k in (lo, hi)]
+        widest = [_widest(grid, k) for k in (lo, hi)]
         w, h = diamond_size(node.label, min(widest) if lo == hi else SYMBOL_MAX_W, room_h)
         left, right = c_lo - min(w, widest[0]) / 2, c_hi + min(w, widest[1]) / 2
         return Symbol("decision", left, cy - h / 2, right - left, h, node.label, node.no)
     kind = "terminator" if i in (0, len(draft.nodes) - 1) and node.kind == "proses" else "process"
     left, right = c_lo - grid.sym_w[lo] / 2, c_hi + grid.sym_w[hi] / 2
     return Symbol(kind, left, cy - PROCESS_H / 2, right - left, PROCESS_H, "", node.no)
+
+
+def _widest(grid: Grid, lane: int) -> float:
+    """How wide a question may make a diamond in a lane: into the side channels, keeping two
+    tracks at each side, and never wider than other symbols (the tracks beside it carry the
+    edges passing its row)."""
+    return max(grid.sym_w[lane], min(SYMBOL_MAX_W, grid.frame.lane_widths[lane] - 2 * _KEEP))
+
+
+def min_row_heights(nodes: Sequence[FlowNode], lane_widths: Sequence[float]) -> tuple[float, ...]:
+    """The height each step's row needs so that a decision's question fits its diamond at 6 pt
+    (MIN_ROW_HEIGHT for every other step): the renderer asks the table for it before layout."""
+    grid = Grid.of(Frame(tuple(lane_widths), (MIN_ROW_HEIGHT,), (0,)))
+    out = []
+    for node in nodes:
+        need = MIN_ROW_HEIGHT
+        if node.kind == "keputusan":
+            runs = lane_runs(node.lanes)
+            w = min(_widest(grid, lo) if lo == hi else SYMBOL_MAX_W for lo, hi in runs)
+            room = MAX_DECISION_ROW - (MIN_ROW_HEIGHT - DIAMOND_H)
+            dw, dh = diamond_size(node.label, w, room)
+            if fits(node.label, dw, dh):  # else it is shortened anyway: the row need not grow
+                need = max(need, math.ceil(dh + MIN_ROW_HEIGHT - DIAMOND_H))
+        out.append(float(need))
+    return tuple(out)
 
 
 def flow_next(draft: Draft, i: int, branch: str) -> None:

@@ -97,13 +97,16 @@ class Segment:
 
 @dataclass(frozen=True)
 class Label:
-    """A branch caption ("Ya"/"Tidak"); (x, y, w, h) is a generous box around its text."""
+    """A branch caption ("Ya"/"Tidak" or the SOP's words); (x, y, w, h) is a generous box around its text."""
 
     x: float
     y: float
     w: float
     h: float
     text: str
+    step_no: int = 0  # the decision it captions (it may sit in a later row, along the branch)
+    mask: bool = False  # drawn on a white ground: it lies over a table rule between columns
+    stacked: bool = False  # one word a line (a long caption where a column is narrow)
 
     def box(self) -> Box:
         return (self.x, self.y, self.x + self.w, self.y + self.h)

@@ -16,6 +16,7 @@ from sopgen.render.flowchart.shapes import (
     CONNECTOR,
     EPS,
     SYMBOL_MAX_W,
+    Box,
     FlowNode,
     Frame,
     Join,
@@ -133,6 +134,7 @@ class Draft:
     legs: list[Leg] = field(default_factory=list)
     parts: dict[int, list[Symbol]] = field(default_factory=dict)  # a step's symbols, left to right
     joins: list[tuple[int, Join]] = field(default_factory=list)
+    waiting: list[tuple[int, str, list[Box]]] = field(default_factory=list)  # captions placed after routing
     top_x: dict[int, float] = field(default_factory=dict)  # where the flow from the previous step enters a step
     exit_side: dict[int, int] = field(default_factory=dict)  # side vertex a decision leaves by (-1 left, 1 right)
     pairs: int = 0  # off-page connector pairs numbered so far
