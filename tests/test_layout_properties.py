@@ -135,6 +135,9 @@ def check_lines_clear(frame: Frame, lay: Layout) -> None:
                 assert not props.interiors_overlap(seg, props.polygon(sym)), (owner, sym)
             for label in labels:
                 assert not props.interiors_overlap(seg, props.label_poly(label)), (owner, label)
+        for _, join in lay.joins:  # no edge runs along a joint step's line
+            if join.page == page:
+                assert not any(props.collinear_overlap(seg, join.points) for owner, seg in lines if owner is not join), join
     rules = lane_edges(frame)[1:-1]
     for row, label in lay.labels:
         if any(label.x < x < label.x + label.w for x in rules):

@@ -6,6 +6,7 @@ so the order of the stages in `layout()` is the whole story of a run.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -156,10 +157,11 @@ class Draft:
                 self.row_segs[row].append((p, q, pts[-1]))
 
     def add_join(self, row: int, join: Join) -> None:
-        """A joint step's line: other edges may cross it but not run along it."""
+        """A joint step's line: other edges may cross it but not run along it (its tip is no
+        point an edge ends at, so no edge counts as merging with it)."""
         self.joins.append((row, join))
         p, q = join.points
-        self.row_segs[row].append((p, q, q))
+        self.row_segs[row].append((p, q, (math.inf, math.inf)))
 
     def add_connector(self, row: int, x: float, y: float, pair: int, src: int) -> Symbol:
         return self.add_extra(row, Symbol("connector", x - CONNECTOR / 2, y, CONNECTOR, CONNECTOR, f"#{pair}", src))
