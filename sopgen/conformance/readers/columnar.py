@@ -317,6 +317,7 @@ def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text, fi
             text(c("output").fill_null("")),
             text(c("catatan").fill_null("")).alias("note"),
             pl.lit(False).alias("timeless"),
+            text(c("pegawai")).alias("person"),
             *([c("nbytes")] if field_bytes else []),
         )
     )
@@ -367,7 +368,7 @@ def _as_written_query(base: pl.LazyFrame, layout: _CsvLayout, times: _Times, fie
     return _rows_query(cells, layout, times, lambda e: e.cast(pl.Categorical), field_bytes)
 
 
-_QUOTABLE_TEXTS = ("sop", "kasus", "pelaksana", "output", "catatan")
+_QUOTABLE_TEXTS = ("sop", "kasus", "pelaksana", "pegawai", "output", "catatan")
 
 
 def _texts_are_plain(parsed: pl.DataFrame) -> bool:
