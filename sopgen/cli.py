@@ -249,13 +249,16 @@ class _Tanggal(click.ParamType):
 
 def _load_checked_sops():
     """The project and its valid SOPs; prints validation errors and exits 1 when there are any."""
-    from sopgen.source.reporters import REPORTERS
     from sopgen.source.validate import validate as run_validation
 
     result = run_validation(None)
     if not (result.project.root / "sops").is_dir():
         raise click.UsageError(f"folder sops/ tidak ada di {result.project.root}; jalankan dari folder proyek sopgen")
     if result.errors:
+        # Imported only here: the reporters pull in xml.sax and with it urllib.request and
+        # http.client, 13 ms of every check's start.
+        from sopgen.source.reporters import REPORTERS
+
         click.echo(REPORTERS["text"](result), err=True)
         click.echo("SOP atau sopgen.toml tidak sah: perbaiki dulu (sopgen validate), log tidak diperiksa.", err=True)
         sys.exit(1)
