@@ -147,7 +147,7 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int, certificate: Path
 @click.option("--katalog", type=click.Path(path_type=Path), help="katalog.json (atau foldernya); bawaan: folder keluaran proyek.")
 @click.option("--akar", "roots", multiple=True, type=click.Path(path_type=Path, dir_okay=False), help="Sertifikat CA (PEM/DER) yang dipercaya untuk tanda tangan.")
 def verify_cmd(pdf: Path, katalog: Path | None, roots: tuple[Path, ...]) -> None:
-    """Periksa apakah PDF diterbitkan katalog, versi dan statusnya (exit 0 sah dan berlaku, 1 tidak)."""
+    """Periksa apakah PDF diterbitkan katalog, versi, status dan tanda tangannya (exit 0 sah dan berlaku, 1 tidak)."""
     from sopgen.publish.verify import VerifyError, load_trust_roots, verify_pdf
 
     if katalog is None:
@@ -451,8 +451,9 @@ def init_cmd(folder: Path, **given) -> None:
 def new_cmd(nama: str, actors: tuple[str, ...]) -> None:
     """Buat berkas SOP baru di sops/ dengan semua bagian dan penjelasannya.
 
-    Nomor berikutnya diambil dari pola nomor SOP yang sudah ada (tahun berjalan); nama berkas
-    dari nomor dan nama SOP. Berkas yang sudah ada tidak pernah ditimpa.
+    Nomor berikutnya diambil dari pola nomor SOP yang sudah ada (tahun berjalan); tanpa pola,
+    nomor dibiarkan kosong untuk diisi saat SOP ditetapkan. Nama berkas dari nomor dan nama
+    SOP. Berkas yang sudah ada tidak pernah ditimpa.
     """
     from sopgen.authoring.newsop import new_sop
     from sopgen.authoring.sopfile import AuthoringError
@@ -463,10 +464,10 @@ def new_cmd(nama: str, actors: tuple[str, ...]) -> None:
         made = new_sop(project, nama, list(actors))
     except AuthoringError as err:
         raise click.UsageError(str(err)) from None
-    click.echo(f"SOP baru: {project.display(made.path)} (nomor {made.nomor})")
+    click.echo(f"SOP baru: {project.display(made.path)} ({'nomor ' + made.nomor if made.nomor else 'tanpa nomor'})")
     todo = ["aktivitas dan mutu baku setiap langkah", "dasar hukum dan kotak identitas lain"]
     if not made.numbered:
-        todo.insert(0, "nomor SOP (pola nomor proyek tidak dikenali)")
+        todo.insert(0, "nomor SOP saat ditetapkan (dibiarkan kosong: belum ada pola nomor di proyek ini)")
     if not made.copied_signer:
         todo.append("pejabat yang mengesahkan (nama, NIP)")
     click.echo("Lengkapi: " + "; ".join(todo) + ". Lalu: sopgen preview atau sopgen build")
