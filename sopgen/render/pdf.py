@@ -309,7 +309,7 @@ def _balanced(document, geometry: TableGeometry, ctx, env, lay_out):
     if plan is None or plan == geometry.row_pages:
         return document, geometry
     ctx.halaman_baru = pagebreak.breaks_of(plan)
-    source = render.render_document(env, ctx, [PLACEHOLDER_SVG] * len(ctx.rows), "pdf")
+    source = render.render_document(env, ctx, placeholders(ctx.sop, ctx), "pdf")
     again = lay_out(source)
     spread = measure(again, len(ctx.rows), len(ctx.sop.pelaksana))
     if spread.row_pages != plan or spread.pages != geometry.pages:

@@ -27,7 +27,7 @@ from sopgen.render.flowchart.shapes import (
     Symbol,
 )
 from sopgen.render.flowchart.state import Draft, Grid, Leg
-from sopgen.render.flowchart.text import diamond_size, fits
+from sopgen.render.flowchart.text import diamond_size, question_lines
 
 # A row grows for its question up to this height; a question that needs more stays in a row
 # of the height it has, shortened in the diamond (it is printed whole in the Aktivitas column).
@@ -105,7 +105,8 @@ def _widest(grid: Grid, lane: int) -> float:
 
 def min_row_heights(nodes: Sequence[FlowNode], lane_widths: Sequence[float]) -> tuple[float, ...]:
     """The height each step's row needs so that a decision's question fits its diamond at 6 pt
-    (MIN_ROW_HEIGHT for every other step): the renderer asks the table for it before layout."""
+    in whole words (MIN_ROW_HEIGHT for every other step, and for a question that would need
+    more than MAX_DECISION_ROW): the renderer asks the table for it before layout."""
     grid = Grid.of(Frame(tuple(lane_widths), (MIN_ROW_HEIGHT,), (0,)))
     out = []
     for node in nodes:
@@ -114,8 +115,8 @@ def min_row_heights(nodes: Sequence[FlowNode], lane_widths: Sequence[float]) -> 
             runs = lane_runs(node.lanes)
             w = min(_widest(grid, lo) if lo == hi else SYMBOL_MAX_W for lo, hi in runs)
             room = MAX_DECISION_ROW - (MIN_ROW_HEIGHT - DIAMOND_H)
-            dw, dh = diamond_size(node.label, w, room)
-            if fits(node.label, dw, dh):  # else it is shortened anyway: the row need not grow
+            dw, dh = diamond_size(node.label, w, room, hyphenate=False)
+            if question_lines(node.label, dw, dh) is not None:  # else no row height is worth it
                 need = max(need, math.ceil(dh + MIN_ROW_HEIGHT - DIAMOND_H))
         out.append(float(need))
     return tuple(out)

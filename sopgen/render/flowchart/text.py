@@ -3,8 +3,9 @@ still reads), and never outside its diamond.
 
 A question wraps over lines and its diamond grows to hold it (wider up to what its lane
 leaves, then taller up to what its row leaves; the renderer makes the row as tall as
-`place.min_row_heights` asks, within a cap). In a narrow lane a word wider than the diamond
-breaks at an Indonesian hyphenation point (Pyphen's id_ID, as WeasyPrint uses) with a hyphen.
+`place.min_row_heights` asks for the whole words, within a cap). Where a word is wider than
+the diamond the row has room for, it breaks at an Indonesian hyphenation point (Pyphen's
+id_ID, as WeasyPrint uses) with a hyphen; no row grows for that.
 A question that still does not fit is cut after its last word that fits, with "…": the whole
 question is printed in the Aktivitas column beside it.
 
@@ -101,11 +102,11 @@ def fit_question(text: str, w: float, h: float) -> list[str]:
     return best
 
 
-def diamond_size(text: str, max_w: float, max_h: float) -> tuple[float, float]:
+def diamond_size(text: str, max_w: float, max_h: float, hyphenate: bool = True) -> tuple[float, float]:
     """The smallest diamond from DIAMOND_W x DIAMOND_H up that holds the question at 6 pt:
     wider first (up to the lane's room), then taller (up to what the row leaves); whole words
-    if any size holds them, else hyphenated."""
-    for hyphenate in (False, True):
+    if any size holds them, else (with `hyphenate`) hyphenated."""
+    for hyphenate in (False, True) if hyphenate else (False,):
         w, h = min(DIAMOND_W, max_w), min(DIAMOND_H, max_h)
         while question_lines(text, w, h, hyphenate) is None:
             if w + _GROW <= max_w:
