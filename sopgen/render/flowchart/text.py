@@ -4,8 +4,8 @@ still reads), and never outside its diamond.
 A question wraps over lines and its diamond grows to hold it (wider up to what its lane
 leaves, then taller up to what its row leaves; the renderer makes the row as tall as
 `place.min_row_heights` asks for the whole words, within a cap). Where a word is wider than
-the diamond the row has room for, it breaks at an Indonesian hyphenation point (Pyphen's
-id_ID, as WeasyPrint uses) with a hyphen; no row grows for that.
+the diamond the row has room for, it breaks at an Indonesian hyphenation point (the table's
+own, `wordfit`) with a hyphen; no row grows for that.
 A question that still does not fit is cut after its last word that fits, with "…": the whole
 question is printed in the Aktivitas column beside it.
 
@@ -18,12 +18,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sopgen.render.flowchart.shapes import DIAMOND_H, DIAMOND_W, LABEL_FONT
+from sopgen.render.wordfit import _dictionary
 
 CHAR_W = 0.62  # average glyph width, em (DejaVu Sans, the fallback font, is wide)
 LINE = 1.15  # line pitch, em
 FILL = 0.9  # tw/w + th/h of the text block in a diamond: 1 touches the sides
 _GROW = 2.0
 ELLIPSIS = "…"
+HYPHEN = "\u2010"  # the hyphen WeasyPrint prints in the table: text extraction joins the word
 
 
 def wrap(text: str, width: float, size: float = LABEL_FONT, hyphenate: bool = False) -> list[str]:
@@ -40,7 +42,7 @@ def wrap(text: str, width: float, size: float = LABEL_FONT, hyphenate: bool = Fa
             current = ""
             for piece in _syllables(word):
                 if current and len(current) + len(piece) + 1 > per_line:
-                    lines.append(current + "-")
+                    lines.append(current + HYPHEN)
                     current = ""
                 current += piece
             lines.append(current)
@@ -49,9 +51,8 @@ def wrap(text: str, width: float, size: float = LABEL_FONT, hyphenate: bool = Fa
 
 @lru_cache(maxsize=4096)
 def _syllables(word: str) -> list[str]:
-    import pyphen  # WeasyPrint's own hyphenation dictionaries
-
-    return pyphen.Pyphen(lang="id_ID").inserted(word, hyphen="\0").split("\0")
+    """The word cut where the table's text may break too (`wordfit`: Pyphen's Indonesian)."""
+    return _dictionary().inserted(word, hyphen="\0").split("\0")
 
 
 def _block_fits(lines: list[str], w: float, h: float) -> bool:
