@@ -6,7 +6,7 @@ others are still checked; the rows of all files are then one frame with a file i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,23 @@ class LogInput:
     notes: list[str]
     ignored: dict[str, list[str]]
     merged: list[int]  # XES lifecycle events merged into another row, per file
+    dates: list[Any] = field(default_factory=list)  # readers.dateorder.DateReading: numeric dates read one way of two
 
 
+# The rows as the engine takes them (and as a partition of them holds them).
+ROW_SCHEMA: dict[str, Any] = {
+    "fi": pl.Int32,
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "sop": pl.Categorical,
+    "case": pl.Categorical,
+    "step": pl.Int32,
+    "actor": pl.Categorical,
+    "start": pl.Datetime("us"),
+    "end": pl.Datetime("us"),
+    "output": pl.Categorical,
+    "timeless": pl.Boolean,
+}
 _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
 
 
@@ -44,6 +59,7 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None) -
     ignored: dict[str, list[str]] = {}
     blank: list[int] = []
     merged: list[int] = []
+    dates: list[Any] = []
     for p in paths:
         file = shown_path(str(p))
         p = Path(file)
@@ -68,26 +84,13 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None) -
         ignored.update(result.ignored_columns)
         blank.append(result.blank_rows)
         merged.append(result.merged_rows)
+        dates.extend(result.dates)
     if frames:
         frame = pl.concat(frames, rechunk=False) if len(frames) > 1 else frames[0]
         frame = frame.with_columns(pl.col("sheet").cast(pl.String))
     else:
-        frame = pl.DataFrame(
-            schema={
-                "fi": pl.Int32,
-                "sheet": pl.String,
-                "row": pl.Int64,
-                "sop": pl.Categorical,
-                "case": pl.Categorical,
-                "step": pl.Int32,
-                "actor": pl.Categorical,
-                "start": pl.Datetime("us"),
-                "end": pl.Datetime("us"),
-                "output": pl.Categorical,
-                "timeless": pl.Boolean,
-            }
-        )
-    return LogInput(frame, files, errors, problems, blank, notes, ignored, merged)
+        frame = pl.DataFrame(schema=ROW_SCHEMA)
+    return LogInput(frame, files, errors, problems, blank, notes, ignored, merged, dates)
 
 
 def shown_path(file: str) -> str:
