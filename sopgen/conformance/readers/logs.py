@@ -101,6 +101,6 @@ def read_logs(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, li
     result = read_frames(paths, timezone, limits=limits)
     rows = [
         LogRow(str(file), row, sheet, sop, case, step, actor, start, end, output, note)
-        for file, sheet, row, sop, case, step, actor, start, end, output, note, _timeless in result.frame.iter_rows()
+        for file, sheet, row, sop, case, step, actor, start, end, output, note, _timeless, _person in result.frame.iter_rows()
     ]
     return ReadResult(rows, result.problems, result.files, result.ignored_columns, result.total_rows, result.blank_rows, result.notes, result.merged_rows)

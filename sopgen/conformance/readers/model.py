@@ -11,8 +11,9 @@ import polars as pl
 from sopgen.conformance.readers.dateorder import DateReading
 
 # timeless: the row's start or end was written as a date without a time of day (no
-# duration and no order judgement for it: the engine's `time_missing`).
-_FRAME_COLUMNS = ("row", "sop", "case", "step", "actor", "start", "end", "output", "note", "timeless")
+# duration and no order judgement for it: the engine's `time_missing`). person: the pegawai
+# cell (null without one); actor is the pelaksana cell, or the pegawai one when it is empty.
+_FRAME_COLUMNS = ("row", "sop", "case", "step", "actor", "start", "end", "output", "note", "timeless", "person")
 _FRAME_SCHEMA = {
     "row": pl.Int64,
     "sop": pl.String,
@@ -24,9 +25,10 @@ _FRAME_SCHEMA = {
     "output": pl.String,
     "note": pl.String,
     "timeless": pl.Boolean,
+    "person": pl.String,
 }
 
-_TEXT_COLUMNS = ("sop", "case", "actor", "output", "note")
+_TEXT_COLUMNS = ("sop", "case", "actor", "output", "note", "person")
 
 
 @dataclass(frozen=True)

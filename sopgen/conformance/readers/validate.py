@@ -81,7 +81,7 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
     frame = frame.with_columns(
         (
             (pl.col("nfields") != expected)
-            | pl.any_horizontal([pl.col(c).is_null() for c in REQUIRED])
+            | pl.any_horizontal([_empty(c) for c in REQUIRED])
             | pl.col("step").is_null()
             | pl.col("start").is_null()
             | (pl.col("selesai").is_not_null() & pl.col("end").is_null())
@@ -102,13 +102,20 @@ def _final_columns() -> list[pl.Expr]:
         pl.col("sop"),
         pl.col("kasus").alias("case"),
         pl.col("step"),
-        pl.col("pelaksana").alias("actor"),
+        pl.coalesce("pelaksana", "pegawai").alias("actor"),
         pl.col("start"),
         pl.col("end"),
         pl.col("output").fill_null(""),
         pl.col("catatan").fill_null("").alias("note"),
         pl.col("timeless"),
+        pl.col("pegawai").alias("person"),
     ]
+
+
+def _empty(column: str) -> pl.Expr:
+    """A required cell left empty (pelaksana: when pegawai is empty too)."""
+    empty = pl.col(column).is_null()
+    return empty & pl.col("pegawai").is_null() if column == "pelaksana" else empty
 
 
 def _problem(r: dict[str, Any], source: _Source, expected: int, month_first: bool = False) -> RowProblem:
@@ -123,7 +130,7 @@ def _problem(r: dict[str, Any], source: _Source, expected: int, month_first: boo
             f"periksa pemisah{sep} dan tanda kutip di baris ini"
         )
     else:
-        empty = [c for c in REQUIRED if r[c] is None]
+        empty = [c for c in REQUIRED if r[c] is None and not (c == "pelaksana" and r["pegawai"] is not None)]
         if empty:
             names = " dan ".join(h.label(c) for c in empty)
             parts.append(f"kolom wajib {names} kosong; isi nilainya atau hapus baris ini")
