@@ -49,7 +49,7 @@ from sopgen.render.buildstate import (
     sha256,
 )
 from sopgen.source import cache as filecache
-from sopgen.source.project import CONFIG_NAME, Project, discover
+from sopgen.source.project import CONFIG_NAME, Project, discover, forget_folders, real_path, resolved_folder
 
 CATALOG_NAME = "index.html"
 
@@ -140,10 +140,9 @@ def _file_sha(path: Path) -> str:
 
 
 def _relative(project: Project, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+    """A file's real path relative to the project's, else its whole real path."""
+    real, root = real_path(path), str(resolved_folder(os.path.abspath(project.root))).rstrip(os.sep)
+    return real[len(root) + 1 :].replace(os.sep, "/") if real.startswith(root + os.sep) else Path(real).as_posix()
 
 
 # --- state ---------------------------------------------------------------------------------
@@ -314,6 +313,7 @@ class _Inputs:
 
     sops_dir: Path
     files: list[Path]  # every SOP file (and every selected one), resolved and sorted
+    rels: dict[Path, str]  # each file's project-relative name
     shas: dict[str, str]  # project-relative file -> sha256 of its bytes
     selected_rel: set[str]  # project-relative files to build
     config_bytes: bytes
@@ -329,8 +329,9 @@ class _Inputs:
 def _gather(project: Project, paths: list[Path] | None) -> _Inputs:
     """Read every input once: SOP files, config, templates, sopgen's code, the last record."""
     sops_dir = project.root / "sops"
-    selected = [p.resolve() for p in discover(list(paths))] if paths else None
-    files = [p.resolve() for p in discover([sops_dir])] if sops_dir.is_dir() else []
+    forget_folders()
+    selected = [Path(real_path(p)) for p in discover(list(paths))] if paths else None
+    files = [Path(real_path(p)) for p in discover([sops_dir])] if sops_dir.is_dir() else []
     files = sorted(dict.fromkeys([*files, *(selected or [])]))
     rel = {p: _relative(project, p) for p in files}
     shas = {rel[p]: _file_sha(p) for p in files}
@@ -346,7 +347,7 @@ def _gather(project: Project, paths: list[Path] | None) -> _Inputs:
     entries: dict[str, dict] = state.get("keluaran", {}) if state else {}
     cached = state.get("validasi") if state else None
     selected_rel = {rel[p] for p in (selected or files)}
-    return _Inputs(sops_dir, files, shas, selected_rel, config_bytes, code, templates, templates_fp, base, state, entries, cached)
+    return _Inputs(sops_dir, files, rel, shas, selected_rel, config_bytes, code, templates, templates_fp, base, state, entries, cached)
 
 
 def _reused_summaries(project: Project, inputs: _Inputs, result: BuildResult, force: bool) -> dict[str, dict] | None:
@@ -387,7 +388,7 @@ def _validate(
     summaries: dict[str, dict] = {}
     sops: dict[str, Any] = {}
     for f in validation.files if validation else []:
-        r = _relative(project, f.path)
+        r = inputs.rels[f.path]
         summaries[r] = _summary_of(project, f, slugs[f.path], r, cache, sops)
     if cache is not None:
         cache.save(project.root)
@@ -428,12 +429,12 @@ def _models(project: Project, inputs: _Inputs, todo: list[str], sops: dict[str, 
     """The models of the SOPs to render that the cache answered for: parsed now, only these."""
     from sopgen.source.validate import validate_file
 
-    by_rel = {_relative(project, p): p for p in inputs.files}
-    for r in todo:
-        if sops.get(r) is None:
-            sops[r] = validate_file(by_rel[r], project).sop
-            if sops[r] is None:
-                raise BuildError(f"{r} berubah selama build berjalan; jalankan sopgen build lagi")
+    missing = [r for r in todo if sops.get(r) is None]
+    by_rel = {r: p for p, r in inputs.rels.items()} if missing else {}
+    for r in missing:
+        sops[r] = validate_file(by_rel[r], project).sop
+        if sops[r] is None:
+            raise BuildError(f"{r} berubah selama build berjalan; jalankan sopgen build lagi")
 
 
 def _prepare_output(project: Project, out: Path) -> None:
