@@ -168,6 +168,27 @@ def test_the_text_report_reads_at_80_columns(project_dir: Path, monkeypatch: pyt
     assert "pegawai.csv" in text and "alias" in text
 
 
+def test_figures_stay_with_their_units_at_any_width(project_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    import re
+
+    from sopgen.conformance.report import ReportOptions, print_text
+
+    monkeypatch.chdir(project_dir)
+    result = check(project_dir, _three_months(project_dir))
+    split = re.compile(r"\d\n\s*(%|menit|baris|kasus)\b|\b(langkah|lebih|NIP)\n\s*\d")
+    for width in range(56, 101, 4):
+        text = _text(result, width=width)
+        assert max(len(line) for line in text.splitlines()) <= width
+        assert not split.search(text), (width, split.search(text))
+        assert "\ue000" not in text and "19800101 200501 1 001" in text
+    # The terminal gets the same report at its width (COLUMNS), without trailing spaces.
+    monkeypatch.setenv("COLUMNS", "80")
+    print_text(result, ReportOptions())
+    out = capsys.readouterr().out
+    assert out == _text(result, width=80)
+    assert "(lebih 55 menit)" in out
+
+
 def test_sops_without_rows_are_named_once_not_tabled(tmp_path: Path) -> None:
     from sopfactory import make_project, sop_yaml
 
@@ -293,7 +314,7 @@ def test_the_monitoring_form_as_xlsx(project_dir: Path, monkeypatch: pytest.Monk
     )
     assert tindakan == "1. Tinjau ulang Waktu langkah 4 (480 menit) atau beban kerja pelaksana (40,0 % kasus)."
     footer = [r[5] for r in cells[10:] if r[5]]
-    assert footer == ["Dawarblandong", "Penilai,", "Sekretaris Kecamatan", "Drs. SUGENG RAHARJO", "NIP 19680412 199003 1 008"]
+    assert footer == ["Dawarblandong, ....................", "Penilai,", "Sekretaris Kecamatan", "Drs. SUGENG RAHARJO", "NIP 19680412 199003 1 008"]
     assert "paling sedikit 95 %" in cells[10][0]  # the threshold of sopgen.toml: 93,3 % is below it
     # Same check, same bytes.
     runner.invoke(main, ["check", "log.csv", "--format", "monitoring", "-o", "monitoring.xlsx"])
@@ -328,6 +349,10 @@ def test_the_monitoring_form_as_pdf(project_dir: Path) -> None:
     ):
         assert part in text, part
     assert report_bytes(result, "monitoring-pdf", ReportOptions(project=project)) == data
+    # Without [penilaian]: "Penilai," once, then dotted lines for the name and NIP by hand.
+    tail = text[text.index("paling sedikit 80 %") :]
+    assert tail.count("Penilai") == 1, tail
+    assert "Penilai, .................................... NIP ...................................." in tail
 
 
 def test_a_case_that_starts_late_names_no_step_0(project_dir: Path) -> None:

@@ -59,9 +59,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sopgen.conformance.engine.findings import Findings
+import polars as pl
+
 from sopgen.conformance.engine.flow import Flow
-from sopgen.conformance.engine.intake import admit
+from sopgen.conformance.engine.intake import files_without_sop, reject_files
 from sopgen.conformance.engine.model import (
     DATA_KINDS,
     FINDINGS_SCHEMA,
@@ -78,12 +79,8 @@ from sopgen.conformance.engine.model import (
     RowAccounting,
 )
 from sopgen.conformance.engine.normalise import norm_name, norm_nomor, output_matches, output_words
-from sopgen.conformance.engine.path_rules import check_paths
+from sopgen.conformance.engine.partial import CheckPlan, PartialResult, check_partition, merge
 from sopgen.conformance.engine.read import LogInput, read_input
-from sopgen.conformance.engine.row_rules import check_rows
-from sopgen.conformance.engine.rows import case_rows
-from sopgen.conformance.engine.summary import summarise
-from sopgen.conformance.engine.tables import SopTables
 from sopgen.source.model import Sop
 
 __all__ = [
@@ -92,16 +89,20 @@ __all__ = [
     "INFO_KINDS",
     "KIND_LABELS",
     "KINDS",
+    "PartialResult",
     "ROW_ORDER",
     "TIME_KINDS",
     "VIOLATION_KINDS",
     "CheckError",
+    "CheckPlan",
     "CheckResult",
     "FileError",
     "Finding",
     "Flow",
     "RowAccounting",
     "check_logs",
+    "check_partition",
+    "merge",
     "norm_name",
     "norm_nomor",
     "output_matches",
@@ -120,6 +121,7 @@ def check_logs(
     elapsed: bool = False,
     calendar: Any = None,
     people: Any = None,
+    partitions: int = 1,
 ) -> CheckResult:
     """Check logs against validated SOPs. Reads the logs; writes nothing but the holiday
     cache of the project (`workcal.HolidayTable`).
@@ -128,6 +130,8 @@ def check_logs(
     sop_filter: nomor values to check (others' rows are counted as outside the selection).
     elapsed: wall-clock minutes instead of working minutes.
     people: `people.People`; by default pegawai.csv of the project (none when absent).
+    partitions: check the cases in this many partitions, one after the other
+    (`sopgen.conformance.partition`); the result is the same.
     Raises CheckError for a filter naming no SOP, a period that ends before it starts, or a
     pegawai.csv that cannot be read.
     """
@@ -155,7 +159,12 @@ def check_logs(
     data = read_input(log_paths, timezone, getattr(project.config, "limits", None))
     if building is not None:
         calendar = building.result()
-    return _run(chosen, list(sops), data, period, elapsed, calendar, people, timezone)
+    plan = CheckPlan.of(chosen, list(sops), data.files, people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)
+    if partitions > 1:
+        from sopgen.conformance.partition import check_split
+
+        return check_split(data, plan, partitions)
+    return _run(plan, data)
 
 
 def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None = None) -> list[Sop]:
@@ -178,54 +187,17 @@ def select_sops(sops: Sequence[Sop], wanted: Sequence[str], *, base: Path | None
     return chosen
 
 
-def _run(
-    chosen: list[Sop],
-    all_sops: list[Sop],
-    data: LogInput,
-    period: tuple[date | None, date | None],
-    elapsed: bool,
-    calendar: Any,
-    people: Any = None,
-    timezone: str | None = None,
-) -> CheckResult:
-    """The stages in order: intake, the per-row columns, the row rules, the path rules, the
-    summary. Findings equal in every sort key keep the order the stages add them."""
-    tables = SopTables.of(chosen, people)
-    if people:
-        tables.actor_ids  # noqa: B018  resolves pegawai.csv now: its notes go with the others
-        data.notes.extend([*people.notes, *tables.notes])
-    findings = Findings(tables)
-    known, intake = admit(data, tables, all_sops, period, findings)
-    rows = case_rows(known, tables, elapsed, calendar, timezone)
-    del known
-    check_rows(rows, tables, findings, elapsed)
-    paths = check_paths(rows, tables, findings)
-    # The summary needs these only: dropping the rest frees most of the memory of the rows.
-    rows = rows.select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "start", "dur_us", "late")
-    frame = findings.collect()
-    summary = summarise(
-        rows,
-        frame,
-        intake.accounting,
-        tables=tables,
-        paths=paths,
-        unknown_steps=intake.unknown_steps,
-        data=data,
-        period=period,
-        elapsed=elapsed,
-    )
-    return CheckResult(
-        sops=chosen,
-        files=data.files,
-        file_errors=data.file_errors,
-        period=period,
-        elapsed=elapsed,
-        accounting=intake.accounting,
-        findings_frame=frame,
-        summary=summary,
-        notes=data.notes + untimed_notes(chosen),
-        ignored_columns=data.ignored,
-    )
+def _run(plan: CheckPlan, data: LogInput) -> CheckResult:
+    """The whole log as one partition (`partial`): what is not per case (files that name
+    no SOP, refused rows) here and in `merge`, the rest in `check_partition`."""
+    frame, data.frame = data.frame, None  # the engine owns the rows now: no second copy alive
+    bad = [fi for fi, none in files_without_sop(frame, plan.tables, plan.all_sops).items() if none]
+    if bad:
+        reject_files(data, bad, len(plan.tables.sops))
+        frame = frame.filter(~pl.col("fi").is_in(bad))
+    part = check_partition(frame, plan)
+    del frame
+    return merge([part], plan, data)
 
 
 def untimed_notes(sops: Sequence[Sop]) -> list[str]:

@@ -54,8 +54,14 @@ class Findings:
             return pl.DataFrame(schema=FINDINGS_SCHEMA)
         frame = pl.concat(self.parts)
         self.parts = []
-        rank = pl.lit(pl.Series(_KIND_RANK, dtype=pl.UInt8)).gather(pl.col("kind").cast(pl.Int64))
-        return _sorted(frame, ["fi", "sheet", "row", rank, "step"])
+        return sorted_findings(frame)
+
+
+def sorted_findings(frame: pl.DataFrame) -> pl.DataFrame:
+    """Findings by fi, sheet, row, ROW_ORDER of the kind, step; ties keep their order (the
+    order the rules added them: findings of one row are all made by one partition's check)."""
+    rank = pl.lit(pl.Series(_KIND_RANK, dtype=pl.UInt8)).gather(pl.col("kind").cast(pl.Int64))
+    return _sorted(frame, ["fi", "sheet", "row", rank, "step"])
 
 
 def _sorted(frame: pl.DataFrame, keys: list[Any]) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 
 from sopgen.conformance.engine.findings import Findings
-from sopgen.conformance.engine.model import FileError, RowAccounting
+from sopgen.conformance.engine.model import FileError
 from sopgen.conformance.engine.normalise import norm_nomor
 from sopgen.conformance.engine.read import LogInput
 from sopgen.conformance.engine.tables import SopTables
@@ -30,60 +30,69 @@ class SopCodes:
 
 @dataclass
 class Intake:
-    """The accounting of the input rows, and the rows of unknown steps (the summary counts them)."""
+    """Where the rows of some whole cases went (they add up to `rows`), and the rows of
+    unknown steps (the summary counts them)."""
 
-    accounting: RowAccounting
+    rows: int  # rows given, of files that name their SOP
+    outside: int  # another SOP than those chosen, or a case outside the period
+    duplicate: int
+    checked: int
     unknown_steps: pl.DataFrame
 
 
-def admit(data: LogInput, tables: SopTables, all_sops: list[Sop], period: tuple[date | None, date | None], findings: Findings) -> tuple[pl.DataFrame, Intake]:
-    """The rows to check, sorted by case (`_sort_by_case`); takes the frame out of data."""
-    frame, data.frame = data.frame, None  # the engine owns the rows now: no second copy alive
+def admit(
+    frame: pl.DataFrame, files: list[str], tables: SopTables, all_sops: list[Sop], period: tuple[date | None, date | None], findings: Findings
+) -> tuple[pl.DataFrame, Intake]:
+    """The rows of whole cases (files: the names of all the log files) to check, sorted by case (`_sort_by_case`): each row's SOP,
+    then rows of other SOPs and periods, duplicates, unknown SOPs and steps set apart (what
+    is not per case, invalid rows and files that name no SOP, is the caller's:
+    `reject_files`, `invalid_rows`)."""
     frame, codes = _resolve_sop(frame, tables, all_sops)
-    frame = _reject_files_without_sop(frame, tables, data)
-    blank = sum(data.blank)
-    merged = sum(data.merged)
-    total = frame.height + len(data.problems) + merged
-    _invalid_rows(data, findings)
-    before = frame.height
+    rows = frame.height
     if codes.outside:
         frame = frame.filter(pl.col("sop_i") != -1)
     frame = _period(frame, period)
-    outside = before - frame.height
+    outside = rows - frame.height
     frame = _sort_by_case(frame)
-    frame, duplicate = _duplicates(frame, data.files, tables, codes, findings)
+    frame, duplicate = _duplicates(frame, files, tables, codes, findings)
     checked = frame.height
     if codes.unknown:
         _unknown_sop(frame.filter(pl.col("sop_i") < -1), tables, codes, findings)
         frame = frame.filter(pl.col("sop_i") >= 0)
     frame, unknown_steps = _known_steps(frame, tables, findings)
-    accounting = RowAccounting(
-        data_rows=total + blank,
-        blank=blank,
-        invalid=len(data.problems),
-        duplicate=duplicate,
-        outside_selection=outside,
-        checked=checked,
-        merged=merged,
-    )
-    return frame, Intake(accounting, unknown_steps)
+    return frame, Intake(rows, outside, duplicate, checked, unknown_steps)
 
 
-def _reject_files_without_sop(frame: pl.DataFrame, tables: SopTables, data: LogInput) -> pl.DataFrame:
-    """With several SOPs chosen, a file that names no SOP anywhere (no `sop` column, no
-    template sheet) cannot be checked: it is a file error, not a finding per row."""
+def files_without_sop(frame: pl.DataFrame, tables: SopTables, all_sops: list[Sop]) -> dict[int, bool]:
+    """Per file of frame: True when none of its rows here names an SOP (no `sop` value, no
+    template sheet). With one SOP chosen every row has it: empty. For parts of a log, a file
+    names no SOP when every part says True (`reject_files`)."""
     if len(tables.sops) < 2 or frame.height == 0:
-        return frame
-    per_file = frame.group_by("fi").agg((pl.col("sop_i") == -2).all().alias("none"))
-    bad = sorted(fi for fi, none in per_file.iter_rows() if none)
-    if not bad:
-        return frame
-    for fi in bad:
+        return {}
+    from sopgen.conformance.logtemplate import sheet_name
+
+    per_file = dict(frame.group_by("fi").agg(pl.col("sop").is_null().all().alias("none")).iter_rows())
+    candidates = [fi for fi, none in per_file.items() if none]
+    if candidates:
+        sheets = {sheet_name(s).casefold() for s in all_sops}
+        pairs = frame.filter(pl.col("fi").is_in(candidates)).select("fi", "sheet").unique()
+        for fi, sheet in pairs.iter_rows():
+            if sheet is not None and sheet.casefold() in sheets:
+                per_file[fi] = False
+    return per_file
+
+
+def reject_files(data: LogInput, bad: list[int], chosen: int) -> None:
+    """With several SOPs chosen (`chosen`), a file that names no SOP anywhere (no `sop`
+    column, no template sheet) cannot be checked: it is a file error, not a finding per row.
+    Its rows must not be checked (the caller leaves them out); here its blank and merged
+    rows and invalid rows leave the accounting."""
+    for fi in sorted(bad):
         file = data.files[fi]
         data.file_errors.append(
             FileError(
                 file,
-                f"berkas log '{file}' tidak menyebut SOP (kolom 'sop' tidak ada atau kosong), padahal {len(tables.sops)} "
+                f"berkas log '{file}' tidak menyebut SOP (kolom 'sop' tidak ada atau kosong), padahal {chosen} "
                 "SOP diperiksa; tambahkan kolom 'sop' berisi nomor SOP, atau pilih satu SOP dengan --sop NOMOR",
             )
         )
@@ -91,10 +100,10 @@ def _reject_files_without_sop(frame: pl.DataFrame, tables: SopTables, data: LogI
         data.merged[fi] = 0
     names = {data.files[fi] for fi in bad}
     data.problems = [p for p in data.problems if p.file not in names]
-    return frame.filter(~pl.col("fi").is_in(bad))
 
 
-def _invalid_rows(data: LogInput, findings: Findings) -> None:
+def invalid_rows(data: LogInput, findings: Findings) -> None:
+    """`invalid_row` findings for the rows the readers refused (not in any case)."""
     problems = data.problems
     if not problems:
         return

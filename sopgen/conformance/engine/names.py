@@ -56,10 +56,11 @@ def _actors_of(tables: SopTables, sop_i: int) -> list[tuple[str, tuple[str, ...]
     return [(a.nama, a.names) for a in tables.flows[sop_i].sop.pelaksana]
 
 
-def unrecognized(tables: SopTables, per: pl.DataFrame, rows: pl.DataFrame, findings: pl.DataFrame, checked: int) -> dict[str, Any]:
+def unrecognized(tables: SopTables, per: pl.DataFrame, votes: pl.DataFrame, findings: pl.DataFrame, checked: int) -> dict[str, Any]:
     """`{names: [{name, rows, suggestion, wrong_actor}], wrong_actor, percent_if_recognized}`.
 
-    per: rows per (sop_i, actor). A name is unrecognised when it matches no actor of its SOP
+    per: rows per (sop_i, actor), sorted; votes: rows per (sop_i, step, actor) of the names
+    no actor of their SOP has (`tally.Tally`). A name is unrecognised when it matches no actor of its SOP
     and no person of pegawai.csv. The suggestion is the actor the name resembles; failing
     that, the pelaksana most of its rows' steps expect (the position it stands in for)."""
     counts: dict[str, Counter] = {}
@@ -76,8 +77,7 @@ def unrecognized(tables: SopTables, per: pl.DataFrame, rows: pl.DataFrame, findi
         total[key] += n
     if not total:
         return {"names": [], "wrong_actor": 0, "percent_if_recognized": None}
-    codes = per.filter(pl.col("actor").cast(pl.String).is_in(sorted({a for c in counts.values() for a in c})))
-    expected = _expected_actor(tables, rows, codes.select(pl.col("actor").to_physical()).to_series().unique())
+    expected = _expected_actor(tables, votes)
     out = []
     for key, n in sorted(total.items(), key=lambda kv: (-kv[1], kv[0])):
         spelling = counts[key].most_common(1)[0][0]
@@ -91,23 +91,16 @@ def unrecognized(tables: SopTables, per: pl.DataFrame, rows: pl.DataFrame, findi
     return {"names": out, "wrong_actor": wrong, "percent_if_recognized": percent}
 
 
-def _expected_actor(tables: SopTables, rows: pl.DataFrame, codes: pl.Series) -> dict[str, str]:
-    """Per unrecognised name (codes: their category codes), the actor (nama) most of its
-    rows' steps expect."""
-    found = (
-        rows.lazy()
-        .filter(pl.col("actor").to_physical().is_in(codes.implode()))
-        .group_by("sop_i", "step", "actor")
-        .len()
-        .collect()
-    )
-    votes: dict[str, Counter] = {}
-    for sop_i, step, actor, n in found.iter_rows():
+def _expected_actor(tables: SopTables, votes: pl.DataFrame) -> dict[str, str]:
+    """Per unrecognised name, the actor (nama) most of its rows' steps expect (ties: the
+    first in the order of SOP, step and name)."""
+    tally: dict[str, Counter] = {}
+    for sop_i, step, actor, n in votes.iter_rows():
         sop = tables.flows[sop_i].sop
         for aid in sop.langkah[step - 1].pelaksana:
             a = sop.actor(aid)
-            votes.setdefault(norm_name(str(actor)), Counter())[a.nama if a else aid] += n
-    return {k: v.most_common(1)[0][0] for k, v in votes.items()}
+            tally.setdefault(norm_name(str(actor)), Counter())[a.nama if a else aid] += n
+    return {k: v.most_common(1)[0][0] for k, v in tally.items()}
 
 
 def _effect(findings: pl.DataFrame, entries: dict[str, dict[str, Any]], keys: set[str], checked: int) -> tuple[int, float | None]:

@@ -29,6 +29,20 @@ class LogInput:
     merged: list[int]  # XES lifecycle events merged into another row, per file
 
 
+# The rows as the engine takes them (and as a partition of them holds them).
+ROW_SCHEMA: dict[str, Any] = {
+    "fi": pl.Int32,
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "sop": pl.Categorical,
+    "case": pl.Categorical,
+    "step": pl.Int32,
+    "actor": pl.Categorical,
+    "start": pl.Datetime("us"),
+    "end": pl.Datetime("us"),
+    "output": pl.Categorical,
+    "timeless": pl.Boolean,
+}
 _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
 
 
@@ -74,21 +88,7 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, n
         frame = pl.concat(frames, rechunk=False) if len(frames) > 1 else frames[0]
         frame = frame.with_columns(pl.col("sheet").cast(pl.String))
     else:
-        frame = pl.DataFrame(
-            schema={
-                "fi": pl.Int32,
-                "sheet": pl.String,
-                "row": pl.Int64,
-                "sop": pl.Categorical,
-                "case": pl.Categorical,
-                "step": pl.Int32,
-                "actor": pl.Categorical,
-                "start": pl.Datetime("us"),
-                "end": pl.Datetime("us"),
-                "output": pl.Categorical,
-                "timeless": pl.Boolean,
-            }
-        )
+        frame = pl.DataFrame(schema=ROW_SCHEMA)
     return LogInput(frame, files, errors, problems, blank, notes, ignored, merged)
 
 

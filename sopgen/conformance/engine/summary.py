@@ -14,9 +14,9 @@ from sopgen.conformance.engine.names import people_table, unrecognized
 from sopgen.conformance.engine.trend import months
 from sopgen.conformance.engine.model import KIND_CODE, KINDS, VIOLATION_KINDS, RowAccounting
 from sopgen.conformance.engine.normalise import norm_name
-from sopgen.conformance.engine.path_rules import CasePaths
 from sopgen.conformance.engine.read import LogInput
 from sopgen.conformance.engine.tables import MINUTE_US, SopTables
+from sopgen.conformance.engine.tally import Tally
 
 
 def _pct(a: int, b: int) -> float | None:
@@ -28,28 +28,45 @@ def _r2(v: Any) -> float | None:
 
 
 def _quantile(q: float) -> pl.Expr:
-    """Quantiles: each group's durations sorted once into a list (one copy of the column,
-    not one per statistic), then read at the interpolated positions."""
-    pos = (pl.col("sorted").list.len() - 1).cast(pl.Float64) * q
+    """A quantile of a group of durations counted by value (dur_us, n, cum: the running
+    count in ascending order): the values at the two ranks around the position, interpolated
+    (exact, as numpy's default 'linear')."""
+    fin = pl.col("n").sum()
+    pos = (fin - 1).cast(pl.Float64) * q
     lo, hi = pos.floor().cast(pl.Int64), pos.ceil().cast(pl.Int64)
-    a = pl.col("sorted").list.get(lo, null_on_oob=True).cast(pl.Float64)
-    b = pl.col("sorted").list.get(hi, null_on_oob=True).cast(pl.Float64)
+    a = pl.col("dur_us").filter(pl.col("cum") > lo).first().cast(pl.Float64)
+    b = pl.col("dur_us").filter(pl.col("cum") > hi).first().cast(pl.Float64)
     return (a + (b - a) * (pos - lo.cast(pl.Float64))) / MINUTE_US
 
 
+def step_stats(t: Tally) -> pl.DataFrame:
+    """Per step: rows, within, finished and the duration quantiles (null when none finished)."""
+    quantiles = (
+        t.durations.lazy()
+        .sort("sop_i", "step", "dur_us")
+        .with_columns(pl.col("n").cast(pl.Int64).cum_sum().over("sop_i", "step").alias("cum"))
+        .group_by("sop_i", "step")
+        .agg(
+            pl.col("n").sum().alias("finished"),
+            *[_quantile(q).alias(name) for name, q in (("min", 0.0), ("q1", 0.25), ("median", 0.5), ("q3", 0.75), ("p90", 0.9), ("max", 1.0))],
+        )
+    )
+    return t.steps.lazy().join(quantiles, on=["sop_i", "step"], how="left").with_columns(pl.col("finished").fill_null(0)).collect()
+
+
 def summarise(
-    rows: pl.DataFrame,
+    t: Tally,
     findings: pl.DataFrame,
     accounting: RowAccounting,
     *,
     tables: SopTables,
-    paths: CasePaths,
-    unknown_steps: pl.DataFrame,
     data: LogInput,
     period: tuple[date | None, date | None],
     elapsed: bool,
 ) -> dict[str, Any]:
-    """The summary of a check (its keys, in this order, are the JSON report's)."""
+    """The summary of a check (its keys, in this order, are the JSON report's), from the
+    tally of its rows (`tally.Tally`, of the whole log or added up over partitions) and all
+    its findings."""
     kind_counts = dict.fromkeys(KINDS, 0)
     for code, n in findings.group_by("kind").len().iter_rows():
         kind_counts[KINDS[code]] = n
@@ -63,18 +80,16 @@ def summarise(
     )
     kind_step_query = findings.lazy().select("sop_i", "step", "kind").filter(pl.col("sop_i") >= 0).group_by("sop_i", "step", "kind").len()
     checked = accounting.checked
-    step_stats_query, per_actor_query = _duration_queries(rows)
-    # Independent queries: collected together, they run side by side.
-    bad_rows, by_kind_step_frame, step_stats, per_actor = pl.collect_all([bad_rows_query, kind_step_query, step_stats_query, per_actor_query])
+    bad_rows, by_kind_step_frame = pl.collect_all([bad_rows_query, kind_step_query])
     by_kind_step = {(s, st, KINDS[k]): n for s, st, k, n in by_kind_step_frame.iter_rows()}
-    stats = {(r["sop_i"], r["step"]): r for r in step_stats.iter_rows(named=True)}
+    stats = {(r["sop_i"], r["step"]): r for r in step_stats(t).iter_rows(named=True)}
     steps_out = _steps(tables, stats, by_kind_step)
-    sops_out = _sops(tables, steps_out, stats, by_kind_step, bad_rows, paths, unknown_steps)
+    sops_out = _sops(tables, steps_out, stats, by_kind_step, bad_rows, t)
     fin_all = sum(s["finished"] for s in sops_out)
     win_all = sum(s["within_standard"] for s in sops_out)
-    names = unrecognized(tables, per_actor, rows, findings, checked)
-    n_cases = paths.cases.height
-    n_complete = int(paths.cases["complete"].sum()) if n_cases else 0
+    names = unrecognized(tables, t.actors, t.votes, findings, checked)
+    n_cases = int(t.cases["cases"].sum())
+    n_complete = int(t.cases["complete"].sum())
     return {
         "files": list(data.files),
         "file_errors": [{"file": e.file, "message": e.message} for e in data.file_errors],
@@ -92,49 +107,17 @@ def summarise(
             "total": n_cases,
             "complete": n_complete,
             "incomplete": n_cases - n_complete,
-            "with_rework": paths.rework.height,
+            "with_rework": int(t.cases["with_rework"].sum()),
         },
         "sops": sops_out,
         "steps": steps_out,
-        "actors": _actors(tables, per_actor, bad_rows, unknown_steps),
-        "people": people_table(tables, per_actor, _bad_per_actor(bad_rows)),
+        "actors": _actors(tables, t.actors, bad_rows, t.unknown_steps),
+        "people": people_table(tables, t.actors, _bad_per_actor(bad_rows)),
         "unrecognized_actors": names["names"],
         "unrecognized_effect": {"wrong_actor": names["wrong_actor"], "percent_if_recognized": names["percent_if_recognized"]},
-        "worst_cases": _worst_cases(tables, data.files, paths, rows, findings),
-        "months": months(rows, bad_rows),
+        "worst_cases": _worst_cases(tables, data.files, t.worst),
+        "months": months(t.months),
     }
-
-
-def _duration_queries(rows: pl.DataFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """Per step: rows, finished, within the standard and the duration quantiles; per actor:
-    rows, finished and within the standard."""
-    within_expr = (pl.col("late") == False).sum().alias("within")  # noqa: E712
-    step_stats_query = (
-        rows.lazy()
-        .select("sop_i", "step", "dur_us", "late")
-        .group_by("sop_i", "step")
-        .agg(pl.len().alias("rows"), within_expr, pl.col("dur_us").drop_nulls().sort().alias("sorted"))
-        .select(
-            "sop_i",
-            "step",
-            "rows",
-            "within",
-            pl.col("sorted").list.len().alias("finished"),
-            _quantile(0.0).alias("min"),
-            _quantile(0.25).alias("q1"),
-            _quantile(0.5).alias("median"),
-            _quantile(0.75).alias("q3"),
-            _quantile(0.9).alias("p90"),
-            _quantile(1.0).alias("max"),
-        )
-    )
-    per_actor_query = (
-        rows.lazy()
-        .select("sop_i", "actor", "dur_us", "late")
-        .group_by("sop_i", "actor")
-        .agg(pl.len().alias("rows"), pl.col("dur_us").count().alias("finished"), within_expr)
-    )
-    return step_stats_query, per_actor_query
 
 
 def _steps(tables: SopTables, stats: dict[tuple[int, int], dict[str, Any]], by_kind_step: dict[tuple[int, int, str], int]) -> list[dict[str, Any]]:
@@ -173,16 +156,15 @@ def _sops(
     stats: dict[tuple[int, int], dict[str, Any]],
     by_kind_step: dict[tuple[int, int, str], int],
     bad_rows: pl.DataFrame,
-    paths: CasePaths,
-    unknown_steps: pl.DataFrame,
+    t: Tally,
 ) -> list[dict[str, Any]]:
     """One entry per chosen SOP; its rows include those of unknown steps."""
     by_kind_sop: dict[tuple[int, str], int] = {}
     for (s, _st, k), n in by_kind_step.items():
         by_kind_sop[(s, k)] = by_kind_sop.get((s, k), 0) + n
-    case_stats = {s: (n, c) for s, n, c in paths.cases.group_by("sop_i").agg(pl.len(), pl.col("complete").sum()).iter_rows()}
-    rework_by_sop = dict(paths.rework.group_by("sop_i").len().iter_rows())
-    rows_by_sop: dict[int, int] = dict(unknown_steps.group_by("sop_i").len().iter_rows())
+    case_stats = {s: (n, c) for s, n, c, _ in t.cases.iter_rows()}
+    rework_by_sop = {s: r for s, _, _, r in t.cases.iter_rows()}
+    rows_by_sop: dict[int, int] = dict(t.unknown_steps.group_by("sop_i").agg(pl.col("rows").sum()).iter_rows())
     for r in stats.values():
         rows_by_sop[r["sop_i"]] = rows_by_sop.get(r["sop_i"], 0) + r["rows"]
     bad_by_sop = dict(bad_rows.filter(pl.col("sop_i") >= 0).group_by("sop_i").len().iter_rows())
@@ -225,7 +207,7 @@ def _label(tables: SopTables, sop_i: int, actor: str | None) -> str:
 
 def _actors(tables: SopTables, per: pl.DataFrame, bad_rows: pl.DataFrame, unknown_steps: pl.DataFrame) -> list[dict[str, Any]]:
     """One entry per actor as the report names it (several spellings of one actor add up)."""
-    extra = unknown_steps.group_by("sop_i", "actor").agg(pl.len().alias("rows"))
+    extra = unknown_steps
     bad = _bad_per_actor(bad_rows)
     table: dict[str, dict[str, Any]] = {}
 
@@ -254,50 +236,11 @@ def _bad_per_actor(bad_rows: pl.DataFrame) -> pl.DataFrame:
     return bad_rows.filter(pl.col("sop_i") >= 0).group_by("sop_i", "actor").agg(pl.len().alias("violations"))
 
 
-def _worst_cases(tables: SopTables, files: list[str], paths: CasePaths, rows: pl.DataFrame, findings: pl.DataFrame, limit: int = 10) -> list[dict[str, Any]]:
-    """Cases with the most violation findings, then the most minutes over standard."""
-    violation_codes = [KIND_CODE[k] for k in VIOLATION_KINDS]
-    per_case = (
-        findings.lazy()
-        .select("kind", "sop_i", "case", "minutes", "standard_minutes")
-        .filter(pl.col("kind").is_in(violation_codes) & (pl.col("sop_i") >= 0))
-        .group_by("sop_i", "case")
-        .agg(
-            pl.len().alias("violations"),
-            pl.col("minutes").sub(pl.col("standard_minutes")).sum().alias("over"),
-        )
-        .collect()
-    )
-    rework = paths.rework.select("sop_i", pl.col("case").cast(pl.String), pl.col("count").alias("rework"))
-    per_case = per_case.join(rework, on=["sop_i", "case"], how="full", coalesce=True).with_columns(
-        pl.col("violations").fill_null(0), pl.col("over").fill_null(0.0), pl.col("rework").fill_null(0)
-    )
-    # The few first of many cases (top_k, then sort those); the SOP breaks a full tie.
-    keys, descending = ["violations", "over", "rework", "case", "sop_i"], [True, True, True, False, False]
-    top = per_case.top_k(limit, by=keys, reverse=[not d for d in descending]).sort(keys, descending=descending)
-    if top.height == 0:
-        return []
-    keys = top.select("sop_i", pl.col("case").cast(rows.schema["case"]))
-    detail = (
-        rows.lazy()
-        .select("sop_i", "case", "start", "fi")
-        .filter(pl.col("case").is_in(keys["case"].implode()))
-        .join(keys.lazy(), on=["sop_i", "case"], how="semi")
-        .group_by("sop_i", "case")
-        .agg(pl.len().alias("rows"), pl.col("start").min().alias("first"), pl.col("fi").first())
-        .with_columns(pl.col("case").cast(pl.String))
-        .collect()
-    )
-    done = (
-        paths.cases.filter(pl.col("case").is_in(keys["case"].implode()))
-        .join(keys, on=["sop_i", "case"], how="semi")
-        .with_columns(pl.col("case").cast(pl.String))
-    )
-    info = {(r["sop_i"], r["case"]): r for r in detail.iter_rows(named=True)}
-    complete = {(s, c): v for s, c, v in done.iter_rows()}
+def _worst_cases(tables: SopTables, files: list[str], worst: pl.DataFrame) -> list[dict[str, Any]]:
+    """Cases with the most violation findings, then the most minutes over standard
+    (`tally.WORST_ORDER`)."""
     out = []
-    for r in top.iter_rows(named=True):
-        d = info.get((r["sop_i"], r["case"]), {})
+    for r in worst.iter_rows(named=True):
         out.append(
             {
                 "sop": tables.sops[r["sop_i"]].nomor,
@@ -305,10 +248,10 @@ def _worst_cases(tables: SopTables, files: list[str], paths: CasePaths, rows: pl
                 "violations": r["violations"],
                 "rework": r["rework"],
                 "minutes_over": round(float(r["over"]), 2),
-                "rows": d.get("rows", 0),
-                "start": d["first"].isoformat(sep=" ", timespec="minutes") if d.get("first") else None,
-                "complete": bool(complete.get((r["sop_i"], r["case"]), False)),
-                "file": files[d["fi"]] if d.get("fi") is not None else None,
+                "rows": r["rows"],
+                "start": r["first"].isoformat(sep=" ", timespec="minutes") if r["first"] else None,
+                "complete": bool(r["complete"]),
+                "file": files[r["fi"]] if r["fi"] is not None else None,
             }
         )
     return out

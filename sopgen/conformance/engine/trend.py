@@ -1,8 +1,9 @@
 """The month-by-month trend: compliance and within-time per calendar month of the rows'
-start, so a supervisor sees whether things get better. Only when the log spans more than
-one month; otherwise there is no trend to show and nothing is computed.
+start, so a supervisor sees whether things get better. Shown only when the log spans more
+than one month; otherwise there is no trend to show.
 
-One pass over the rows: each row's month comes from a small table of the span's days
+The counts are sums (`month_counts`), so partitions of a log add theirs up. One pass
+over the rows: each row's month comes from a small table of the span's days
 (a gather, not a calendar computation per row), and whether it violates from its (file,
 row) packed in one integer (an `is_in`, not a join). Measured on a million rows: 25 ms of
 CPU against 200 ms for `dt.year`/`dt.month` and a three-key join."""
@@ -17,15 +18,14 @@ import polars as pl
 DAY_US = 86_400_000_000
 
 
-def months(rows: pl.DataFrame, bad_rows: pl.DataFrame) -> list[dict[str, Any]]:
-    """Per month ('2023-10'): rows, rows without a violation, finished steps, within the
-    standard, and the two percentages. rows: the checked rows of known steps (fi, sheet,
-    row, start, dur_us, late); bad_rows: the rows with a violation (fi, sheet, row)."""
+def month_counts(rows: pl.DataFrame, bad_rows: pl.DataFrame) -> pl.DataFrame:
+    """Per month (m: yyyymm): rows, rows with a violation (bad), finished steps (fin), within
+    the standard (win); sums, so the counts of several partitions add up. rows: the checked
+    rows of known steps (fi, sheet, row, start, dur_us, late); bad_rows: the rows with a
+    violation (fi, sheet, row)."""
     if rows.height == 0:
-        return []
+        return pl.DataFrame(schema={"m": pl.Int32, "rows": pl.UInt32, "fin": pl.UInt32, "win": pl.UInt32, "bad": pl.UInt32})
     lo, hi = rows.select(pl.col("start").min().alias("lo"), pl.col("start").max().alias("hi")).row(0)
-    if (lo.year, lo.month) == (hi.year, hi.month):
-        return []
     first = lo.date()
     days = (hi.date() - first).days + 1
     table = pl.Series([(d.year * 100 + d.month) for d in (first + timedelta(days=i) for i in range(days))], dtype=pl.Int32)
@@ -39,15 +39,23 @@ def months(rows: pl.DataFrame, bad_rows: pl.DataFrame) -> list[dict[str, Any]]:
         marks = bad_rows.select("fi", "sheet", "row").unique().with_columns(pl.lit(True).alias("bad"))
         query = rows.lazy().join(marks.lazy(), on=["fi", "sheet", "row"], how="left", nulls_equal=True)
         bad = pl.col("bad").fill_null(False)
-    per = (
+    return (
         query.select(month, pl.col("dur_us").is_not_null().alias("fin"), (pl.col("late") == False).alias("win"), bad.alias("bad"))  # noqa: E712
         .group_by("m")
         .agg(pl.len().alias("rows"), pl.col("fin").sum(), pl.col("win").sum(), pl.col("bad").sum())
         .sort("m")
         .collect()
     )
+
+
+def months(counts: pl.DataFrame) -> list[dict[str, Any]]:
+    """Per month ('2023-10'): rows, rows without a violation, finished steps, within the
+    standard, and the two percentages; nothing when the rows lie in one month (no trend).
+    counts: `month_counts` (of all the rows, or added up over partitions)."""
+    if counts.height < 2:
+        return []
     out = []
-    for m, n, fin, win, n_bad in per.iter_rows():
+    for m, n, fin, win, n_bad in counts.sort("m").select("m", "rows", "fin", "win", "bad").iter_rows():
         ok = n - n_bad
         out.append(
             {

@@ -24,6 +24,7 @@ from sopgen.conformance.report.words import angka, period_text, persen, sops_sho
 DEFAULT_THRESHOLD = 80.0
 TITLE = "FORMULIR MONITORING PELAKSANAAN SOP AP"
 BAIK, TIDAK_BAIK = "Berjalan dengan baik", "Tidak berjalan dengan baik"
+BLANK_NAME, BLANK_NIP = "....................................", "NIP ...................................."
 MAX_NOTES = 3  # findings named in a row's catatan, and actions in its tindakan
 
 
@@ -89,10 +90,11 @@ def build_form(result: CheckResult, options: ReportOptions) -> Form:
     evaluator = {
         "nama": who.get("nama", ""),
         "nip": format_nip(who["nip"]) if who.get("nip") else "",
-        "jabatan": who.get("jabatan", "Penilai"),
+        "jabatan": who.get("jabatan", ""),
     }
     when = tanggal_id(options.generated.date()) if options.generated else ""
-    place = ", ".join(x for x in (instansi.get("kota", ""), when) if x)
+    # Without a date the place keeps a dotted space for it, as a form signed by hand has.
+    place = f"{instansi.get('kota', '') or '....................'}, {when or '....................'}"
     return Form(instansi, period_text(result), threshold, rows, evaluator, place, empty)
 
 
@@ -167,7 +169,7 @@ def render_form_html(result: CheckResult, options: ReportOptions) -> str:
     paper = getattr(getattr(options.config, "paper", None), "ukuran", "F4")
     size = "330mm 215mm" if paper == "F4" else "A4 landscape"
     env = _templates(options).env
-    return env.get_template(FORM_TEMPLATE).render(form=form, title=TITLE, baik=BAIK, tidak_baik=TIDAK_BAIK, page_size=size, font_stack=Markup(FONT_STACK), angka=angka, persen=persen)
+    return env.get_template(FORM_TEMPLATE).render(form=form, signature=signature_lines(form), title=TITLE, baik=BAIK, tidak_baik=TIDAK_BAIK, page_size=size, font_stack=Markup(FONT_STACK), angka=angka, persen=persen)
 
 
 @reporter("monitoring-pdf")
@@ -302,13 +304,23 @@ def _xlsx_foot(ws: Any, form: Form, r: int) -> None:
 
     center = Alignment(horizontal="center")
     _cell(ws, r, 1, f"Penilaian: berjalan dengan baik bila kepatuhan (baris log tanpa pelanggaran) paling sedikit {angka(form.threshold)} %.", font=Font(italic=True, size=9))
-    lines = [form.place_date, "Penilai,", form.evaluator["jabatan"], "", "", "", form.evaluator["nama"] or "(....................................)"]
-    if form.evaluator["nip"]:
-        lines.append(f"NIP {form.evaluator['nip']}")
-    for i, text in enumerate(lines, r + 2):
-        bold = text == form.evaluator["nama"] and bool(text)
-        _cell(ws, i, 6, text, alignment=center, font=Font(bold=bold, underline="single" if bold else None))
+    for i, (text, named) in enumerate(signature_lines(form), r + 2):
+        _cell(ws, i, 6, text, alignment=center, font=Font(bold=named, underline="single" if named else None))
         ws.merge_cells(start_row=i, start_column=6, end_row=i, end_column=7)
+
+
+def signature_lines(form: Form) -> list[tuple[str, bool]]:
+    """The signature block under the form, (text, is the printed name): the place (and
+    date), "Penilai," and the evaluator's position when `[penilaian]` names one, room to sign,
+    then the name and NIP, or dotted lines to write them by hand."""
+    who = form.evaluator
+    lines = [(form.place_date, False), ("Penilai,", False)]
+    if who["jabatan"]:
+        lines.append((who["jabatan"], False))
+    lines += [("", False)] * 3
+    lines.append((who["nama"], True) if who["nama"] else (BLANK_NAME, False))
+    lines.append((f"NIP {who['nip']}" if who["nip"] else BLANK_NIP, False))
+    return lines
 
 
 def _fixed_zip_times(data: bytes) -> bytes:

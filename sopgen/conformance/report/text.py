@@ -4,6 +4,8 @@ counted and left to the files), and the one line the command prints after saving
 from __future__ import annotations
 
 import io
+import re
+import sys
 from typing import Any, BinaryIO
 
 from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS, KINDS, VIOLATION_KINDS, CheckResult
@@ -12,6 +14,24 @@ from sopgen.conformance.report.words import angka, bulan_text, duration_text, na
 from sopgen.textsafe import one_line
 
 TEXT_FINDINGS_LIMIT = 20
+
+# A space the console must not break a line at. rich breaks at any whitespace (a no-break
+# space too), so figures and their units are joined by this private-use character while the
+# report is laid out, and it is written as a plain space afterwards.
+GLUE = "\ue000"
+_KEEP = re.compile(
+    r"(?<=\d) (?=(?:%|menit|jam|hari|baris|kasus|kali|temuan|langkah|pelanggaran)(?!\w))"  # 96,8 %, 20 menit
+    r"|(?<=\d) (?=\d)"  # a NIP's groups; a date and its time
+    r"|(?<=[+=]) (?=\d)"  # + 0 kosong
+    r"|(?:(?<=\blangkah)|(?<=\blebih)|(?<=\bNIP)|(?<=\bSOP)) (?=[\w'])",
+    re.IGNORECASE,
+)
+
+
+def keep_together(text: str) -> str:
+    """Text whose figures stay with their units on one line: '96,8 %', 'lebih 20 menit',
+    'langkah 4', 'NIP 19800101 200501 1 001', '02/10/2023 08:30'."""
+    return _KEEP.sub(GLUE, text)
 
 
 def _pct_cell(value: float | None) -> str:
@@ -30,7 +50,7 @@ def escape_rich(text: Any) -> str:
     characters and line breaks shown as escapes (`textsafe.one_line`)."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(one_line(str(text)))
+    return keep_together(rich_escape(one_line(str(text))))
 
 
 @reporter("text")
@@ -39,17 +59,38 @@ def write_text(result: CheckResult, out: BinaryIO, options: ReportOptions) -> No
 
     buf = io.StringIO()
     console = Console(file=buf, width=options.width, force_terminal=options.color, color_system="standard" if options.color else None, highlight=False, emoji=False)
-    render_text(result, console, options)
-    # Without the padding rich adds to fill the width: a file or a pipe gets no trailing spaces.
-    text = "\n".join(line.rstrip() for line in buf.getvalue().splitlines())
-    out.write((text + "\n").encode("utf-8"))
+    render_text(result, _Glued(console), options)
+    out.write(_finished(buf.getvalue()).encode("utf-8"))
 
 
 def print_text(result: CheckResult, options: ReportOptions) -> None:
-    """The text report straight to the terminal (colours when it is one)."""
+    """The text report to the terminal, at its width (colours when it is one)."""
     from rich.console import Console
 
-    render_text(result, Console(highlight=False, emoji=False, soft_wrap=False), options)
+    terminal = Console(highlight=False, emoji=False)
+    buf = io.StringIO()
+    console = Console(
+        file=buf, width=terminal.width, force_terminal=terminal.is_terminal, color_system=terminal.color_system, highlight=False, emoji=False
+    )
+    render_text(result, _Glued(console), options)
+    sys.stdout.write(_finished(buf.getvalue()))
+    sys.stdout.flush()
+
+
+def _finished(laid_out: str) -> str:
+    """The laid-out report with the glued spaces plain again and without the padding rich
+    adds to fill the width: a terminal, a file or a pipe gets no trailing spaces."""
+    return "\n".join(line.rstrip() for line in laid_out.replace(GLUE, " ").splitlines()) + "\n"
+
+
+class _Glued:
+    """A console whose printed texts keep figures with their units (`keep_together`)."""
+
+    def __init__(self, console: Any) -> None:
+        self.console = console
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        self.console.print(*(keep_together(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
 
 def render_text(result: CheckResult, console: Any, options: ReportOptions) -> None:
