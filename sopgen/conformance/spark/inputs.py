@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import polars as pl
+
 from sopgen.conformance.engine.model import CheckError, FileError
 from sopgen.conformance.engine.read import LogInput, shown_path
 
@@ -46,6 +48,8 @@ class FileMeta:
     notes: list[str] = field(default_factory=list)
     ignored: dict[str, list[str]] = field(default_factory=dict)
     merged: int = 0
+    rows: int = 0  # rows read (not refused)
+    names_no_sop: bool = False  # several SOPs checked and no row names one (`files_without_sop`)
 
 
 def list_files(spark: Any, uris: Sequence[str]) -> list[SparkFile]:
@@ -100,12 +104,16 @@ def _shown(path: str) -> str:
     return path
 
 
-def read_partitioned(batches: Iterator[Any], files: dict[str, tuple[int, str]], timezone: str, limits: Any, part_of: Any) -> Iterator[Any]:
-    """The `mapInArrow` function over `binaryFile` rows: each file's rows (`ROW_SCHEMA`, with
-    the partition of its case) and one record of its `FileMeta` (partition -1).
+def read_partitioned(batches: Iterator[Any], files: dict[tuple[str, str, str], tuple[int, str]], timezone: str, limits: Any, plan: Any, buckets: int) -> Iterator[Any]:
+    """The `mapInArrow` function over `binaryFile` rows: each file's rows (`ROW_SCHEMA`, `part`
+    the bucket of the row's case, `partition.partition_of`) and one record of its
+    `FileMeta` (`part` -1).
 
-    files: `path_key` of Spark's path -> (file index, shown name). part_of: the frame's
-    partition column."""
+    files: `path_key` of Spark's path -> (file index, shown name). plan: the engine's
+    `CheckPlan` (its SOPs decide a row's case)."""
+    from sopgen.conformance.engine.intake import files_without_sop
+    from sopgen.conformance.partition import partition_of
+
     for batch in batches:
         paths = batch.column("path").to_pylist()
         for k, path in enumerate(paths):
@@ -114,14 +122,15 @@ def read_partitioned(batches: Iterator[Any], files: dict[str, tuple[int, str]], 
             frame, meta = read_one(fi, shown, path, content, timezone, limits)
             del content
             if frame is not None and frame.height:
-                yield from to_arrow(frame.with_columns(part_of(frame))).to_batches()
+                meta.rows = frame.height
+                meta.names_no_sop = files_without_sop(frame, plan.tables, plan.all_sops).get(fi, False)
+                part = partition_of(frame, plan, buckets).cast(pl.Int32).alias("part")
+                yield from to_arrow(frame.with_columns(part)).to_batches()
             yield from meta_table(meta).to_batches()
 
 
 def read_one(fi: int, shown: str, path: str, content: bytes, timezone: str, limits: Any) -> tuple[Any, FileMeta]:
     """One file's bytes read like `sopgen check` reads the file, under its shown name."""
-    import polars as pl
-
     from sopgen.conformance.engine.read import read_input
 
     suffix = PurePosixPath(urlsplit(path).path).suffix
@@ -172,16 +181,12 @@ _ROW_COLUMNS = ("fi", "sheet", "row", "sop", "case", "step", "actor", "start", "
 
 def to_arrow(frame: Any) -> Any:
     """Rows as the Arrow table of `ROW_SCHEMA` (no meta)."""
-    import polars as pl
-
     return frame.select(*_ROW_COLUMNS, pl.lit(None, dtype=pl.Binary).alias("meta")).to_arrow()
 
 
 def meta_table(meta: FileMeta) -> Any:
     """One file's `FileMeta` as rows of `ROW_SCHEMA`: partition -1, the pickle in pieces
     (`row` numbers the pieces)."""
-    import polars as pl
-
     blob = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL)
     pieces = [blob[i : i + CHUNK] for i in range(0, len(blob), CHUNK)] or [b""]
     frame = pl.DataFrame(
