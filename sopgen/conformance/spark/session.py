@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,6 +108,32 @@ def spark_session(master: str, settings: dict[str, str] | None = None) -> Iterat
         yield session
     finally:
         session.stop()
+        _stop_java()
+
+
+def _stop_java() -> None:
+    """End the JVM this process started for Spark, and pyspark's thread talking to it: a
+    check leaves no Java process behind (pyspark keeps both for the life of the process,
+    and starts them anew when asked again)."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+    gateway.shutdown()
+    proc = getattr(gateway, "proc", None)  # the spark-submit process pyspark launched
+    if proc is not None:
+        if proc.stdin is not None:
+            proc.stdin.close()  # its gateway server ends when its stdin does
+        try:
+            proc.wait(timeout=30)
+        except Exception:
+            proc.kill()
+    for thread in threading.enumerate():  # py4j's finalizer thread ends within a moment
+        if type(thread).__module__.startswith("py4j"):
+            thread.join(timeout=5)
 
 
 def _first_line(err: BaseException) -> str:
