@@ -65,12 +65,13 @@ _SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def parse_time_text(text: str) -> tuple[datetime | None, bool]:
+def parse_time_text(text: str, month_first: bool = False) -> tuple[datetime | None, bool]:
     """(the time a person wrote, True when it has no time of day), or (None, False).
 
     The forms of version 1.1 besides those the fast readers take: day first (Indonesian),
     two-digit years, dots in times, Indonesian month names, Excel serial numbers written as
-    text."""
+    text. month_first: numeric dates of a log proven to write the month first
+    (`readers.dateorder`)."""
     t = " ".join(text.split())
     m = _ISO_TIME.fullmatch(t)
     if m:
@@ -79,7 +80,8 @@ def parse_time_text(text: str) -> tuple[datetime | None, bool]:
     m = _NUMERIC_TIME.fullmatch(t)
     if m:
         a, _sep, b, y, *hms = m.groups()
-        return _build(year_of(y), int(b), int(a), hms)
+        day, month = (b, a) if month_first else (a, b)
+        return _build(year_of(y), int(month), int(day), hms)
     m = _NAMED_TIME.fullmatch(t)
     if m:
         d, name, y, *hms = m.groups()

@@ -4,9 +4,10 @@ Each SOP sheet has a title row, a row that says how to fill it in, then the head
 the Indonesian column names of docs/log-format.md (each header cell carries a comment that
 explains the column; the `langkah` comment lists every step with its actor, time and output).
 Below the header, data validation offers the SOP's nomor for `sop`, its step numbers for
-`langkah` and its actors' names (then the people of pegawai.csv in those positions) for
-`pelaksana` (a warning, not a refusal, for another
-name: the check reports it as `wrong_actor`); `mulai` and `selesai` are formatted
+`langkah` and its actors' names for `pelaksana` (a warning, not a refusal, for another
+name: the check reports it as `wrong_actor`). With pegawai.csv, a `pegawai` column after
+`pelaksana` offers the people whose position is an actor of the SOP (the check judges a
+known person's row by that person's position); `mulai` and `selesai` are formatted
 `dd/mm/yyyy hh:mm`. The lists live on a hidden sheet `daftar`, which the log reader skips, so
 names with commas work. Panes are frozen under the header.
 
@@ -32,7 +33,8 @@ from sopgen.source.model import Sop
 from sopgen.textsafe import CONTROL_PATTERN, find_control
 
 COLUMNS = ("sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan")
-WIDTHS = {"sop": 22, "kasus": 18, "langkah": 9, "pelaksana": 36, "mulai": 17, "selesai": 17, "output": 34, "catatan": 30}
+PEOPLE_COLUMNS = ("sop", "kasus", "langkah", "pelaksana", "pegawai", "mulai", "selesai", "output", "catatan")
+WIDTHS = {"sop": 22, "kasus": 18, "langkah": 9, "pelaksana": 36, "pegawai": 26, "mulai": 17, "selesai": 17, "output": 34, "catatan": 30}
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 HEADER_ROW = 3
 DATA_ROWS = 1000  # rows prepared with validation and formats below the header
@@ -46,6 +48,10 @@ HELP = {
     "kasus": "Satu kali SOP dijalankan, mis. 'Oktober 2023'. Semua langkah satu kasus memakai nama kasus yang sama.",
     "langkah": "Nomor langkah SOP:\n{steps}",
     "pelaksana": "Siapa yang mengerjakan langkah ini: pilih jabatan dari daftar.",
+    "pegawai": (
+        "Nama pegawai yang mengerjakan langkah ini: pilih dari daftar (pegawai.csv). Baris dinilai menurut "
+        "jabatannya di pegawai.csv; pelaksana boleh dikosongkan bila pegawai diisi."
+    ),
     "mulai": "Tanggal dan jam mulai, dd/mm/yyyy jj:mm (mis. 05/10/2023 08:30).",
     "selesai": "Tanggal dan jam selesai, dd/mm/yyyy jj:mm. Kosongkan bila langkah belum selesai.",
     "output": "Hasil langkah, sesuai kolom Output SOP. Kosong berarti tidak ada hasil.",
@@ -97,17 +103,22 @@ def _text(cell: Any, value: str) -> None:
         cell.quotePrefix = True
 
 
-def _actor_names(sop: Sop, people: Any = None) -> list[str]:
-    """The positions of the SOP (nama, aliases), then the people of pegawai.csv whose
-    pelaksana is one of them: staff may pick their own name."""
-    from sopgen.conformance.engine.normalise import norm_name
-
+def _actor_names(sop: Sop) -> list[str]:
+    """The positions of the SOP: each actor's nama, then its aliases."""
     names: list[str] = []
     for actor in sop.pelaksana:
         for name in (actor.nama, *actor.alias):
             if name not in names:
                 names.append(name)
+    return names
+
+
+def _people_names(sop: Sop, people: Any) -> list[str]:
+    """The people of pegawai.csv whose pelaksana is an actor of the SOP (id, nama or alias)."""
+    from sopgen.conformance.engine.normalise import norm_name
+
     known = {norm_name(n) for a in sop.pelaksana for n in a.names}
+    names: list[str] = []
     for person in people.persons if people else ():
         if norm_name(person.pelaksana) in known and person.nama not in names:
             names.append(person.nama)
@@ -124,7 +135,7 @@ def _step_legend(sop: Sop) -> str:
 
 
 def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS, people: Any = None):
-    """The template as an openpyxl Workbook; people (pegawai.csv) join the pelaksana list."""
+    """The template as an openpyxl Workbook; with people (pegawai.csv) a pegawai column."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -136,7 +147,8 @@ def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS, people: Any = 
     lists.sheet_state = "hidden"
     names = _unique_names(sops)
     last_row = HEADER_ROW + rows
-    col = {name: i + 1 for i, name in enumerate(COLUMNS)}
+    columns = PEOPLE_COLUMNS if people else COLUMNS
+    col = {name: i + 1 for i, name in enumerate(columns)}
     letter = {name: get_column_letter(i) for name, i in col.items()}
     for index, (sop, name) in enumerate(zip(sops, names)):
         ranges = _write_lists(lists, index, sop, people)
@@ -151,16 +163,19 @@ def build_workbook(sops: Sequence[Sop], *, rows: int = DATA_ROWS, people: Any = 
 
 
 def _write_lists(lists: Any, index: int, sop: Sop, people: Any = None) -> dict[str, str]:
-    """The SOP's choices on the hidden sheet, three columns per SOP (the index-th): its
-    nomor, step numbers and actor names. Returns each list's range for data validation."""
+    """The SOP's choices on the hidden sheet, four columns per SOP (the index-th): its
+    nomor, step numbers, actor names and, with pegawai.csv, its people. Returns each list's
+    range for data validation."""
     from openpyxl.utils import get_column_letter, quote_sheetname
 
-    base = index * 3 + 1
-    values = {
+    base = index * 4 + 1
+    values: dict[str, list[Any]] = {
         "sop": [sop.nomor],
         "langkah": [s.no for s in sop.langkah],
-        "pelaksana": _actor_names(sop, people),
+        "pelaksana": _actor_names(sop),
     }
+    if people:
+        values["pegawai"] = _people_names(sop, people) or [p.nama for p in people.persons]
     ranges = {}
     for offset, (key, items) in enumerate(values.items()):
         c = base + offset
@@ -192,10 +207,11 @@ def _write_header(ws: Any, sop: Sop, col: dict[str, int], letter: dict[str, str]
         help_cell,
         "Isi satu baris untuk setiap pelaksanaan satu langkah, mulai baris "
         f"{HEADER_ROW + 1}. Arahkan penunjuk ke judul kolom untuk penjelasannya; "
-        "daftar pilihan ada di kolom sop, langkah dan pelaksana. Periksa dengan: sopgen check BERKAS.xlsx",
+        f"daftar pilihan ada di kolom {'sop, langkah, pelaksana dan pegawai' if 'pegawai' in col else 'sop, langkah dan pelaksana'}. "
+        "Periksa dengan: sopgen check BERKAS.xlsx",
     )
     help_cell.font = Font(italic=True, color="555555")
-    for key in COLUMNS:
+    for key in col:
         cell = ws.cell(row=HEADER_ROW, column=col[key])
         _text(cell, key)
         cell.font = Font(bold=True)
@@ -212,13 +228,15 @@ def _write_header(ws: Any, sop: Sop, col: dict[str, int], letter: dict[str, str]
     # sheet's used range (and the reader's count of blank rows) a thousand rows long.
     for key in ("mulai", "selesai"):
         ws.column_dimensions[letter[key]].number_format = DATETIME_FORMAT
-    for key in ("sop", "kasus", "pelaksana", "output", "catatan"):
+    for key in ("sop", "kasus", "pelaksana", "pegawai", "output", "catatan"):
+        if key not in letter:
+            continue
         ws.column_dimensions[letter[key]].number_format = "@"
 
 
 def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str, str], first: int, last: int) -> None:
-    """Drop-down lists for sop, langkah and pelaksana (a warning only for another actor) and
-    a date check for mulai and selesai, on rows first..last."""
+    """Drop-down lists for sop, langkah, pelaksana and pegawai (a warning only for another
+    name) and a date check for mulai and selesai, on rows first..last."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     def validation(key: str, style: str, prompt: str, error: str) -> None:
@@ -238,9 +256,16 @@ def _add_validations(ws: Any, sop: Sop, ranges: dict[str, str], letter: dict[str
     validation(
         "pelaksana",
         "warning",
-        "Pilih jabatan pelaksana (atau nama pegawai) dari daftar.",
+        "Pilih jabatan pelaksana dari daftar.",
         "Nama ini bukan pelaksana SOP; pemeriksaan akan melaporkannya.",
     )
+    if "pegawai" in ranges:
+        validation(
+            "pegawai",
+            "warning",
+            "Pilih nama pegawai dari daftar (pegawai.csv).",
+            "Nama ini tidak ada di pegawai.csv; baris dinilai menurut kolom pelaksana.",
+        )
     for key in ("mulai", "selesai"):
         dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
         dv.errorStyle = "warning"

@@ -156,7 +156,7 @@ def check_logs(
         except PeopleError as err:
             raise CheckError(str(err)) from None
     timezone = project.config.calendar.zona_waktu
-    data = read_input(log_paths, timezone, getattr(project.config, "limits", None))
+    data = read_input(log_paths, timezone, getattr(project.config, "limits", None), people)
     if building is not None:
         calendar = building.result()
     plan = CheckPlan.of(chosen, list(sops), data.files, people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)

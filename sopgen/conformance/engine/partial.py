@@ -116,6 +116,7 @@ def merge(parts: Sequence[PartialResult], plan: CheckPlan, data: LogInput) -> Ch
     `reject_files`. The findings are in the documented order: by file, sheet, row, then
     the kinds' ROW_ORDER, then step (docs/decisions.md)."""
     from sopgen.conformance.engine import untimed_notes
+    from sopgen.conformance.readers.dateorder import date_notes
 
     tables = plan.tables
     refused = Findings(tables)
@@ -148,7 +149,7 @@ def merge(parts: Sequence[PartialResult], plan: CheckPlan, data: LogInput) -> Ch
         accounting=accounting,
         findings_frame=found,
         summary=summary,
-        notes=data.notes + plan.notes + untimed_notes(tables.sops),
+        notes=date_notes(summary["date_readings"]) + data.notes + plan.notes + untimed_notes(tables.sops),
         ignored_columns=data.ignored,
     )
 

@@ -6,7 +6,7 @@ others are still checked; the rows of all files are then one frame with a file i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ class LogInput:
     notes: list[str]
     ignored: dict[str, list[str]]
     merged: list[int]  # XES lifecycle events merged into another row, per file
+    dates: list[Any] = field(default_factory=list)  # readers.dateorder.DateReading: numeric dates read one way of two
 
 
 # The rows as the engine takes them (and as a partition of them holds them).
@@ -46,10 +47,11 @@ ROW_SCHEMA: dict[str, Any] = {
 _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
 
 
-def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, names: Sequence[str] | None = None) -> LogInput:
+def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, people: Any = None, names: Sequence[str] | None = None) -> LogInput:
     """Every file read with the readers (its own errors kept apart), the rows concatenated.
-
-    names: what the reports call each path (default: `shown_path` of it)."""
+    people (`people.People` of pegawai.csv): a known person in a pegawai cell is the row's
+    actor (`with_people`). names: what the reports call each path (default: `shown_path`
+    of it)."""
     from sopgen.conformance.readers import LogFileError, read_frames
 
     frames: list[pl.DataFrame] = []
@@ -60,6 +62,7 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, n
     ignored: dict[str, list[str]] = {}
     blank: list[int] = []
     merged: list[int] = []
+    dates: list[Any] = []
     for k, p in enumerate(paths):
         file = names[k] if names is not None else shown_path(str(p))
         p = Path(p) if names is not None else Path(file)
@@ -75,6 +78,8 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, n
         files.append(file)
         frame = result.frame
         result.frame = None  # type: ignore[assignment]  # the only reference: freed when narrowed
+        if frame.get_column("person").null_count() < frame.height:
+            frame = with_people(frame, people, file, notes)
         frames.append(
             frame.select(pl.lit(fi, dtype=pl.Int32).alias("fi"), *[pl.col(c).cast(pl.Int32) if c == "step" else pl.col(c) for c in _FRAME_COLS])
         )
@@ -84,12 +89,45 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, n
         ignored.update(result.ignored_columns)
         blank.append(result.blank_rows)
         merged.append(result.merged_rows)
+        dates.extend(result.dates)
     if frames:
         frame = pl.concat(frames, rechunk=False) if len(frames) > 1 else frames[0]
         frame = frame.with_columns(pl.col("sheet").cast(pl.String))
     else:
         frame = pl.DataFrame(schema=ROW_SCHEMA)
-    return LogInput(frame, files, errors, problems, blank, notes, ignored, merged)
+    return LogInput(frame, files, errors, problems, blank, notes, ignored, merged, dates)
+
+
+def with_people(frame: pl.DataFrame, people: Any, file: str, notes: list[str]) -> pl.DataFrame:
+    """The pegawai column (`person`) folded into the actor: a person of pegawai.csv did the
+    row, so it is judged by that person's position and counted for them (the pelaksana cell
+    says no more than the person's position does). A name pegawai.csv lacks leaves the row to
+    its pelaksana cell (when that is empty the name is the actor, and an unrecognised name);
+    one note per file names them. Only the few distinct names are compared in Python."""
+    from sopgen.conformance.engine.normalise import norm_name
+
+    known = {norm_name(k) for p in (people.persons if people else ()) for k in (p.nama, p.nip) if k}
+    names = frame.get_column("person").cast(pl.String).unique().drop_nulls().to_list()
+    mine = [n for n in names if norm_name(n) in known]
+    person = pl.col("person").cast(pl.String)
+    others = (
+        frame.lazy()
+        .filter(person.is_not_null() & ~person.is_in(mine) & (pl.col("actor").cast(pl.String) != person))
+        .group_by(person)
+        .len()
+        .sort(["len", "person"], descending=[True, False])
+        .collect()
+    )
+    if others.height:
+        listed = ", ".join(f"'{n}' ({c} baris)" for n, c in others.head(10).iter_rows())
+        more = f" dan {others.height - 10} nama lain" if others.height > 10 else ""
+        notes.append(
+            f"{file}: kolom pegawai berisi nama yang tidak ada di pegawai.csv: {listed}{more}; baris itu dinilai menurut "
+            "kolom pelaksana. Tambahkan mereka ke pegawai.csv (nama;nip;pelaksana) agar masuk tabel per pegawai"
+        )
+    if not mine:
+        return frame
+    return frame.with_columns(pl.when(person.is_in(mine)).then(person).otherwise(pl.col("actor").cast(pl.String)).cast(pl.Categorical).alias("actor"))
 
 
 def shown_path(file: str) -> str:

@@ -93,6 +93,7 @@ def summarise(
     return {
         "files": list(data.files),
         "file_errors": [{"file": e.file, "message": e.message} for e in data.file_errors],
+        "date_readings": [r.as_dict() for r in data.dates],
         "period": {
             "from": period[0].isoformat() if period[0] else None,
             "to": period[1].isoformat() if period[1] else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +18,7 @@ import polars as pl
 from sopgen.conformance.readers.bounds import Bounds
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED
 from sopgen.conformance.readers.csvlayout import _CsvLayout
+from sopgen.conformance.readers.dateorder import DateEvidence, evidence_of_times, readings
 from sopgen.conformance.readers.model import _FRAME_COLUMNS, _TEXT_COLUMNS, RowProblem, _as_categorical, _empty_frame, _FileResult
 from sopgen.conformance.readers.validate import _Source, _validate
 from sopgen.conformance.readers.values import in_range, _clean, _guess_format, _plain_step_expr, _time_expr
@@ -223,12 +224,13 @@ def _read_csv_polars(
         good = parsed.select(_FRAME_COLUMNS)  # shares the columns: no copy of a big frame
     del parsed
     problems: list[RowProblem] = []
+    dates = times.evidence(good)
     if bad_idx.len():
-        again, problems, again_blank = _read_flagged(raw, bad_idx, counts, proven, layout, source, timezone, categorical)
+        again, problems, again_blank, dates = _read_flagged(raw, bad_idx, counts, proven, layout, replace(source, prior=dates), timezone, categorical)
         blank_count += again_blank  # whitespace-only rows, which the as-written query flags
         if again.height:
             good = pl.concat([good, again]).sort("row")
-    return _FileResult(good, problems, blank_count, ignored, clean=clean)
+    return _FileResult(good, problems, blank_count, ignored, clean=clean, dates=readings(file, None, dates))
 
 
 def _read_flagged(
@@ -240,9 +242,9 @@ def _read_flagged(
     source: _Source,
     timezone: str,
     categorical: bool,
-) -> tuple[pl.DataFrame, list[RowProblem], int]:
+) -> tuple[pl.DataFrame, list[RowProblem], int, DateEvidence]:
     """The flagged rows (`bad_idx`) read again as raw text and given to `_validate`: their
-    good rows, the problems, and the blank count. nfields comes from `counts` for a quoted
+    good rows, the problems, the blank count and the evidence of the file's date order. nfields comes from `counts` for a quoted
     file and is the header's width where the byte counts proved every line full."""
     c = pl.col
     width = len(layout.header.names)
@@ -256,10 +258,10 @@ def _read_flagged(
         again_raw = again_raw.with_columns(counts.gather(again_raw["i"]).alias("nfields"))
     elif proven:
         again_raw = again_raw.with_columns(pl.lit(width, dtype=pl.Int64).alias("nfields"))
-    again, problems, again_blank, _ = _validate(again_raw.drop("i"), source, timezone)
+    again, problems, again_blank, _, dates = _validate(again_raw.drop("i"), source, timezone)
     if categorical:
         again = _as_categorical(again)
-    return again, problems, again_blank
+    return again, problems, again_blank, dates
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,11 @@ class _Times:
     start: tuple[str, str]  # a `_TIME_FORMATS` entry
     end: tuple[str, str]
     timezone: str
+
+    def evidence(self, good: pl.DataFrame) -> DateEvidence:
+        """The order of the numeric dates of rows read as they are: day first could read
+        them, so they show day-first or ambiguous dates only (`dateorder`)."""
+        return evidence_of_times(good, (("start", self.start[1]), ("end", self.end[1])))
 
 
 def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text, field_bytes: bool) -> pl.LazyFrame:
@@ -310,6 +317,7 @@ def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text, fi
             text(c("output").fill_null("")),
             text(c("catatan").fill_null("")).alias("note"),
             pl.lit(False).alias("timeless"),
+            text(c("pegawai")).alias("person"),
             *([c("nbytes")] if field_bytes else []),
         )
     )
@@ -360,7 +368,7 @@ def _as_written_query(base: pl.LazyFrame, layout: _CsvLayout, times: _Times, fie
     return _rows_query(cells, layout, times, lambda e: e.cast(pl.Categorical), field_bytes)
 
 
-_QUOTABLE_TEXTS = ("sop", "kasus", "pelaksana", "output", "catatan")
+_QUOTABLE_TEXTS = ("sop", "kasus", "pelaksana", "pegawai", "output", "catatan")
 
 
 def _texts_are_plain(parsed: pl.DataFrame) -> bool:

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-CANONICAL = ("sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan")
+# pegawai (version 1.1, the log template with pegawai.csv): the person who did the row,
+# beside the position in pelaksana; a row needs one of the two.
+CANONICAL = ("sop", "kasus", "langkah", "pelaksana", "pegawai", "mulai", "selesai", "output", "catatan")
 REQUIRED = ("kasus", "langkah", "pelaksana", "mulai")
 
 # Accepted header names per column, best first: when two headers name the same column
@@ -22,6 +24,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "kasus": ("kasus", "case", "case id", "case_id", "case:concept:name"),
     "langkah": ("langkah", "no langkah", "nomor langkah", "step", "concept:name"),
     "pelaksana": ("pelaksana", "actor", "resource", "org:resource"),
+    "pegawai": ("pegawai", "nama pegawai", "petugas", "nama petugas"),
     "mulai": ("mulai", "waktu mulai", "start", "start_time", "start_timestamp", "time:start"),
     "selesai": ("selesai", "waktu selesai", "end", "end_time", "time:complete", "complete_timestamp"),
     "output": ("output", "keluaran"),

@@ -14,7 +14,7 @@ from sopgen.conformance.readers.model import RowProblem, _FileResult
 from sopgen.textsafe import CONTROL_PATTERN, char_name, find_control
 
 # The columns of the frame that hold a cell's text, with the name a message gives them.
-_TEXT_NAMES = {"sop": "sop", "case": "kasus", "actor": "pelaksana", "output": "output", "note": "catatan"}
+_TEXT_NAMES = {"sop": "sop", "case": "kasus", "actor": "pelaksana", "output": "output", "note": "catatan", "person": "pegawai"}
 
 
 def refuse_controls(file: str, result: _FileResult) -> None:

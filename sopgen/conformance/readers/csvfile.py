@@ -19,6 +19,7 @@ from sopgen.conformance.readers.columns import _RAW_COLUMNS, _map_header, _missi
 from sopgen.conformance.readers.csvlayout import _csv_layout, _sniff_separator
 from sopgen.conformance.readers.filecheck import _check_text, _nul_error, _require_file, _scan_utf8, _utf8_error
 from sopgen.conformance.readers.model import LogFileError, RowProblem, _as_categorical, _FileResult
+from sopgen.conformance.readers.dateorder import MONTH_FIRST, readings
 from sopgen.conformance.readers.validate import _raw_frame, _Source, _validate
 from sopgen.source.limits import Limits
 
@@ -60,7 +61,9 @@ def _read_csv(file: str, path: Path, timezone: str, engine: str = "auto", catego
             if engine == "polars":
                 raise
             result = None
-        if result is not None:
+        # A file proven to write the month first (`dateorder`) is read again by the exact
+        # reader, which reads all of it so; the columnar reader read only its flagged rows so.
+        if result is not None and all(r.order != MONTH_FIRST for r in result.dates):
             return result
     result = _read_csv_python(file, path, timezone, bounds)
     if categorical:
@@ -119,6 +122,7 @@ def _read_csv_python(file: str, path: Path, timezone: str, bounds: Bounds) -> _F
         if len(rows) > bounds.rows:
             bounds.check_rows(file, len(rows) + len(broken))
     raw = _raw_frame(rows, joined, nfields, values)
-    frame, problems, blank, merged = _validate(raw, _Source(file, None, header, separator), timezone)
+    frame, problems, blank, merged, dates = _validate(raw, _Source(file, None, header, separator), timezone)
     problems = sorted(problems + broken, key=lambda p: p.row) if broken else problems
-    return _FileResult(frame, problems, blank, {file: list(header.ignored)} if header.ignored else {}, merged=merged)
+    ignored = {file: list(header.ignored)} if header.ignored else {}
+    return _FileResult(frame, problems, blank, ignored, merged=merged, dates=readings(file, None, dates))

@@ -17,6 +17,7 @@ from sopgen.conformance.readers.bounds import MAX_DIGITS, Bounds, json_depth_ok,
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, _map_header, _missing_message
 from sopgen.conformance.readers.filecheck import _check_text, _utf8_error
 from sopgen.conformance.readers.model import LogFileError, RowProblem, _FileResult
+from sopgen.conformance.readers.dateorder import readings
 from sopgen.conformance.readers.validate import _raw_frame, _Source, _validate
 from sopgen.conformance.readers.values import _cell_text
 
@@ -136,6 +137,7 @@ def _read_jsonl(file: str, path: Path, timezone: str, bounds: Bounds | None = No
         for c in _RAW_COLUMNS:
             values[c].append(texts.get(key_of[c]) if c in key_of else None)
     raw = _raw_frame(rows, joined, [len(names)] * len(rows), values)
-    frame, problems, blank_objects, merged = _validate(raw, _Source(file, None, header), timezone)
+    frame, problems, blank_objects, merged, dates = _validate(raw, _Source(file, None, header), timezone)
     problems = sorted(problems + broken, key=lambda p: p.row)
-    return _FileResult(frame, problems, blank + blank_objects, {file: list(header.ignored)} if header.ignored else {}, merged=merged)
+    ignored = {file: list(header.ignored)} if header.ignored else {}
+    return _FileResult(frame, problems, blank + blank_objects, ignored, merged=merged, dates=readings(file, None, dates))

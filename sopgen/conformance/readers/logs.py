@@ -10,6 +10,7 @@ import polars as pl
 from sopgen.conformance.readers.bounds import Bounds
 from sopgen.conformance.readers.controls import refuse_controls
 from sopgen.conformance.readers.csvfile import _read_csv
+from sopgen.conformance.readers.dateorder import DateReading
 from sopgen.conformance.readers.filecheck import _require_file
 from sopgen.conformance.readers.jsonl import _read_jsonl
 from sopgen.conformance.readers.model import (
@@ -69,6 +70,7 @@ def read_frames(
     ignored: dict[str, list[str]] = {}
     notes: list[str] = []
     files: list[str] = []
+    dates: list[DateReading] = []
     blank = 0
     merged = 0
     for k, p in enumerate(paths):
@@ -89,6 +91,7 @@ def read_frames(
         problems.extend(result.problems)
         ignored.update(result.ignored)
         notes.extend(result.notes)
+        dates.extend(result.dates)
         blank += result.blank
     if frames:
         frame = pl.concat(frames).with_columns(pl.col("file").cast(pl.Categorical), pl.col("sheet").cast(pl.Categorical))
@@ -96,7 +99,7 @@ def read_frames(
         frame = _empty_frame().select(
             pl.lit(None, dtype=pl.Categorical).alias("file"), pl.lit(None, dtype=pl.Categorical).alias("sheet"), *_FRAME_COLUMNS
         )
-    return FrameResult(frame, problems, files, ignored, frame.height + len(problems) + merged, blank, notes, merged)
+    return FrameResult(frame, problems, files, ignored, frame.height + len(problems) + merged, blank, notes, merged, dates)
 
 
 def read_logs(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, limits: Limits | None = None) -> ReadResult:
@@ -104,6 +107,6 @@ def read_logs(paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, li
     result = read_frames(paths, timezone, limits=limits)
     rows = [
         LogRow(str(file), row, sheet, sop, case, step, actor, start, end, output, note)
-        for file, sheet, row, sop, case, step, actor, start, end, output, note, _timeless in result.frame.iter_rows()
+        for file, sheet, row, sop, case, step, actor, start, end, output, note, _timeless, _person in result.frame.iter_rows()
     ]
     return ReadResult(rows, result.problems, result.files, result.ignored_columns, result.total_rows, result.blank_rows, result.notes, result.merged_rows)

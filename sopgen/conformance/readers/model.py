@@ -8,9 +8,12 @@ from datetime import datetime
 
 import polars as pl
 
+from sopgen.conformance.readers.dateorder import DateReading
+
 # timeless: the row's start or end was written as a date without a time of day (no
-# duration and no order judgement for it: the engine's `time_missing`).
-_FRAME_COLUMNS = ("row", "sop", "case", "step", "actor", "start", "end", "output", "note", "timeless")
+# duration and no order judgement for it: the engine's `time_missing`). person: the pegawai
+# cell (null without one); actor is the pelaksana cell, or the pegawai one when it is empty.
+_FRAME_COLUMNS = ("row", "sop", "case", "step", "actor", "start", "end", "output", "note", "timeless", "person")
 _FRAME_SCHEMA = {
     "row": pl.Int64,
     "sop": pl.String,
@@ -22,9 +25,10 @@ _FRAME_SCHEMA = {
     "output": pl.String,
     "note": pl.String,
     "timeless": pl.Boolean,
+    "person": pl.String,
 }
 
-_TEXT_COLUMNS = ("sop", "case", "actor", "output", "note")
+_TEXT_COLUMNS = ("sop", "case", "actor", "output", "note", "person")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class FrameResult:
     blank_rows: int = 0
     notes: list[str] = field(default_factory=list)
     merged_rows: int = 0  # XES lifecycle events merged into another row (`_pair_lifecycle`)
+    dates: list[DateReading] = field(default_factory=list)  # how each file's numeric dates were read, where it had to choose
 
 
 class LogFileError(Exception):
@@ -98,6 +103,7 @@ class _FileResult:
     notes: list[str] = field(default_factory=list)
     merged: int = 0  # XES lifecycle events merged into the row of their step execution
     clean: bool = False  # every text already seen free of control characters (`controls`)
+    dates: list[DateReading] = field(default_factory=list)  # numeric dates read one way of two (`dateorder`)
 
 
 def _empty_frame() -> pl.DataFrame:

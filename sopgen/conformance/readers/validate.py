@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _Header
+from sopgen.conformance.readers.dateorder import MONTH_FIRST, DateEvidence, evidence_of_texts
 from sopgen.conformance.readers.lifecycle import _pair_lifecycle
 from sopgen.conformance.readers.model import RowProblem, _empty_frame
 from sopgen.conformance.readers.zones import end_not_before_start
@@ -26,6 +27,7 @@ class _Source:
     sheet: str | None
     header: _Header
     separator: str | None = None  # CSV only: named in messages about ragged rows
+    prior: DateEvidence | None = None  # dates of the source's rows read elsewhere (the columnar reader's)
 
     @property
     def key(self) -> str:
@@ -43,12 +45,13 @@ def _raw_frame(rows: list[int], blank_text: list[str | None], nfields: list[int]
     return pl.DataFrame(data)
 
 
-def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.DataFrame, list[RowProblem], int, int]:
+def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.DataFrame, list[RowProblem], int, int, DateEvidence]:
     """Check raw string rows: (frame of good rows, problems, blank row count, XES lifecycle
-    events merged into another row).
+    events merged into another row, the evidence of the order of the source's numeric dates).
 
     raw has row, joined (all cells concatenated, for blank detection), nfields and the
-    canonical columns as unstripped strings (null: absent).
+    canonical columns as unstripped strings (null: absent). Numeric dates are read month
+    first when these rows and `source.prior` prove the source writes them so (`dateorder`).
     """
     expected = len(source.header.names)
     frame = raw.with_columns(
@@ -58,9 +61,11 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
     blank = int(frame["blank"].sum())
     frame = frame.filter(~pl.col("blank"))
     if frame.height == 0:
-        return _empty_frame(), [], blank, 0
-    start = _parse_times(frame["mulai"], timezone)
-    end = _parse_times(frame["selesai"], timezone)
+        return _empty_frame(), [], blank, 0, DateEvidence().merge(source.prior)
+    dates = evidence_of_texts(frame).merge(source.prior)
+    month_first = dates.order == MONTH_FIRST
+    start = _parse_times(frame["mulai"], timezone, month_first=month_first)
+    end = _parse_times(frame["selesai"], timezone, month_first=month_first)
     frame = frame.with_columns(
         _step_expr(pl.col("langkah")).alias("step"),
         start.alias("start"),
@@ -76,19 +81,19 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
     frame = frame.with_columns(
         (
             (pl.col("nfields") != expected)
-            | pl.any_horizontal([pl.col(c).is_null() for c in REQUIRED])
+            | pl.any_horizontal([_empty(c) for c in REQUIRED])
             | pl.col("step").is_null()
             | pl.col("start").is_null()
             | (pl.col("selesai").is_not_null() & pl.col("end").is_null())
             | pl.col("backwards")
         ).alias("bad"),
     )
-    problems = [_problem(r, source, expected) for r in frame.filter(pl.col("bad")).iter_rows(named=True)]
+    problems = [_problem(r, source, expected, month_first) for r in frame.filter(pl.col("bad")).iter_rows(named=True)]
     good = frame.filter(~pl.col("bad"))
     merged = 0
     if "lifecycle" in source.header.index:
         good, merged = _pair_lifecycle(good)
-    return good.select(_final_columns()), problems, blank, merged
+    return good.select(_final_columns()), problems, blank, merged, dates
 
 
 def _final_columns() -> list[pl.Expr]:
@@ -97,16 +102,23 @@ def _final_columns() -> list[pl.Expr]:
         pl.col("sop"),
         pl.col("kasus").alias("case"),
         pl.col("step"),
-        pl.col("pelaksana").alias("actor"),
+        pl.coalesce("pelaksana", "pegawai").alias("actor"),
         pl.col("start"),
         pl.col("end"),
         pl.col("output").fill_null(""),
         pl.col("catatan").fill_null("").alias("note"),
         pl.col("timeless"),
+        pl.col("pegawai").alias("person"),
     ]
 
 
-def _problem(r: dict[str, Any], source: _Source, expected: int) -> RowProblem:
+def _empty(column: str) -> pl.Expr:
+    """A required cell left empty (pelaksana: when pegawai is empty too)."""
+    empty = pl.col(column).is_null()
+    return empty & pl.col("pegawai").is_null() if column == "pelaksana" else empty
+
+
+def _problem(r: dict[str, Any], source: _Source, expected: int, month_first: bool = False) -> RowProblem:
     """One message for everything wrong in a row, in the order a person would fix it."""
     h = source.header
     parts: list[str] = []
@@ -118,7 +130,7 @@ def _problem(r: dict[str, Any], source: _Source, expected: int) -> RowProblem:
             f"periksa pemisah{sep} dan tanda kutip di baris ini"
         )
     else:
-        empty = [c for c in REQUIRED if r[c] is None]
+        empty = [c for c in REQUIRED if r[c] is None and not (c == "pelaksana" and r["pegawai"] is not None)]
         if empty:
             names = " dan ".join(h.label(c) for c in empty)
             parts.append(f"kolom wajib {names} kosong; isi nilainya atau hapus baris ini")
@@ -132,7 +144,7 @@ def _problem(r: dict[str, Any], source: _Source, expected: int) -> RowProblem:
             if text is not None and r[name] is None:
                 if re.fullmatch(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?", text):
                     what = "hanya jam tanpa tanggal"
-                elif (reading := read_as(text, "UTC")) is not None:
+                elif (reading := read_as(text, "UTC", month_first)) is not None:
                     parts.append(
                         f"kolom {h.label(col)} berisi '{_short(text)}', dibaca {reading}, di luar {TIME_MIN:%d/%m/%Y} sampai "
                         f"{TIME_MAX:%d/%m/%Y}; periksa tahunnya"

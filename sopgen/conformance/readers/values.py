@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from sopgen.conformance.dates import parse_time_text, plausible_window
+from sopgen.conformance.readers.dateorder import month_first_pattern
 from sopgen.textsafe import one_line
 
 _EXCEL_EPOCH_US = int((datetime(1899, 12, 30) - datetime(1970, 1, 1)).total_seconds()) * 1_000_000
@@ -80,8 +81,13 @@ def _time_expr(e: pl.Expr, fmt: tuple[str, str], timezone: str) -> pl.Expr:
     return pl.when(inside).then(micros).otherwise(None).cast(pl.Datetime("us"))
 
 
-def _all_formats_expr(e: pl.Expr, timezone: str) -> pl.Expr:
-    return pl.coalesce([_time_expr(e, f, timezone) for f in _TIME_FORMATS])
+def _all_formats_expr(e: pl.Expr, timezone: str, month_first: bool = False) -> pl.Expr:
+    return pl.coalesce([_time_expr(e, _ordered(f, month_first), timezone) for f in _TIME_FORMATS])
+
+
+def _ordered(fmt: tuple[str, str], month_first: bool) -> tuple[str, str]:
+    """A format of `_TIME_FORMATS` for a log that writes the month first (`dateorder`)."""
+    return (fmt[0], month_first_pattern(fmt[1])) if month_first else fmt
 
 
 def _guess_format(values: Sequence[str], timezone: str) -> tuple[str, str]:
@@ -97,15 +103,16 @@ def _guess_format(values: Sequence[str], timezone: str) -> tuple[str, str]:
     return _TIME_FORMATS[best]
 
 
-def _parse_times(raw: pl.Series, timezone: str, primary: tuple[str, str] | None = None) -> pl.Series:
-    """Strings (stripped, null when empty) to naive datetime[us]; null where unreadable."""
+def _parse_times(raw: pl.Series, timezone: str, primary: tuple[str, str] | None = None, month_first: bool = False) -> pl.Series:
+    """Strings (stripped, null when empty) to naive datetime[us]; null where unreadable.
+    month_first: numeric dates are month/day/year (a log proven so, `dateorder`)."""
     if primary is None:
         primary = _guess_format(raw.drop_nulls().head(500).to_list(), timezone)
     frame = raw.alias("v").to_frame()
-    parsed = frame.select(_time_expr(pl.col("v"), primary, timezone)).to_series()
+    parsed = frame.select(_time_expr(pl.col("v"), _ordered(primary, month_first), timezone)).to_series()
     retry = (raw.is_not_null() & parsed.is_null()).arg_true()
     if retry.len():
-        again = raw.gather(retry).alias("v").to_frame().select(_all_formats_expr(pl.col("v"), timezone)).to_series()
+        again = raw.gather(retry).alias("v").to_frame().select(_all_formats_expr(pl.col("v"), timezone, month_first)).to_series()
         parsed = parsed.scatter(retry, again)
         named = (raw.is_not_null() & parsed.is_null()).arg_true()
         if named.len():
@@ -115,10 +122,10 @@ def _parse_times(raw: pl.Series, timezone: str, primary: tuple[str, str] | None 
             if any(t is not None for t in zoned):
                 parsed = parsed.scatter(named, pl.Series(zoned, dtype=pl.Datetime("us")))
     parsed = parsed.to_frame("t").select(pl.when(in_range(pl.col("t"))).then(pl.col("t"))).to_series().alias(raw.name)
-    return _loose_times(raw, parsed)
+    return _loose_times(raw, parsed, month_first)
 
 
-def _loose_times(raw: pl.Series, parsed: pl.Series) -> pl.Series:
+def _loose_times(raw: pl.Series, parsed: pl.Series, month_first: bool = False) -> pl.Series:
     """The values no format above read (or read outside the window) read the way staff write
     them (`dates.parse_time_text`: two-digit years, month names, dots, serials as text).
     Only rows the fast paths could not take come here, one by one."""
@@ -127,7 +134,7 @@ def _loose_times(raw: pl.Series, parsed: pl.Series) -> pl.Series:
         return parsed
     found: list[datetime | None] = []
     for text in raw.gather(retry).to_list():
-        stamp, _date_only = parse_time_text(text)
+        stamp, _date_only = parse_time_text(text, month_first)
         found.append(stamp if stamp is not None and TIME_MIN <= stamp < TIME_MAX else None)
     return parsed.scatter(retry, pl.Series(found, dtype=pl.Datetime("us")))
 
@@ -142,13 +149,13 @@ def date_only(e: pl.Expr) -> pl.Expr:
     return e.str.contains(_DATE_ONLY_RE).fill_null(False)
 
 
-def read_as(text: str, timezone: str) -> str | None:
+def read_as(text: str, timezone: str, month_first: bool = False) -> str | None:
     """How a time text reads ('01/02/2203'), by the formats above or else as staff write it,
     inside the window or not: what a message about a year out of range says it was read as."""
-    t = _all_formats_expr(pl.col("v"), timezone).dt.strftime("%d/%m/%Y")
+    t = _all_formats_expr(pl.col("v"), timezone, month_first).dt.strftime("%d/%m/%Y")
     shown = pl.DataFrame({"v": [text.strip()]}).select(t).item()
     if shown is None:
-        stamp = parse_time_text(text)[0]
+        stamp = parse_time_text(text, month_first)[0]
         shown = f"{stamp:%d/%m/%Y}" if stamp is not None else None
     return shown
 

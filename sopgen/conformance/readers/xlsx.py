@@ -13,6 +13,7 @@ import polars as pl
 from sopgen.conformance.readers.bounds import Bounds
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _accepted_names, _Header, _map_header
 from sopgen.conformance.readers.model import LogFileError, RowProblem, _FileResult
+from sopgen.conformance.readers.dateorder import DateReading, readings
 from sopgen.conformance.readers.validate import _raw_frame, _Source, _validate
 from sopgen.conformance.readers.values import _cell_text
 from sopgen.conformance.readers.xlsxscan import XlsxInspector
@@ -46,6 +47,7 @@ def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = Non
     ignored: dict[str, list[str]] = {}
     notes: list[str] = []
     rejected: list[str] = []
+    dates: list[DateReading] = []
     blank = 0
     merged = 0
     for name, visible in sheets:
@@ -78,7 +80,8 @@ def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = Non
             for c, i in index:
                 values[c].append(texts[i] if i is not None and i < len(texts) else None)
         raw = _raw_frame(rows, joined, [width] * len(rows), values)
-        frame, sheet_problems, sheet_blank, sheet_merged = _validate(raw, source, timezone)
+        frame, sheet_problems, sheet_blank, sheet_merged, sheet_dates = _validate(raw, source, timezone)
+        dates.extend(readings(file, name, sheet_dates))
         merged += sheet_merged
         frames.append(frame.with_columns(pl.lit(name, dtype=pl.String).alias("sheet")))
         problems.extend(sheet_problems)
@@ -93,7 +96,7 @@ def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = Non
             f"Nama kolom yang diterima: {_accepted_names()}",
         )
     frame = pl.concat(frames) if len(frames) > 1 else frames[0]
-    return _FileResult(frame, problems, blank, ignored, notes, merged)
+    return _FileResult(frame, problems, blank, ignored, notes, merged, dates=dates)
 
 
 def _fill_merged(cells: list[list[Any]], ranges: Any) -> None:

@@ -49,6 +49,7 @@ class Form:
     evaluator: dict[str, str]
     place_date: str
     empty: list[str]  # SOPs with no rows in the log (not assessed)
+    dates: list[str] = field(default_factory=list)  # how numeric dates were read, where it had to choose (`dateorder`)
 
 
 # Per kind: the action to take for step {step} (its standard {standard}, output {output},
@@ -95,7 +96,9 @@ def build_form(result: CheckResult, options: ReportOptions) -> Form:
     when = tanggal_id(options.generated.date()) if options.generated else ""
     # Without a date the place keeps a dotted space for it, as a form signed by hand has.
     place = f"{instansi.get('kota', '') or '....................'}, {when or '....................'}"
-    return Form(instansi, period_text(result), threshold, rows, evaluator, place, empty)
+    from sopgen.conformance.readers.dateorder import date_notes
+
+    return Form(instansi, period_text(result), threshold, rows, evaluator, place, empty, date_notes(s.get("date_readings") or []))
 
 
 def _case_shares(result: CheckResult) -> dict[str, list[tuple[str, int, int, float]]]:
@@ -304,6 +307,9 @@ def _xlsx_foot(ws: Any, form: Form, r: int) -> None:
 
     center = Alignment(horizontal="center")
     _cell(ws, r, 1, f"Penilaian: berjalan dengan baik bila kepatuhan (baris log tanpa pelanggaran) paling sedikit {angka(form.threshold)} %.", font=Font(italic=True, size=9))
+    for note in form.dates:
+        r += 1
+        _cell(ws, r, 1, f"Tanggal di log: {note}.", font=Font(italic=True, size=9))
     for i, (text, named) in enumerate(signature_lines(form), r + 2):
         _cell(ws, i, 6, text, alignment=center, font=Font(bold=named, underline="single" if named else None))
         ws.merge_cells(start_row=i, start_column=6, end_row=i, end_column=7)

@@ -23,14 +23,17 @@ _KEEP = re.compile(
     r"(?<=\d) (?=(?:%|menit|jam|hari|baris|kasus|kali|temuan|langkah|pelanggaran)(?!\w))"  # 96,8 %, 20 menit
     r"|(?<=\d) (?=\d)"  # a NIP's groups; a date and its time
     r"|(?<=[+=]) (?=\d)"  # + 0 kosong
-    r"|(?:(?<=\blangkah)|(?<=\blebih)|(?<=\bNIP)|(?<=\bSOP)) (?=[\w'])",
+    r"|(?:(?<=\blangkah)|(?<=\blebih)|(?<=\bbaris)|(?<=\bNIP)|(?<=\bSOP)) (?=\d)"
+    r"|(?<=\d) (?=(?:Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4})"
+    r"|(?:(?<=Januari)|(?<=Februari)|(?<=Maret)|(?<=April)|(?<=Mei)|(?<=Juni)|(?<=Juli)|(?<=Agustus)|(?<=September)|(?<=Oktober)"
+    r"|(?<=November)|(?<=Desember)) (?=\d{4})",
     re.IGNORECASE,
 )
 
 
 def keep_together(text: str) -> str:
     """Text whose figures stay with their units on one line: '96,8 %', 'lebih 20 menit',
-    'langkah 4', 'NIP 19800101 200501 1 001', '02/10/2023 08:30'."""
+    'langkah 4', 'baris 8', 'NIP 19800101 200501 1 001', '02/10/2023 08:30', '3 April 2023'."""
     return _KEEP.sub(GLUE, text)
 
 

@@ -72,12 +72,12 @@ def check_spark(
     Spark reads (file:, hdfs:, s3a:, ...). settings: more Spark settings. group_rows: rows
     one executor checks at a time, about. Raises CheckError for what `check_logs` refuses,
     a URI that names nothing, and a missing pyspark or Java."""
-    plan = _plan(project, sops, sop_filter, period, elapsed)
+    plan, people = _plan(project, sops, sop_filter, period, elapsed)
     timezone = project.config.calendar.zona_waktu
     limits = getattr(project.config, "limits", None)
     with spark_session(master, settings) as spark:
         files = list_files(spark, uris)
-        rows, metas = _read(spark, files, plan, timezone, limits)
+        rows, metas = _read(spark, files, plan, timezone, limits, people)
         try:
             data = merge_meta(files, metas)
             shown = {f.fi: f.shown for f in files}
@@ -94,9 +94,9 @@ def check_spark(
     return merge(parts, plan, data)
 
 
-def _plan(project: Any, sops: Sequence[Sop], sop_filter: Sequence[str] | None, period: Any, elapsed: bool) -> Any:
-    """The engine's `CheckPlan` (its files set once they are read), refusing what
-    `check_logs` refuses."""
+def _plan(project: Any, sops: Sequence[Sop], sop_filter: Sequence[str] | None, period: Any, elapsed: bool) -> tuple[Any, Any]:
+    """The engine's `CheckPlan` (its files set once they are read) and pegawai.csv,
+    refusing what `check_logs` refuses."""
     from sopgen.conformance.engine import CheckPlan, select_sops
     from sopgen.conformance.people import PeopleError, load_people
 
@@ -115,17 +115,18 @@ def _plan(project: Any, sops: Sequence[Sop], sop_filter: Sequence[str] | None, p
         # No cache folder: an executor has no project folder to keep the holiday table in.
         calendar = WorkCalendar(project.config.calendar.to_calendar_config(), None)
     timezone = project.config.calendar.zona_waktu
-    return CheckPlan.of(chosen, list(sops), [], people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)
+    plan = CheckPlan.of(chosen, list(sops), [], people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)
+    return plan, people
 
 
-def _read(spark: Any, files: list[SparkFile], plan: Any, timezone: str, limits: Any) -> tuple[Any, list[Any]]:
+def _read(spark: Any, files: list[SparkFile], plan: Any, timezone: str, limits: Any, people: Any) -> tuple[Any, list[Any]]:
     """The first job: every file read on an executor; the rows kept by Spark, the
     `FileMeta` of each file here."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     lookup = {path_key(f.path): (f.fi, f.shown) for f in files}
-    read = functools.partial(read_partitioned, files=lookup, timezone=timezone, limits=limits, plan=plan, buckets=BUCKETS)
+    read = functools.partial(read_partitioned, files=lookup, timezone=timezone, limits=limits, plan=plan, buckets=BUCKETS, people=people)
     raw = spark.read.format("binaryFile").load([f.path for f in files])
     rows = raw.mapInArrow(read, ROW_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
     pieces = rows.filter(F.col("part") == -1).select("fi", "row", "meta").collect()

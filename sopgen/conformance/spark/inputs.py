@@ -48,6 +48,7 @@ class FileMeta:
     notes: list[str] = field(default_factory=list)
     ignored: dict[str, list[str]] = field(default_factory=dict)
     merged: int = 0
+    dates: list[Any] = field(default_factory=list)  # readers' DateReading: how numeric dates were read
     rows: int = 0  # rows read (not refused)
     names_no_sop: bool = False  # several SOPs checked and no row names one (`files_without_sop`)
 
@@ -104,13 +105,15 @@ def _shown(path: str) -> str:
     return path
 
 
-def read_partitioned(batches: Iterator[Any], files: dict[tuple[str, str, str], tuple[int, str]], timezone: str, limits: Any, plan: Any, buckets: int) -> Iterator[Any]:
+def read_partitioned(
+    batches: Iterator[Any], files: dict[tuple[str, str, str], tuple[int, str]], timezone: str, limits: Any, plan: Any, buckets: int, people: Any = None
+) -> Iterator[Any]:
     """The `mapInArrow` function over `binaryFile` rows: each file's rows (`ROW_SCHEMA`, `part`
     the bucket of the row's case, `partition.partition_of`) and one record of its
     `FileMeta` (`part` -1).
 
     files: `path_key` of Spark's path -> (file index, shown name). plan: the engine's
-    `CheckPlan` (its SOPs decide a row's case)."""
+    `CheckPlan` (its SOPs decide a row's case). people: pegawai.csv, for a pegawai column."""
     from sopgen.conformance.engine.intake import files_without_sop
     from sopgen.conformance.partition import partition_of
 
@@ -119,7 +122,7 @@ def read_partitioned(batches: Iterator[Any], files: dict[tuple[str, str, str], t
         for k, path in enumerate(paths):
             fi, shown = files[path_key(path)]
             content = batch.column("content")[k].as_py()
-            frame, meta = read_one(fi, shown, path, content, timezone, limits)
+            frame, meta = read_one(fi, shown, path, content, timezone, limits, people)
             del content
             if frame is not None and frame.height:
                 meta.rows = frame.height
@@ -129,7 +132,7 @@ def read_partitioned(batches: Iterator[Any], files: dict[tuple[str, str, str], t
             yield from meta_table(meta).to_batches()
 
 
-def read_one(fi: int, shown: str, path: str, content: bytes, timezone: str, limits: Any) -> tuple[Any, FileMeta]:
+def read_one(fi: int, shown: str, path: str, content: bytes, timezone: str, limits: Any, people: Any = None) -> tuple[Any, FileMeta]:
     """One file's bytes read like `sopgen check` reads the file, under its shown name."""
     from sopgen.conformance.engine.read import read_input
 
@@ -137,8 +140,8 @@ def read_one(fi: int, shown: str, path: str, content: bytes, timezone: str, limi
     with tempfile.TemporaryDirectory(prefix="sopgen-spark-") as folder:
         copy = Path(folder) / f"log{suffix}"
         copy.write_bytes(content)
-        data = read_input([copy], timezone, limits, names=[shown])
-    meta = FileMeta(fi, data.file_errors, data.problems, sum(data.blank), data.notes, data.ignored, sum(data.merged))
+        data = read_input([copy], timezone, limits, people, names=[shown])
+    meta = FileMeta(fi, data.file_errors, data.problems, sum(data.blank), data.notes, data.ignored, sum(data.merged), data.dates)
     frame = data.frame
     if frame is None or not data.files:
         return None, meta
@@ -167,6 +170,7 @@ def merge_meta(files: Sequence[SparkFile], metas: Sequence[FileMeta]) -> LogInpu
         data.ignored.update(m.ignored)
         data.blank.append(m.blank)
         data.merged.append(m.merged)
+        data.dates.extend(m.dates)
     return data
 
 
