@@ -24,6 +24,7 @@ from sopgen.cli import main
 from sopgen.conformance.engine import check_logs
 from sopgen.conformance.report import ReportOptions, write_report
 from sopgen.conformance.spark import missing_requirement
+from sopgen.conformance.spark.session import LOG_CONFIG
 from sopgen.source.project import load_project
 from sopgen.source.validate import validate
 
@@ -34,7 +35,7 @@ HEADER = ("sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", 
 TEST_SETTINGS = {
     "spark.sql.shuffle.partitions": "2",
     "spark.default.parallelism": "2",
-    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    "spark.driver.extraJavaOptions": f"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}",
     "spark.driver.memory": "512m",
 }
 
@@ -54,7 +55,10 @@ def spark():
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("spark") / "proyek"
-    return make_project(root, {"lain.yaml": sop_yaml(OTHER, "Pelayanan Lain", 5, actors=2, decisions={4: (None, 2)})}, reference=True)
+    root = make_project(root, {"lain.yaml": sop_yaml(OTHER, "Pelayanan Lain", 5, actors=2, decisions={4: (None, 2)})}, reference=True)
+    with open(root / "sopgen.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n[batas]\nlog_mb = 1\n")  # a log over 1 MB is a file error, said before reading
+    return root
 
 
 def load(root: Path):
@@ -131,7 +135,11 @@ def test_the_spark_report_is_the_local_report(spark, project: Path, monkeypatch:
     proj, sops = load(project)
     (project / "log").mkdir(exist_ok=True)
     logs = [p.relative_to(project) for p in random_logs(project / "log", sops)]
+    big = project / "log" / "log-d-besar.csv"
+    big.write_bytes(",".join(HEADER).encode() + b"\n" + b"x" * (3 << 19) + b"\n")
+    logs.append(big.relative_to(project))
     local = check_logs(proj, sops, logs)
+    assert [e.file for e in local.file_errors] == ["log/log-d-besar.csv"]
     kinds = local.summary["kinds"]
     for kind in ("rework", "case_incomplete", "invalid_row", "duplicate_row", "unknown_sop", "time_exceeded", "wrong_actor"):
         assert kinds[kind] > 0, kind  # the log exercises what the partitions must get right
@@ -142,9 +150,9 @@ def test_the_spark_report_is_the_local_report(spark, project: Path, monkeypatch:
     # A folder: its files in path order, named as the one-machine check names them.
     runner = CliRunner()
     got = runner.invoke(main, ["check", "--spark", "local[2]", "log", "--format", "json", "--sop", REF])
-    assert got.exit_code == 0, got.output
     want = runner.invoke(main, ["check", *map(str, sorted(logs)), "--format", "json", "--sop", REF])
-    assert want.exit_code == 0 and got.stdout_bytes == want.stdout_bytes
+    assert got.exit_code == want.exit_code == 1, got.output  # 1: the file over the limit
+    assert got.stdout_bytes == want.stdout_bytes
 
 
 def test_a_uri_that_names_nothing_is_a_usage_error(spark, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

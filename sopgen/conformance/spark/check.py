@@ -30,6 +30,7 @@ from sopgen.conformance.spark.inputs import (
     SparkFile,
     list_files,
     merge_meta,
+    oversized,
     path_key,
     read_partitioned,
     unpickle_pieces,
@@ -79,9 +80,7 @@ def check_spark(
         files = list_files(spark, uris)
         rows, metas = _read(spark, files, plan, timezone, limits, people)
         try:
-            data = merge_meta(files, metas)
-            shown = {f.fi: f.shown for f in files}
-            fi = {m.fi: data.files.index(shown[m.fi]) for m in metas if not m.errors}
+            data, fi = merge_meta(files, metas)
             _reject(data, plan, [fi[m.fi] for m in metas if m.names_no_sop and m.fi in fi])
             plan.files = list(data.files)
             total = sum(m.rows for m in metas)
@@ -125,13 +124,17 @@ def _read(spark: Any, files: list[SparkFile], plan: Any, timezone: str, limits: 
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    lookup = {path_key(f.path): (f.fi, f.shown) for f in files}
+    refused = oversized(files, limits)
+    skip = {m.fi for m in refused}
+    lookup = {path_key(f.path): (f.fi, f.shown) for f in files if f.fi not in skip}
     read = functools.partial(read_partitioned, files=lookup, timezone=timezone, limits=limits, plan=plan, buckets=BUCKETS, people=people)
-    raw = spark.read.format("binaryFile").load([f.path for f in files])
-    rows = raw.mapInArrow(read, ROW_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
+    paths = [f.path for f in files if f.fi not in skip]
+    if not paths:
+        return spark.createDataFrame([], ROW_SCHEMA).drop("meta"), refused
+    rows = spark.read.format("binaryFile").load(paths).mapInArrow(read, ROW_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
     pieces = rows.filter(F.col("part") == -1).select("fi", "row", "meta").collect()
     metas = unpickle_pieces([(r["fi"], r["row"], r["meta"]) for r in pieces])
-    return rows.filter(F.col("part") >= 0).drop("meta"), metas
+    return rows.filter(F.col("part") >= 0).drop("meta"), refused + metas
 
 
 def _reject(data: Any, plan: Any, bad: list[int]) -> None:

@@ -35,6 +35,7 @@ class SparkFile:
     fi: int  # its index in the report's file list
     path: str  # as Spark names it (a qualified URI)
     shown: str  # as the report names it
+    length: int  # bytes
 
 
 @dataclass
@@ -55,11 +56,12 @@ class FileMeta:
 
 def list_files(spark: Any, uris: Sequence[str]) -> list[SparkFile]:
     """The files each URI names, in the order given (a folder's files sorted by path),
-    listed by Spark's file index (no job runs).
+    listed by Spark's file index (no job runs); a file named twice is read once.
 
     Files and folders starting with '_' or '.' (Spark's _SUCCESS, .crc) are not logs.
     Raises CheckError for a URI that names nothing."""
     files: list[SparkFile] = []
+    seen: set[tuple[str, str, str]] = set()
     for uri in uris:
         try:
             found = sorted(spark.read.format("binaryFile").load(_qualified(uri)).inputFiles())
@@ -71,8 +73,44 @@ def list_files(spark: Any, uris: Sequence[str]) -> list[SparkFile]:
             raise CheckError(f"tidak ada berkas log di '{uri}'")
         single = len(found) == 1 and _names_file(uri, found[0])
         for path in found:
-            files.append(SparkFile(len(files), path, shown_path(uri) if single else _shown(path)))
+            if path_key(path) not in seen:
+                seen.add(path_key(path))
+                files.append(SparkFile(len(files), path, shown_path(uri) if single else _shown(path), _length(spark, path)))
     return files
+
+
+def _length(spark: Any, path: str) -> int:
+    """A file's size as its file system (local, HDFS, S3) tells it, without reading it."""
+    context = spark.sparkContext
+    hadoop = context._jvm.org.apache.hadoop.fs.Path(path)
+    return int(hadoop.getFileSystem(context._jsc.hadoopConfiguration()).getFileStatus(hadoop).getLen())
+
+
+# Spark's binaryFile source holds a file in one byte array: at most 2 GB.
+SPARK_MAX_BYTES = (1 << 31) - 1
+
+
+def oversized(files: Sequence[SparkFile], limits: Any) -> list[FileMeta]:
+    """The files too big to read (over `[batas] log_mb`, or over what Spark reads as one
+    file), each with its file error: said before anything is read."""
+    from sopgen.conformance.readers.bounds import Bounds, number
+    from sopgen.conformance.readers.model import LogFileError
+
+    bounds = Bounds.of(limits)
+    out = []
+    for f in files:
+        try:
+            bounds.check_size(f.shown, f.length)
+        except LogFileError as err:
+            out.append(FileMeta(f.fi, [FileError(f.shown, err.message)]))
+            continue
+        if f.length > SPARK_MAX_BYTES:
+            message = (
+                f"berkas log '{f.shown}' berukuran {number(f.length / 2**20)} MB; Spark membaca satu berkas sampai "
+                f"{number(SPARK_MAX_BYTES // 2**20)} MB: pecah berkasnya (mis. per bulan, atau tulis ulang sebagai beberapa berkas Parquet)"
+            )
+            out.append(FileMeta(f.fi, [FileError(f.shown, message)]))
+    return out
 
 
 def _qualified(uri: str) -> str:
@@ -152,9 +190,10 @@ def read_one(fi: int, shown: str, path: str, content: bytes, timezone: str, limi
     ), meta
 
 
-def merge_meta(files: Sequence[SparkFile], metas: Sequence[FileMeta]) -> LogInput:
-    """The `LogInput` of all files (without rows) as `read_input` would have made it: a file
-    that could not be read is an error and leaves the list of files."""
+def merge_meta(files: Sequence[SparkFile], metas: Sequence[FileMeta]) -> tuple[LogInput, dict[int, int]]:
+    """The `LogInput` of all files (without rows) as `read_input` would have made it (a
+    file that could not be read is an error and leaves the list of files), and where each
+    file read went in that list (listing index -> index in `LogInput.files`)."""
     by_fi = {m.fi: m for m in metas}
     data = LogInput(None, [], [], [], [], [], {}, [])
     index: dict[int, int] = {}
@@ -171,7 +210,7 @@ def merge_meta(files: Sequence[SparkFile], metas: Sequence[FileMeta]) -> LogInpu
         data.blank.append(m.blank)
         data.merged.append(m.merged)
         data.dates.extend(m.dates)
-    return data
+    return data, index
 
 
 # -- Arrow ------------------------------------------------------------------------------------
