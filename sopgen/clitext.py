@@ -117,7 +117,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 _USAGE = ("2", "perintah salah tulis")
 EXIT_CODE_NOTES: dict[str, tuple[tuple[str, str], ...]] = {
     "check": (("0", "beres"), ("1", "berkas log bermasalah, atau kepatuhan di bawah --fail-under"), _USAGE),
-    "verify": (("0", "PDF sah dan berlaku"), ("1", "tidak sah, tidak dikenal atau sudah dicabut"), _USAGE),
+    "verify": (("0", "PDF sah dan berlaku, tanda tangan (bila ada) dari sertifikat yang dipercaya"), ("1", "berubah, tidak dikenal, tidak berlaku, tanda tangan rusak, atau penanda tangan belum dipercaya"), _USAGE),
     "preview": (("0", "dihentikan (Ctrl-C)"), ("2", "perintah salah tulis, bukan folder proyek, atau port terpakai")),
     "init": (("0", "proyek dibuat"), ("2", "perintah salah tulis, atau berkas sudah ada (tidak ada yang ditimpa)")),
     "new": (("0", "SOP dibuat"), ("2", "perintah salah tulis, bukan folder proyek, atau berkas sudah ada")),

@@ -4,6 +4,7 @@ the office's own, and never a file replaced."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -158,15 +159,32 @@ def test_new_with_awkward_names_stays_valid(tmp_path: Path) -> None:
     assert [a.nama for a in made.pelaksana] == ['Kasi Trantib: "Ketentraman"']
 
 
-def test_new_without_a_pattern_leaves_the_nomor_to_fill(tmp_path: Path) -> None:
+def test_new_without_a_pattern_leaves_the_nomor_blank(tmp_path: Path) -> None:
+    # format 1.1: a blank prints an empty cell; a placeholder would print as if it were the number
     init_project(tmp_path, Office(nama="Kecamatan Sooko"))
     shutil.rmtree(tmp_path / "sops")
     r = run(["new", "Pelayanan KTP"], tmp_path)
     assert r.exit_code == 0, r.output
-    assert "nomor SOP" in r.output
+    assert "(tanpa nomor)" in r.output and "nomor SOP saat ditetapkan" in r.output
     result = validate([tmp_path / "sops"])
     assert not result.errors
-    assert result.sops[0].nomor.startswith("(isi nomor SOP)")
+    (sop,) = result.sops
+    assert sop.nomor_sop == "" and sop.nomor == "pelayanan-ktp" and sop.path.name == "pelayanan-ktp.yaml"
+    assert [d.code for d in result.warnings if d.code == "SOP320"] == ["SOP320"]
+    # a second one in the same project, numbered like its neighbours: still blank
+    assert run(["new", "Pelayanan KK"], tmp_path).exit_code == 0
+    assert {s.nomor_sop for s in validate([tmp_path / "sops"]).sops} == {""}
+
+
+def test_new_beside_numbers_without_a_series_is_blank(tmp_path: Path) -> None:
+    init_project(tmp_path, Office(nama="Kecamatan Sooko"))
+    example = next((tmp_path / "sops").glob("*.yaml"))
+    text = example.read_text(encoding="utf-8")
+    example.write_text(re.sub(r"(?m)^nomor: .*$", 'nomor: "SOP AP-SEKRE-01"', text, count=1), encoding="utf-8")
+    r = run(["new", "Pelayanan KTP"], tmp_path)
+    assert r.exit_code == 0 and "(tanpa nomor)" in r.output, r.output
+    made = next(s for s in validate([tmp_path / "sops"]).sops if s.nama == "Pelayanan KTP")
+    assert made.nomor_sop == ""
 
 
 def test_new_outside_a_project_is_a_usage_error(tmp_path: Path) -> None:

@@ -616,3 +616,46 @@ def test_worst_cases_by_violations_then_minutes_over_then_case(project_dir: Path
     result = check(project_dir, write_csv(project_dir / "l.csv", rows))
     worst = result.summary["worst_cases"]
     assert [(w["case"], w["violations"], w["minutes_over"]) for w in worst] == [("A", 2, 8.0), ("B", 1, 4.0), ("C", 1, 2.0), ("E", 1, 2.0)]
+
+
+# -- the sort by case ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sort_by_case_equals_the_full_sort_whether_or_not_the_log_is_in_time_order(seed: int) -> None:
+    """The quick path (stable sort by case, then a check of each case's order) gives exactly
+    the rows of the five-key sort, on a log in time order and on one shuffled."""
+    import random
+    from datetime import datetime, timedelta
+
+    from sopgen.conformance.engine.intake import _in_case_order, _sort_by_case
+
+    rng = random.Random(seed)
+    base = datetime(2023, 10, 2, 8)
+    rows = [
+        (rng.randint(0, 2), f"K-{rng.randint(1, 30)}", rng.randint(1, 6), base + timedelta(minutes=rng.randint(0, 50))) for _ in range(400)
+    ]
+    rows.sort(key=lambda r: (r[3], r[2]))  # as a log is kept
+    for shuffled in (False, True):
+        if shuffled:
+            rng.shuffle(rows)
+        frame = pl.DataFrame(
+            {
+                "sop_i": pl.Series([r[0] for r in rows], dtype=pl.Int32),
+                "case": pl.Series([r[1] for r in rows], dtype=pl.Categorical),
+                "step": pl.Series([r[2] for r in rows], dtype=pl.Int32),
+                "start": [r[3] for r in rows],
+                "row": list(range(2, len(rows) + 2)),
+            }
+        )
+        stable = frame.sort([pl.col("sop_i"), pl.col("case").to_physical()], maintain_order=True)
+        assert _in_case_order(stable) is not shuffled  # each path taken once
+        expected = frame.sort([pl.col("sop_i"), pl.col("case").cast(pl.String), "start", "step", "row"])
+        got = _sort_by_case(frame)
+        # Cases are grouped by their category code, not alphabetically: compare each case's rows.
+        assert got.height == frame.height
+        for key, part in got.group_by("sop_i", "case", maintain_order=True):
+            want = expected.filter((pl.col("sop_i") == key[0]) & (pl.col("case") == key[1]))
+            assert part.select("row").to_series().to_list() == want.select("row").to_series().to_list()
+        codes = got.select(pl.col("sop_i"), pl.col("case").to_physical()).rows()
+        assert codes == sorted(codes)

@@ -185,11 +185,20 @@ def test_verify_reports_the_signature(signed) -> None:
     assert "AKHMAK TAUFIQ" in text and "utuh; sertifikat terpercaya" in text
 
 
-def _verify(root: Path, pdf: Path, ca: Path) -> tuple[int, str]:
+def test_verify_without_a_trusted_ca_is_not_sah(signed) -> None:
+    # intact, published, in force: but anyone can make a certificate in the pengesah's name
+    root, _, _ = signed
+    code, text = _verify(root, root / "output" / "pindah.pdf", None)
+    assert code == 1, text
+    assert text.startswith("PENANDA TANGAN BELUM DIPERCAYA:") and "--akar" in text, text
+    assert "utuh; sertifikat belum dipercaya" in text
+
+
+def _verify(root: Path, pdf: Path, ca: Path | None) -> tuple[int, str]:
     old = os.getcwd()
     os.chdir(root)
     try:
-        r = CliRunner().invoke(main, ["verify", str(pdf), "--akar", str(ca)])
+        r = CliRunner().invoke(main, ["verify", str(pdf), *(["--akar", str(ca)] if ca else [])])
     finally:
         os.chdir(old)
     return r.exit_code, r.output

@@ -2,8 +2,10 @@
 
 Offices number SOPs like letters: `kode klasifikasi / nomor urut / kode instansi / tahun`
 (`065/111/416-317/2023`). The next nomor takes the largest sequence number of the most
-common series plus one, the current year, and the same width; a project whose nomor follow
-no such pattern gets a marked placeholder for the person to replace.
+common series plus one, the current year, and the same width. A project whose SOPs follow no
+such series (none numbered yet, blanks, or numbers like "SOP AP-SEKRE-01") gets a blank nomor
+(format 1.1): an invented placeholder would print on the sheet as if it were the number, while
+a blank prints an empty cell, is known by its file name, and `validate` warns until it is filled.
 """
 
 from __future__ import annotations
@@ -63,8 +65,8 @@ def next_nomor(existing: list[str], year: int) -> str | None:
 @dataclass(frozen=True)
 class NewSop:
     path: Path
-    nomor: str
-    numbered: bool  # False: the nomor is a placeholder to replace
+    nomor: str | None  # None: written blank, to fill when the SOP is numbered
+    numbered: bool
     copied_signer: bool  # disahkan_oleh and unit came from an existing SOP
 
 
@@ -117,8 +119,6 @@ def new_sop(project: Project, nama: str, actors: list[str] | None = None, today:
         StepDraft(f"(isi aktivitas langkah {i} oleh {n})", lane, "(isi kelengkapan)", 15, "(isi output)")
         for i, (lane, n) in enumerate(lanes, 1)
     )
-    if not numbered:
-        nomor = f"(isi nomor SOP) {file_name(None, nama)[:-5]}"
     draft = SopDraft(nomor, nama, unit or "(isi unit kerja)", today, signer, lanes, steps,
                      keterangan="Dibuat dengan sopgen new: isi setiap bagian yang bertanda (isi ...).")
     path = sops_dir / file_name(nomor if numbered else None, nama)

@@ -64,7 +64,7 @@ class Workspace:
         result = validate(None, project)
         slugs = assign_slugs([f.path for f in result.files], project.root / "sops")
         by_slug = {slugs[f.path]: f for f in result.files}
-        links = {f.sop.nomor: SopLink(f.sop.nomor, f.sop.nama, s) for s, f in by_slug.items() if f.sop is not None}
+        links = {f.sop.nomor: SopLink(f.sop.nomor, f.sop.nama, s, f.sop.nomor_sop) for s, f in by_slug.items() if f.sop is not None}
         return Snapshot(generation, project, result, list(config_diags), by_slug, links)
 
     def find(self, wanted: str) -> str | None:
@@ -112,7 +112,7 @@ def _render(snapshot: Snapshot, slug: str, pdf: bool) -> Rendered:
     sop = snapshot.by_slug[slug].sop
     wanted = {k.nomor: snapshot.links[k.nomor] for k in sop.keterkaitan if k.nomor in snapshot.links}
     try:
-        out = render_sop(sop, snapshot.project, slug=slug, links=wanted, templates=Templates(snapshot.project.root), with_pdf=pdf)
+        out = render_sop(sop, snapshot.project, slug=slug, links=wanted, templates=Templates(snapshot.project.root), with_pdf=pdf, balanced=pdf)
     except RenderError as err:
         return Rendered(error=str(err))
     except Exception as err:  # a broken template or a bug: say so in the page, keep serving

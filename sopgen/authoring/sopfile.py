@@ -62,7 +62,7 @@ class StepDraft:
 
 @dataclass(frozen=True)
 class SopDraft:
-    nomor: str
+    nomor: str | None  # None: written blank (format 1.1), to fill when the SOP is numbered
     nama: str
     unit: str
     today: date
@@ -72,6 +72,9 @@ class SopDraft:
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     keterangan: str = ""
 
+
+# A blank Nomor SOP as `sopgen new` writes it: valid, a warning (SOP320) until it is filled.
+BLANK_NOMOR = "null                # belum bernomor: isi saat SOP ditetapkan; sampai itu SOP dikenal dengan nama berkasnya"
 
 LISTS = ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan", "pencatatan_pendataan")
 _SLOTS = {"dasar_hukum": "dasar_hukum", "kualifikasi_pelaksana": "kualifikasi", "keterkaitan": "keterkaitan",
@@ -105,7 +108,7 @@ def sop_text(draft: SopDraft) -> str:
     actors = "\n".join(f"  - id: {i}\n    nama: {quoted(n)}" for i, n in draft.actors)
     values = {
         "judul": clean(draft.nama),
-        "nomor": quoted(draft.nomor),
+        "nomor": quoted(draft.nomor) if draft.nomor else BLANK_NOMOR,
         "nama": quoted(draft.nama),
         "unit": quoted(draft.unit),
         "hari_ini": draft.today.isoformat(),

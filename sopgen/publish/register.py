@@ -48,7 +48,8 @@ def register(summaries: Sequence[dict[str, Any]], hashes: dict[str, str | None],
     for s in sorted(summaries, key=lambda s: (s["nomor"], s["slug"])):
         items.append(
             {
-                "nomor": s["nomor"],
+                "nomor": s["nomor"],  # the key (the file name of an SOP without Nomor SOP)
+                "nomor_sop": s.get("nomor_sop", s["nomor"]) or None,  # as printed; null for a blank
                 "nama": s["nama"],
                 "versi": s.get("versi", 0),
                 "status": shown_status(s),

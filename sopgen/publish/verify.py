@@ -48,15 +48,24 @@ class Verdict:
 
     @property
     def in_force(self) -> bool:
-        signed_ok = all(s.intact and s.covers_all for s in self.signatures)
+        """Exit 0 only for this: published, berlaku, and every signature intact from a signer
+        whose certificate chains to a CA the user trusts (--akar)."""
+        signed_ok = all(s.intact and s.covers_all and s.trusted for s in self.signatures)
         return self.kind == PUBLISHED and bool(self.item) and self.item.get("status") == "berlaku" and signed_ok
+
+    @property
+    def untrusted(self) -> bool:
+        """Every signature intact, but at least one from a certificate not known to be trusted."""
+        return all(s.intact and s.covers_all for s in self.signatures) and any(not s.trusted for s in self.signatures)
 
     def lines(self) -> list[str]:
         """The answer in Indonesian, one fact per line."""
         out = [self._headline()]
         if self.item:
             it = self.item
-            out.append(f"SOP {one_line(clip(str(it.get('nomor')), 80))} — {one_line(clip(str(it.get('nama')), 120))}")
+            nomor = it.get("nomor_sop", it.get("nomor"))  # katalog.json before format 1.1 has no nomor_sop
+            shown = f"SOP {one_line(clip(str(nomor), 80))}" if nomor else "SOP tanpa nomor"
+            out.append(f"{shown} — {one_line(clip(str(it.get('nama')), 120))}")
             versi = it.get("versi") or 0
             out.append(f"versi: {'revisi ke-' + str(versi) if versi else 'terbitan pertama (revisi 0)'}; status di katalog: {it.get('status')}")
             if it.get("diganti_oleh"):
@@ -74,6 +83,10 @@ class Verdict:
                     "(diubah, atau versi lain); minta salinan resmi dari katalog")
         if any(not (s.intact and s.covers_all) for s in self.signatures):
             return "TANDA TANGAN RUSAK: berkas terdaftar di katalog, tetapi tanda tangan digitalnya tidak utuh"
+        if self.untrusted:
+            return ("PENANDA TANGAN BELUM DIPERCAYA: PDF ini persis yang diterbitkan katalog dan tanda tangannya utuh, "
+                    "tetapi sertifikat penanda tangan tidak berantai ke CA yang dipercaya; beri sertifikat CA penerbitnya "
+                    "dengan --akar CA.pem (dari pengelola sertifikat kantor, mis. BSrE) lalu periksa lagi")
         status = self.item.get("status") if self.item else None
         if status == "berlaku":
             return "SAH: PDF ini persis yang diterbitkan katalog, dan SOP ini berlaku"
@@ -172,7 +185,7 @@ def _signature_text(check: SignatureCheck, status) -> str:
         return f"tanda tangan digital oleh {one_line(clip(check.signer, 80))}: TIDAK UTUH (isi berubah setelah ditandatangani)"
     if not check.covers_all:
         return f"tanda tangan digital oleh {one_line(clip(check.signer, 80))}: utuh, tetapi ada perubahan yang ditambahkan sesudahnya"
-    trust = "sertifikat terpercaya" if check.trusted else "sertifikat tidak dikenal (beri --akar SERTIFIKAT_CA.pem untuk memeriksa penerbitnya)"
+    trust = "sertifikat terpercaya" if check.trusted else "sertifikat belum dipercaya (beri --akar SERTIFIKAT_CA.pem untuk memeriksa penerbitnya)"
     return f"tanda tangan digital oleh {one_line(clip(check.signer, 80))}, {when}: utuh; {trust}"
 
 

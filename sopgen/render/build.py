@@ -439,7 +439,7 @@ def _tasks(
     """One task per stale SOP, with the names of the SOPs it links to."""
     from sopgen.render.html import SopLink
 
-    links = {s["nomor"]: SopLink(s["nomor"], s["nama"], s["slug"]) for s in summaries.values()}
+    links = {s["nomor"]: SopLink(s["nomor"], s["nama"], s["slug"], s.get("nomor_sop")) for s in summaries.values()}
     tasks = []
     for r in todo:
         s = summaries[r]

@@ -22,7 +22,8 @@ def summary(sop: Sop, slug: str, file: str) -> dict[str, Any]:
     return {
         "slug": slug,
         "file": file,
-        "nomor": sop.nomor,
+        "nomor": sop.nomor,  # the key: the file name for an SOP without Nomor SOP
+        "nomor_sop": sop.nomor_sop,  # as the sheet prints it ('' for a blank)
         "nama": sop.nama,
         "unit": sop.instansi.unit or sop.instansi.nama,
         "instansi": sop.instansi.nama,

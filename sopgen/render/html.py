@@ -28,6 +28,7 @@ from sopgen.source.dates import BULAN, Tgl
 from sopgen.source.duration import days_as_hours, format_menit
 from sopgen.source.model import Instansi, Keterkaitan, Sop, Step
 from sopgen.source.project import Project
+from sopgen.render.wordfit import fit_words
 from sopgen.resources import asset_dir
 
 # Page margins of the packaged template, in mm (top, right, bottom, left). Column proportions
@@ -315,6 +316,7 @@ def make_environment(dirs: Iterable[Path]) -> jinja2.Environment:
         menit=format_menit,
         terbilang=terbilang,
         upper_id=lambda s: str(s).upper(),
+        muat=fit_words,
     )
     return env
 
@@ -329,6 +331,7 @@ class SopLink:
     nomor: str
     nama: str
     slug: str
+    nomor_sop: str | None = None  # as printed, '' for a blank; None: the same as nomor
 
 
 @dataclass(frozen=True)
@@ -374,6 +377,7 @@ class DocumentContext:
     kop: list[str] = field(default_factory=list)  # the header's name lines, printed order
     kontak: list[str] = field(default_factory=list)  # address, telephone, fax, e-mail, website
     tanpa_waktu: list[int] = field(default_factory=list)  # steps without a time standard
+    halaman_baru: tuple[int, ...] = ()  # steps that start a new page (balanced breaks, pdf.py)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -388,7 +392,7 @@ def _keterkaitan(items: Sequence[Keterkaitan], links: dict[str, SopLink]) -> lis
             out.append(LinkedItem(f"SOP nomor {k.nomor}", k.nomor))
             continue
         nama = target.nama if target.nama.upper().startswith("SOP") else f"SOP {target.nama}"
-        out.append(LinkedItem(nama, k.nomor, target.slug))
+        out.append(LinkedItem(nama, target.nomor if target.nomor_sop is None else target.nomor_sop, target.slug))
     return out
 
 

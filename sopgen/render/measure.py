@@ -149,3 +149,35 @@ def measure(document, steps: int, lanes: int) -> TableGeometry:
         if b <= a:
             raise MeasureError("lebar kolom pelaksana tidak sesuai dengan sel flowchart; periksa templat")
     return TableGeometry(tuple(cells), tuple(edges), len(document.pages), tuple(placeholders))
+
+
+def table_room(document, geometry: TableGeometry):
+    """The room for step rows on the table's pages (`pagebreak.TableRoom`), read from a greedy
+    layout that spans at least two pages; None when the table fits on one page."""
+    from weasyprint.formatting_structure.boxes import TableRowBox
+
+    from sopgen.render.pagebreak import TableRoom
+
+    cells = geometry.cells
+    later = next((c for c in cells if c.page != cells[0].page), None)
+    if later is None:
+        return None
+    page_box = document.pages[cells[-1].page]._page_box
+    tail = 0.0
+    for page in document.pages[cells[-1].page:]:
+        for box in page._page_box.descendants():
+            if isinstance(box, TableRowBox) and "jumlah" in _classes(box):
+                tail = max(tail, box.border_height())
+    return TableRoom(cells[0].y, later.y, page_box.content_box_y() + page_box.height, tail)
+
+
+def row_pitches(geometry: TableGeometry) -> tuple[float, ...]:
+    """The vertical space each step row takes (CSS px): the distance to the next row on its
+    page; for the last row of a page, its height and the rule between rows."""
+    cells = geometry.cells
+    gaps = [b.y - a.y - a.height for a, b in zip(cells, cells[1:]) if a.page == b.page]
+    rule = max(gaps, default=1.0)
+    return tuple(
+        b.y - a.y if b is not None and b.page == a.page else a.height + rule
+        for a, b in zip(cells, [*cells[1:], None])
+    )

@@ -40,6 +40,7 @@ from urllib.request import url2pathname
 
 from sopgen.render import flowchart as flow
 from sopgen.render import html as render
+from sopgen.render import pagebreak
 from sopgen.render.measure import MeasureError, TableGeometry, measure
 from sopgen.source.model import Sop
 from sopgen.source.project import Project
@@ -279,6 +280,32 @@ def _write_pdf(document, sop: Sop, project: Project, pdfa: bool | None, content_
         )
 
 
+def _balanced(document, geometry: TableGeometry, ctx, env, lay_out):
+    """The layout with the step rows spread evenly over the table's pages (`pagebreak`).
+
+    The greedy first layout is kept when it is already even, when the plan cannot be made, or
+    when the template does not carry the break marks (a project's older copy of sop.html.j2):
+    the second layout must put every row on its planned page, or it is not used."""
+    from sopgen.render.measure import row_pitches, table_room
+
+    room = table_room(document, geometry)
+    if room is None:
+        return document, geometry
+    pages = geometry.pages - geometry.cells[0].page
+    breakable = [row.keterangan_rows != 0 for row in ctx.rows]
+    plan = pagebreak.plan_pages(row_pitches(geometry), breakable, room, pages)
+    if plan is None or plan == geometry.row_pages:
+        return document, geometry
+    ctx.halaman_baru = pagebreak.breaks_of(plan)
+    source = render.render_document(env, ctx, [PLACEHOLDER_SVG] * len(ctx.rows), "pdf")
+    again = lay_out(source)
+    spread = measure(again, len(ctx.rows), len(ctx.sop.pelaksana))
+    if spread.row_pages != plan or spread.pages != geometry.pages:
+        ctx.halaman_baru = ()
+        return document, geometry
+    return again, spread
+
+
 def rows_fit(sop: Sop, project: Project, templates: Templates | None = None) -> int | None:
     """The first step whose row is taller than a page, by the same first layout pass as the
     build (so validation refuses exactly what the build could not draw); None when all fit."""
@@ -308,10 +335,13 @@ def render_sop(
     verify: bool = False,
     pdfa: bool | None = None,
     with_pdf: bool = True,
+    balanced: bool = True,
 ) -> RenderedSop:
     """Render one validated SOP to PDF bytes and its HTML view. Raises RenderError for the user.
 
-    `with_pdf=False`: the HTML view only (`pdf` is empty), a third faster (`sopgen preview`)."""
+    `with_pdf=False`: the HTML view only (`pdf` is empty), a third faster (`sopgen preview`).
+    `balanced=False`: keep WeasyPrint's greedy page breaks (the on-screen view has no pages,
+    so the preview saves the second layout the balanced breaks cost)."""
     templates = templates or Templates(project.root)
     ctx = render.document_context(
         sop, project, slug=slug, links=links, min_lane=flow.MIN_LANE_WIDTH, min_row_height=flow.MIN_ROW_HEIGHT
@@ -333,6 +363,8 @@ def render_sop(
         first = render.render_document(env, ctx, [PLACEHOLDER_SVG] * n, "pdf")
         document = _html(first, base_url, fetcher).render()
         geometry = measure(document, n, len(sop.pelaksana))
+        if balanced:
+            document, geometry = _balanced(document, geometry, ctx, env, lambda s: _html(s, base_url, fetcher).render())
         sign_box = signature_box(document)
         drawing, svgs = flow_svgs(sop, geometry)
         final_html = render.render_document(env, ctx, svgs, "pdf")

@@ -206,9 +206,25 @@ def _sort_by_case(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     shift = pl.lit(1 << 32, dtype=pl.UInt64)
     case_key = (pl.col("sop_i").cast(pl.Int64) + (1 << 31)).cast(pl.UInt64) * shift + pl.col("case").to_physical().cast(pl.UInt64)
+    if frame.select(pl.col("start").null_count() + pl.col("step").null_count()).item() == 0:
+        # A log is kept in time order: sorted by case alone (stable, so ties keep input
+        # order), each case's rows are then already by start and step, which one pass over
+        # the rows confirms. One key and the pass cost two thirds of the three-key sort.
+        by_case = frame.sort(case_key, maintain_order=True)
+        if _in_case_order(by_case):
+            return by_case
+        del by_case
     step_key = pl.col("step").cast(pl.UInt64) * shift + pl.int_range(pl.len(), dtype=pl.UInt64)
     return frame.sort([case_key, "start", step_key])
 
+
+def _in_case_order(frame: pl.DataFrame) -> bool:
+    """Whether every row of a case (rows grouped by case, no null start or step) comes at
+    or after the row before it in (start, step)."""
+    prev = lambda c: pl.col(c).shift(1)  # noqa: E731
+    same_case = (pl.col("sop_i") == prev("sop_i")) & (pl.col("case").to_physical() == pl.col("case").to_physical().shift(1))
+    back = (pl.col("start") < prev("start")) | ((pl.col("start") == prev("start")) & (pl.col("step") < prev("step")))
+    return not frame.select((same_case & back).fill_null(False).any()).item()
 
 
 def _duplicates(frame: pl.DataFrame, files: list[str], tables: SopTables, codes: SopCodes, findings: Findings) -> tuple[pl.DataFrame, int]:

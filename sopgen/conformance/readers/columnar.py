@@ -7,7 +7,6 @@ are physical lines: a file whose records may span lines is left to the exact rea
 
 from __future__ import annotations
 
-import concurrent.futures
 import csv
 import re
 from dataclasses import dataclass, replace
@@ -40,7 +39,7 @@ def _line_query(path: Path, layout: _CsvLayout) -> pl.LazyFrame:
 
 def _csv_query(path: Path, layout: _CsvLayout, quotes: bool = True) -> pl.LazyFrame:
     """quotes=False: a file with no quote character at all, parsed by polars as is; a line with
-    too many fields makes polars refuse it, and `_PlainCounts.prove` the rest (no blank line
+    too many fields makes polars refuse it, and `_PlainBytes.prove` the rest (no blank line
     skipped, no line short of fields), so record i is physical line i."""
     width = len(layout.header.names)
     return pl.scan_csv(
@@ -55,45 +54,6 @@ def _csv_query(path: Path, layout: _CsvLayout, quotes: bool = True) -> pl.LazyFr
         row_index_name="i",
         encoding="utf8",
     )
-
-
-@dataclass(frozen=True)
-class _PlainCounts:
-    """What the bytes after the header hold, for proving polars' parse of a quote-free file."""
-
-    lines: int
-    newlines: int
-    size: int  # bytes
-    has_cr: bool
-
-    def prove(self, height: int, width: int, field_bytes: int) -> bool:
-        """Every physical line is one record of exactly `width` fields.
-
-        Without quotes and carriage returns, polars keeps every byte of a line but the
-        separators in its fields, pads a short line with empty fields and refuses a long
-        one. So the lines' bytes (`size` less the newlines) equal the fields' bytes plus
-        `width - 1` separators per line only when no line is short; and the line count must
-        match, or a line was skipped. A carriage return (which polars drops) proves nothing.
-        """
-        if self.has_cr or height != self.lines:
-            return False
-        return self.size - self.newlines == field_bytes + height * (width - 1)
-
-
-def _plain_counts(path: Path, layout: _CsvLayout) -> _PlainCounts:
-    """Count lines and bytes after the header, in bounded chunks."""
-    newlines = size = 0
-    has_cr = False
-    last = b"\n"
-    with open(path, "rb") as fh:
-        for _ in range(layout.header_lines):
-            fh.readline()
-        while chunk := fh.read(1 << 24):
-            newlines += chunk.count(b"\n")
-            has_cr = has_cr or b"\r" in chunk
-            size += len(chunk)
-            last = chunk[-1:]
-    return _PlainCounts(newlines + (last != b"\n"), newlines, size, has_cr)
 
 
 def _raw_query(base: pl.LazyFrame, layout: _CsvLayout) -> pl.LazyFrame:
@@ -165,7 +125,9 @@ def _read_csv_polars(
     width = len(layout.header.names)
     counts: pl.Series | None = None
     proven = False
-    plain_job: concurrent.futures.Future | None = None
+    proof = None if lines else layout.plain
+    if proof is not None and proof.has_cr:
+        return _read_csv_polars(file, path, layout, timezone, categorical, lines=True, bounds=bounds)  # nothing to prove
     if layout.has_quotes:
         counts = _field_counts(path, layout, bounds.cell_bytes)
         if counts is None:
@@ -175,11 +137,8 @@ def _read_csv_polars(
         base = _line_query(path, layout)
     else:
         # Fastest: polars' own CSV parser, trusted only where the byte counts prove every line
-        # is one record with exactly `width` fields (`_PlainCounts.prove`); otherwise split
-        # the lines ourselves. Counted on a thread while polars parses (it releases the GIL).
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-        plain_job = pool.submit(_plain_counts, path, layout)
-        pool.shutdown(wait=False)  # the thread ends with the count: none is left behind
+        # is one record with exactly `width` fields (`_PlainBytes.prove`); otherwise split
+        # the lines ourselves.
         base = _csv_query(path, layout, quotes=False)
     raw = _raw_query(base, layout)
     sample = _sample_values(path, layout)
@@ -187,23 +146,22 @@ def _read_csv_polars(
     parsed: pl.DataFrame | None = None
     try:
         if categorical and not lines:
-            query = _as_written_query(base, layout, times, field_bytes=plain_job is not None)
+            query = _as_written_query(base, layout, times, field_bytes=proof is not None)
             parsed = query.collect(engine="streaming")
             if not _texts_are_plain(parsed):
                 parsed = None
         clean = parsed is not None  # as written, every text value seen free of control characters
         if parsed is None:
-            query = _trimming_query(raw, layout, times, categorical=categorical, field_bytes=plain_job is not None or lines)
+            query = _trimming_query(raw, layout, times, categorical=categorical, field_bytes=proof is not None or lines)
             parsed = query.collect(engine="streaming")
     except pl.exceptions.NoDataError:
         return _FileResult(_empty_frame(), [], 0, ignored)
     except pl.exceptions.ComputeError:
-        if plain_job is None:
+        if proof is None:
             raise
         parsed = None  # a line with more fields than the header
-    if plain_job is not None:
-        counts_of_bytes: _PlainCounts = plain_job.result()
-        proven = parsed is not None and counts_of_bytes.prove(parsed.height, width, int(parsed["nbytes"].sum()))
+    if proof is not None:
+        proven = parsed is not None and proof.prove(parsed.height, width, int(parsed["nbytes"].sum()))
         if not proven:
             del parsed
             return _read_csv_polars(file, path, layout, timezone, categorical, lines=True, bounds=bounds)
@@ -325,7 +283,7 @@ def _rows_query(cells: pl.LazyFrame, layout: _CsvLayout, times: _Times, text, fi
 
 def _trimming_query(raw: pl.LazyFrame, layout: _CsvLayout, times: _Times, categorical: bool, field_bytes: bool = False) -> pl.LazyFrame:
     """Every cell trimmed (an all-space cell is empty), then parsed. field_bytes: add nbytes,
-    the bytes of a row's cells as written (for `_PlainCounts.prove`)."""
+    the bytes of a row's cells as written (for `_PlainBytes.prove`)."""
     c = pl.col
     cells = raw.select(
         c("i"),
