@@ -32,7 +32,7 @@ CHUNK = 64 << 20
 class SparkFile:
     """One log file as Spark lists it."""
 
-    fi: int  # its index in the report's file list
+    fi: int  # its place in the listing (the report lists the files read, in this order)
     path: str  # as Spark names it (a qualified URI)
     shown: str  # as the report names it
     length: int  # bytes
