@@ -184,9 +184,34 @@ def mode_minimal(log: Path, work: Path) -> Command:
 
 
 def mode_sopgen(log: Path, work: Path, tree: Path = ROOT, name: str = "report") -> Command:
-    """`sopgen check` from a checkout (its own package and project folder)."""
+    """`sopgen check` from a checkout: its own package, in a copy of its project whose
+    `[batas]` admits the log (`project_for`)."""
     args = [sys.executable, "-m", "sopgen", "check", str(log), "--format", "json", "--output", str(work / f"{name}-{log.stem}.json")]
-    return Command(args, tree, {"PYTHONPATH": str(tree)})
+    return Command(args, project_for(tree, work, log), {"PYTHONPATH": str(tree)})
+
+
+def project_for(tree: Path, work: Path, log: Path) -> Path:
+    """The checkout's sops/ and sopgen.toml in a folder of work, with `[batas] baris` and
+    `log_mb` raised to the log's rows and size where the defaults (5,000,000 rows, 2 GB a
+    file) would refuse it. A checkout from before `[batas]` is used as it is."""
+    if not (tree / "sopgen" / "source" / "limits.py").exists():
+        return tree
+    folder = work / f"project-{tree.name}-{log.stem}"
+    if (tree, log) not in _PROJECTS:  # made afresh once per run: the checkout may have changed
+        with open(log, "rb") as fh:
+            rows = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b""))
+        config = (tree / "sopgen.toml").read_text(encoding="utf-8")
+        if "[batas]" in config:
+            raise SystemExit(f"{tree / 'sopgen.toml'} has its own [batas]: the bench cannot raise the limits")
+        config += f"\n[batas]\nbaris = {max(rows, 5_000_000)}\nlog_mb = {max((log.stat().st_size >> 20) + 1, 2048)}\n"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(tree / "sops", folder / "sops")
+        (folder / "sopgen.toml").write_text(config, encoding="utf-8")
+        _PROJECTS[(tree, log)] = folder
+    return _PROJECTS[(tree, log)]
+
+
+_PROJECTS: dict[tuple[Path, Path], Path] = {}
 
 
 MODES: dict[str, Callable[[Path, Path], Command]] = {"read": mode_read, "minimal": mode_minimal, "sopgen": mode_sopgen}
@@ -267,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'':>12} sopgen findings: {_count_findings(report):,}", flush=True)
         if not args.keep:
             for f in work.glob(f"*{log.stem}*"):
-                f.unlink()
+                shutil.rmtree(f) if f.is_dir() else f.unlink()
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -95,6 +95,7 @@ def test_an_ambiguous_file_is_read_day_first_and_the_report_says_so_once(project
     assert text.count("dibaca hari dulu") == 1
     html = report_bytes(result, "html", ReportOptions()).decode("utf-8")
     assert html.count("dibaca hari dulu") == 1
+    assert html.index("dibaca hari dulu") < html.index("</header>")  # at the top, beside the files
 
 
 def test_a_file_proven_day_first_says_nothing(project_dir: Path) -> None:
@@ -158,3 +159,19 @@ def test_the_monitoring_form_says_how_dates_were_read(project_dir: Path) -> None
     out.write_bytes(report_bytes(result, "monitoring-xlsx", ReportOptions(project=project)))
     texts = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any(t.startswith("Tanggal di log: ") and "dibaca bulan dulu (mm/dd/yyyy)" in t for t in texts)
+
+
+def test_a_big_log_is_searched_past_its_head_only_for_what_can_still_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    import polars as pl
+
+    from sopgen.conformance.readers import dateorder
+
+    monkeypatch.setattr(dateorder, "HEAD", 3)
+    texts = ["18/10/2023 08:00", "03/04/2023", "05/06/2023", "01/01/2023", "10/23/2023 9:00", None, "2023-01-01"]
+    frame = pl.DataFrame({"row": list(range(2, 9)), "mulai": texts})
+    both = dateorder.DateEvidence(("18/10/2023", 2), ("10/23/2023", 6), ("03/04/2023", 3))
+    assert dateorder.evidence_of_texts(frame) == both  # the rest searched for month first only
+    late = frame.with_columns(pl.Series("mulai", ["01/01/2023", "01/01/2023", "01/01/2023", "18/10/2023", "10/23/2023", "03/04/2023", None]))
+    assert dateorder.evidence_of_texts(late) == dateorder.DateEvidence(("18/10/2023", 5), ("10/23/2023", 6), ("03/04/2023", 7))
+    times = frame.select("row", pl.Series("start", [None, *[datetime(2023, 1, d) for d in (1, 1, 1, 13, 2)], None]))
+    assert dateorder.evidence_of_times(times, (("start", "%d/%m/%Y %H:%M"),)) == dateorder.DateEvidence(("13/01/2023", 6), None, ("02/01/2023", 7))

@@ -165,6 +165,8 @@ def test_the_text_report_reads_at_80_columns(project_dir: Path, monkeypatch: pyt
     # The per-month table, and the names not recognised with how to fix them.
     assert any(line.split()[:2] == ["November", "2023"] and "83,3 %" in line for line in lines)
     assert "  'Kasi Kesos': 1 baris → mungkin 'Kasi'" in lines
+    # Times as Indonesia writes them, also in the worst cases' table.
+    assert "04/12/2023 08:00" in text and "2023-12-04" not in text
     assert "pegawai.csv" in text and "alias" in text
 
 
@@ -187,6 +189,11 @@ def test_figures_stay_with_their_units_at_any_width(project_dir: Path, monkeypat
     out = capsys.readouterr().out
     assert out == _text(result, width=80)
     assert "(lebih 55 menit)" in out
+    # HTML and PDF: the same spaces are no-break spaces.
+    from sopgen.conformance.report import render_html
+
+    html = render_html(result, ReportOptions())
+    assert "(lebih\u00a055\u00a0menit)" in html and "(lebih 55 menit)" not in html
 
 
 def test_sops_without_rows_are_named_once_not_tabled(tmp_path: Path) -> None:
@@ -555,3 +562,16 @@ def test_the_shipped_schemas_compile_to_the_quick_check() -> None:
     assert shape.quick_check("sop.schema.json") is not None
     check = shape.quick_check("config.schema.json")
     assert check({"keluaran": {"alamat": "https://sop.example.go.id"}}) and not check({"keluaran": {"alamat": "x" * 5000}})
+
+
+def test_the_monitoring_form_names_the_unrecognised_names(project_dir: Path) -> None:
+    from sopgen.conformance.report import ReportOptions
+    from sopgen.conformance.report.monitoring import build_form
+
+    result = check(project_dir, _named_log(project_dir))
+    project, _sops = load(project_dir)
+    form = build_form(result, ReportOptions(project=project))
+    assert form.rows[0].tindakan[0] == (
+        "Daftarkan nama yang ditulis staf ('Budi Santoso' 2 baris → Kepala Sub Bagian Umum dan Kepegawaian; 'Kasi Kesos' 2 baris → "
+        "Kasi; 'Pak Camat' 1 baris → Kasubag Perencanaan dan Keuangan) sebagai alias pelaksana di SOP atau di pegawai.csv, lalu periksa ulang."
+    )

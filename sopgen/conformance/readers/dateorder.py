@@ -16,6 +16,7 @@ reading it used wherever it had to choose (`date_notes`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -23,6 +24,10 @@ import polars as pl
 DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
 # The parts of a numeric date at the start of a time text: day-or-month, month-or-day.
 _NUMERIC = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{4}|\d{2})(?:$|[\sT,])"
+# A date only month first reads (10/23/2023), and how an example is shown.
+_MONTH_FIRST = r"^(?:0?[1-9]|1[0-2])[/.\-](?:1[3-9]|2\d|3[01])[/.\-](?:\d{4}|\d{2})(?:$|[\sT,])"
+_TEXT = pl.col("v").str.extract(_NUMERIC, 0).str.strip_chars_end(" T,")
+HEAD = 20_000  # rows searched in full before the rest is searched only for what can still change
 
 Example = tuple[str, int]  # (the date as written, its row)
 
@@ -128,13 +133,8 @@ def evidence_of_texts(frame: pl.DataFrame, columns: tuple[str, ...] = ("mulai", 
     """The evidence in time texts (frame: `row` and the stripped text columns)."""
     found = DateEvidence()
     for col in columns:
-        if col not in frame.columns or frame.height == 0:
-            continue
-        parts = frame.select(pl.col("row"), pl.col(col).str.extract_groups(_NUMERIC).alias("p"), pl.col(col).alias("v"))
-        parts = parts.select(
-            "row", "v", pl.col("p").struct.field("1").cast(pl.Int32).alias("a"), pl.col("p").struct.field("2").cast(pl.Int32).alias("b")
-        )
-        found = found.merge(_first_examples(parts, pl.col("v").str.extract(_NUMERIC, 0).str.strip_chars_end(" T,")))
+        if col in frame.columns and frame.height:
+            found = found.merge(_soon(frame.select("row", pl.col(col).alias("v")), _text_examples, _MONTH_FIRST))
     return found
 
 
@@ -145,12 +145,37 @@ def evidence_of_times(frame: pl.DataFrame, columns: tuple[tuple[str, str], ...])
     found = DateEvidence()
     for col, pattern in columns:
         sep = _numeric_separator(pattern)
-        if sep is None or frame.height == 0:
-            continue
-        t = pl.col(col)
-        parts = frame.select("row", t.alias("v"), t.dt.day().cast(pl.Int32).alias("a"), t.dt.month().cast(pl.Int32).alias("b"))
-        found = found.merge(_first_examples(parts, pl.col("v").dt.strftime(f"%d{sep}%m{sep}%Y")))
+        if sep is not None and frame.height:
+            found = found.merge(_soon(frame.select("row", pl.col(col).alias("v")), lambda f, sep=sep: _time_examples(f, sep), None))
     return found
+
+
+def _soon(frame: pl.DataFrame, examples: Callable[[pl.DataFrame], DateEvidence], month_first: str | None) -> DateEvidence:
+    """examples of the first HEAD rows, and of the rest only as far as they can still change
+    the answer: a log shows its day-first and ambiguous dates early, so on a big file the
+    rest is searched for a month-first date alone (one regex), or not at all for times."""
+    head = examples(frame.head(HEAD))
+    if frame.height <= HEAD:
+        return head
+    rest = frame.slice(HEAD)
+    if not (head.day_first and head.ambiguous):
+        return head.merge(examples(rest))
+    if month_first is None or head.month_first:
+        return head
+    hit = rest.filter(pl.col("v").str.contains(month_first)).head(1)
+    return head.merge(DateEvidence(month_first=(hit.select(_TEXT).item(), int(hit["row"][0]))) if hit.height else None)
+
+
+def _text_examples(frame: pl.DataFrame) -> DateEvidence:
+    parts = frame.select("row", "v", pl.col("v").str.extract_groups(_NUMERIC).alias("p"))
+    parts = parts.select("row", "v", pl.col("p").struct.field("1").cast(pl.Int32).alias("a"), pl.col("p").struct.field("2").cast(pl.Int32).alias("b"))
+    return _first_examples(parts, _TEXT)
+
+
+def _time_examples(frame: pl.DataFrame, sep: str) -> DateEvidence:
+    t = pl.col("v")
+    parts = frame.select("row", "v", t.dt.day().cast(pl.Int32).alias("a"), t.dt.month().cast(pl.Int32).alias("b"))
+    return _first_examples(parts, t.dt.strftime(f"%d{sep}%m{sep}%Y"))
 
 
 def _numeric_separator(pattern: str) -> str | None:

@@ -10,11 +10,13 @@ from markupsafe import Markup
 
 from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS, KINDS, VIOLATION_KINDS, CheckResult
 from sopgen.conformance.report.charts import duration_chart, kinds_chart, percent_chart, trend_chart
+from sopgen.conformance.readers.dateorder import date_notes
 from sopgen.conformance.report.registry import ReportOptions, reporter
 from sopgen.conformance.report.words import (
     angka,
     bulan_text,
     duration_text,
+    keep_together,
     menit,
     name_line,
     period_text,
@@ -22,6 +24,7 @@ from sopgen.conformance.report.words import (
     shown_path,
     sops_shown,
     unrecognized_lines,
+    waktu,
     where,
 )
 
@@ -63,7 +66,9 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         "sops": sops,
         "files": result.files,
         "file_errors": result.file_errors,
-        "notes": result.notes,
+        # How dates were read goes at the top, beside the files; the other notes at the end.
+        "date_notes": (dates := date_notes(s.get("date_readings") or [])),
+        "notes": [n for n in result.notes if n not in dates],
         "kind_labels": KIND_LABELS,
         "kind_chart": kinds_chart({k: s["kinds"][k] for k in KINDS}),
         "sop_chart": percent_chart([(so["sop"], so["percent_compliant"]) for so in with_rows], label_width=170) if len(with_rows) > 1 else None,
@@ -81,6 +86,8 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         "angka": angka,
         "persen": persen,
         "menit": menit,
+        "utuh": keep_together,
+        "waktu": waktu,
     }
 
 

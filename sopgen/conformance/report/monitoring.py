@@ -19,7 +19,7 @@ import polars as pl
 
 from sopgen.conformance.engine import KIND_LABELS, KINDS, VIOLATION_KINDS, CheckResult
 from sopgen.conformance.report.registry import ReportOptions, reporter
-from sopgen.conformance.report.words import angka, period_text, persen, sops_shown
+from sopgen.conformance.report.words import angka, keep_together, period_text, persen, sops_shown
 
 DEFAULT_THRESHOLD = 80.0
 TITLE = "FORMULIR MONITORING PELAKSANAAN SOP AP"
@@ -77,7 +77,7 @@ def build_form(result: CheckResult, options: ReportOptions) -> Form:
     shown, empty = sops_shown(s)
     stats = _case_shares(result)
     by_nomor = {sop.nomor: sop for sop in result.sops}
-    unknown_names = bool(s.get("unrecognized_actors"))
+    unknown_names = _names_text(s.get("unrecognized_actors") or [])
     rows = []
     for no, so in enumerate(shown, 1):
         sop = by_nomor[so["sop"]]
@@ -122,7 +122,15 @@ def _case_shares(result: CheckResult) -> dict[str, list[tuple[str, int, int, flo
     return out
 
 
-def _notes_and_actions(so: dict[str, Any], sop: Any, found: list[tuple[str, int, int, float]], unknown_names: bool) -> tuple[str, list[str]]:
+def _names_text(names: list[dict[str, Any]]) -> str:
+    """The names no actor has, as the form's action names them: the first three with their
+    rows and suggestion, and how many more."""
+    shown = [f"'{e['name']}' {angka(e['rows'])} baris" + (f" → {e['suggestion']}" if e.get("suggestion") else "") for e in names[:MAX_NOTES]]
+    more = f" dan {angka(len(names) - MAX_NOTES)} nama lain" if len(names) > MAX_NOTES else ""
+    return "; ".join(shown) + more
+
+
+def _notes_and_actions(so: dict[str, Any], sop: Any, found: list[tuple[str, int, int, float]], unknown_names: str) -> tuple[str, list[str]]:
     """The catatan (figures, then the main findings in words) and the tindakan of one SOP."""
     notes = (
         f"Kepatuhan {persen(so['percent_compliant'])} ({angka(so['compliant_rows'])} dari {angka(so['rows'])} baris log tanpa "
@@ -137,7 +145,7 @@ def _notes_and_actions(so: dict[str, Any], sop: Any, found: list[tuple[str, int,
     actions: list[str] = []
     for kind, step, _n, share in found:
         if kind == "wrong_actor" and unknown_names:
-            text = "Daftarkan nama yang ditulis staf sebagai alias pelaksana di SOP atau di pegawai.csv, lalu periksa ulang."
+            text = f"Daftarkan nama yang ditulis staf ({unknown_names}) sebagai alias pelaksana di SOP atau di pegawai.csv, lalu periksa ulang."
         else:
             text = ACTIONS[kind].format(step=step, **_step_words(sop, step))
             text = f"{text[0].upper()}{text[1:]} ({persen(share)} kasus)."
@@ -172,7 +180,7 @@ def render_form_html(result: CheckResult, options: ReportOptions) -> str:
     paper = getattr(getattr(options.config, "paper", None), "ukuran", "F4")
     size = "330mm 215mm" if paper == "F4" else "A4 landscape"
     env = _templates(options).env
-    return env.get_template(FORM_TEMPLATE).render(form=form, signature=signature_lines(form), title=TITLE, baik=BAIK, tidak_baik=TIDAK_BAIK, page_size=size, font_stack=Markup(FONT_STACK), angka=angka, persen=persen)
+    return env.get_template(FORM_TEMPLATE).render(form=form, signature=signature_lines(form), title=TITLE, baik=BAIK, tidak_baik=TIDAK_BAIK, page_size=size, font_stack=Markup(FONT_STACK), angka=angka, persen=persen, utuh=keep_together)
 
 
 @reporter("monitoring-pdf")

@@ -4,37 +4,26 @@ counted and left to the files), and the one line the command prints after saving
 from __future__ import annotations
 
 import io
-import re
 import sys
 from typing import Any, BinaryIO
 
 from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS, KINDS, VIOLATION_KINDS, CheckResult
 from sopgen.conformance.report.registry import ReportOptions, reporter
-from sopgen.conformance.report.words import angka, bulan_text, duration_text, name_line, period_text, persen, sops_shown, unrecognized_lines, where
+from sopgen.conformance.report.words import keep_together as _keep
+from sopgen.conformance.report.words import angka, bulan_text, duration_text, name_line, period_text, persen, sops_shown, unrecognized_lines, waktu, where
 from sopgen.textsafe import one_line
 
 TEXT_FINDINGS_LIMIT = 20
 
 # A space the console must not break a line at. rich breaks at any whitespace (a no-break
 # space too), so figures and their units are joined by this private-use character while the
-# report is laid out, and it is written as a plain space afterwards.
+# report is laid out (`words.keep_together`), and it is written as a plain space afterwards.
 GLUE = "\ue000"
-_KEEP = re.compile(
-    r"(?<=\d) (?=(?:%|menit|jam|hari|baris|kasus|kali|temuan|langkah|pelanggaran)(?!\w))"  # 96,8 %, 20 menit
-    r"|(?<=\d) (?=\d)"  # a NIP's groups; a date and its time
-    r"|(?<=[+=]) (?=\d)"  # + 0 kosong
-    r"|(?:(?<=\blangkah)|(?<=\blebih)|(?<=\bbaris)|(?<=\bNIP)|(?<=\bSOP)) (?=\d)"
-    r"|(?<=\d) (?=(?:Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4})"
-    r"|(?:(?<=Januari)|(?<=Februari)|(?<=Maret)|(?<=April)|(?<=Mei)|(?<=Juni)|(?<=Juli)|(?<=Agustus)|(?<=September)|(?<=Oktober)"
-    r"|(?<=November)|(?<=Desember)) (?=\d{4})",
-    re.IGNORECASE,
-)
 
 
 def keep_together(text: str) -> str:
-    """Text whose figures stay with their units on one line: '96,8 %', 'lebih 20 menit',
-    'langkah 4', 'baris 8', 'NIP 19800101 200501 1 001', '02/10/2023 08:30', '3 April 2023'."""
-    return _KEEP.sub(GLUE, text)
+    """`words.keep_together` with the console's glue."""
+    return _keep(text, GLUE)
 
 
 def _pct_cell(value: float | None) -> str:
@@ -272,7 +261,7 @@ def _worst_cases_table(s: dict[str, Any], multi: bool) -> Any:
             angka(c["minutes_over"]),
             angka(c["rework"]),
             "ya" if c["complete"] else "belum",
-            c["start"] or "–",
+            waktu(c["start"]),
         )
     return t
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sopgen.conformance.engine import CheckResult
 from sopgen.conformance.engine.read import shown_path
 
@@ -22,6 +24,15 @@ def persen(value: float | None) -> str:
 
 def menit(value: float | None) -> str:
     return "–" if value is None else f"{angka(round(value, 1))} menit"
+
+
+def waktu(iso: str | None) -> str:
+    """A time of the summary ('2023-11-09 08:00') as the reports print it: '09/11/2023 08:00'."""
+    if not iso:
+        return "–"
+    day, _, clock = iso.partition(" ")
+    y, m, d = day.split("-")
+    return f"{d}/{m}/{y} {clock}".rstrip()
 
 
 def where(file: str, sheet: str | None, row: int) -> str:
@@ -88,3 +99,24 @@ def bulan_text(month: str) -> str:
 
     year, m = month.split("-")
     return f"{BULAN[int(m) - 1]} {year}"
+
+
+# The spaces a line must not break at: between a figure and its unit, a word and the number
+# it introduces, the groups of a NIP, a date and its time, and inside a long date.
+_KEEP = re.compile(
+    r"(?<=\d) (?=(?:%|menit|jam|hari|baris|kasus|kali|temuan|langkah|pelanggaran)(?!\w))"  # 96,8 %, 20 menit
+    r"|(?<=\d) (?=\d)"  # a NIP's groups; a date and its time
+    r"|(?<=[+=]) (?=\d)"  # + 0 kosong
+    r"|(?:(?<=\blangkah)|(?<=\blebih)|(?<=\bbaris)|(?<=\bNIP)|(?<=\bSOP)) (?=\d)"
+    r"|(?<=\d) (?=(?:Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4})"
+    r"|(?:(?<=Januari)|(?<=Februari)|(?<=Maret)|(?<=April)|(?<=Mei)|(?<=Juni)|(?<=Juli)|(?<=Agustus)|(?<=September)|(?<=Oktober)"
+    r"|(?<=November)|(?<=Desember)) (?=\d{4})",
+    re.IGNORECASE,
+)
+
+
+def keep_together(text: str, glue: str = "\u00a0") -> str:
+    """Text whose figures stay with their units on one line ('96,8 %', 'lebih 20 menit',
+    'langkah 4', 'baris 8', 'NIP 19800101 200501 1 001', '02/10/2023 08:30', '3 April 2023'):
+    those spaces become glue (a no-break space for HTML and PDF)."""
+    return _KEEP.sub(glue, text)
