@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import pytest
 
-from sopgen.render.flowchart.place import MAX_SPAN
+from sopgen.render.flowchart.place import MAX_SPAN, lane_runs
 from sopgen.render.flowchart import (
     END,
     MIN_LANE_WIDTH,
@@ -171,14 +171,16 @@ def expected_edges(nodes: list[FlowNode]) -> Counter:
 
 def test_every_row_has_one_step_symbol_of_the_right_kind(case) -> None:
     nodes, _, lay = case
+    # one symbol per run of adjacent lanes (a joint step of non-adjacent actors has several)
     per_row = Counter(r for r, s in lay.symbols if s.kind in STEP_KINDS)
-    assert per_row == Counter(range(len(nodes)))
+    assert per_row == Counter({r: len(lane_runs(node.lanes)) for r, node in enumerate(nodes)})
     for r, sym in lay.symbols:
         if sym.kind in STEP_KINDS:
             node = nodes[r]
             assert sym.step_no == node.no
+            own = lay.symbols[r][1] is sym  # the step's own symbol (the others are its parts)
             if node.kind == "keputusan":
-                assert sym.kind == "decision"
+                assert sym.kind == ("decision" if own else "process")
             else:
                 ends = r in (0, len(nodes) - 1)
                 assert sym.kind == ("terminator" if ends else "process")
@@ -257,8 +259,8 @@ def test_edges_do_not_share_lines_unless_they_merge(case, request: pytest.Fixtur
 def test_each_decision_has_one_ya_and_one_tidak(case) -> None:
     nodes, _, lay = case
     texts: dict[int, list[str]] = {}
-    for r, label in lay.labels:
-        texts.setdefault(r, []).append(label.text)
+    for _, label in lay.labels:  # a caption may sit along its branch, in a later row
+        texts.setdefault(label.step_no - 1, []).append(label.text)
     for r, node in enumerate(nodes):
         assert sorted(texts.get(r, [])) == (["Tidak", "Ya"] if node.kind == "keputusan" else [])
 
@@ -315,9 +317,36 @@ def test_row_strips_stay_in_their_cells_and_add_up(case) -> None:
     pieces = [p for prims in lay.rows for p in prims if isinstance(p, Segment)]
     drawn_length = sum(abs(s.x2 - s.x1) + abs(s.y2 - s.y1) for s in pieces)
     path_length = sum(abs(a[0] - b[0]) + abs(a[1] - b[1]) for p in lay.paths for a, b in pairwise(p.points))
+    path_length += sum(j.points[1][0] - j.points[0][0] for _, j in lay.joins)
     assert abs(drawn_length - path_length) < 1e-6
     assert sum(s.arrow for s in pieces) == len(lay.paths)
     assert sum(isinstance(p, Symbol) for prims in lay.rows for p in prims) == len(lay.symbols)
+
+
+def crossing_points(lay: Layout) -> list[tuple[int, float, float]]:
+    """(page, x, y) where a vertical piece passes cleanly through a horizontal one."""
+    pieces = [(p.page, a, b) for p in lay.paths for a, b in pairwise(p.points)]
+    pieces += [(j.page, *j.points) for _, j in lay.joins]
+    flat = [(pg, a, b) for pg, a, b in pieces if abs(a[1] - b[1]) < TOL and abs(a[0] - b[0]) > TOL]
+    upright = [(pg, a, b) for pg, a, b in pieces if abs(a[0] - b[0]) < TOL and abs(a[1] - b[1]) > TOL]
+    out = []
+    for pg, (hx1, y), (hx2, _) in flat:
+        for pv, (x, vy1), (_, vy2) in upright:
+            if pv == pg and min(hx1, hx2) + TOL < x < max(hx1, hx2) - TOL and min(vy1, vy2) + TOL < y < max(vy1, vy2) - TOL:
+                out.append((pg, x, y))
+    return out
+
+
+def test_crossing_lines_show_a_bridge(case) -> None:
+    """Issue 10: where two lines cross, the horizontal one jumps (a reader tells a crossing
+    from a junction)."""
+    _, frame, lay = case
+    for page, x, y in crossing_points(lay):
+        row = next(r for r in range(len(lay.rows)) if frame.row_pages[r] == page and lay.row_tops[r] <= y < lay.row_tops[r] + lay.row_heights[r])
+        local = y - lay.row_tops[row]
+        flats = [s for s in lay.rows[row] if isinstance(s, Segment) and abs(s.y1 - local) < TOL and abs(s.y2 - local) < TOL]
+        assert any(min(s.x1, s.x2) < x < max(s.x1, s.x2) and any(a < x < b for a, b in s.hops) for s in flats), (page, x, y)
+        assert "A" in lay.svg(row).split('<path d="', 1)[-1]
 
 
 # A cheaper sweep over more shapes: 1 to 60 steps and 2 to 8 actors, drawn per seed, checked
@@ -340,6 +369,7 @@ def test_sweep_of_generated_sops(params: tuple[int, int, int]) -> None:
     test_segments_avoid_symbols_and_labels(case)
     test_connectors_pair_up_in_reading_order(case)
     test_drawn_edges_match_the_flow(case)
+    test_crossing_lines_show_a_bridge(case)
 
 
 def test_layout_is_deterministic(case) -> None:
@@ -448,3 +478,28 @@ def test_row_svgs_are_well_formed() -> None:
     for r in range(len(nodes)):
         root = ET.fromstring(lay.svg(r))
         assert float(root.get("height")[:-2]) == pytest.approx(frame.row_heights[r], abs=0.01)
+
+
+@pytest.mark.parametrize("kind", ["proses", "keputusan"])
+def test_joint_step_of_non_adjacent_actors_covers_no_other_column(kind: str) -> None:
+    """Issue 10: a joint step of lanes 0 and 3 was one capsule over all four columns."""
+    nodes = [
+        FlowNode(1, (1,), "proses"),
+        FlowNode(2, (0, 3), kind, ya=None, tidak=1, label="Setuju?"),
+        FlowNode(3, (2,), "proses"),
+    ]
+    lay = layout(nodes, Frame((80.0,) * 4, (60.0,) * 3, (0, 0, 0)))
+    parts = sorted((s for r, s in lay.symbols if r == 1), key=lambda s: s.x)
+    assert len(parts) == 2
+    assert 0 < parts[0].x and parts[0].right < 80 and 240 < parts[1].x and parts[1].right < 320
+    assert [r for r, _ in lay.joins] == [1]
+    join = lay.joins[0][1]
+    (x1, y1), (x2, y2) = join.points
+    assert (join.left, join.right) == (parts[0], parts[1]) and y1 == y2
+    # the line meets both symbols' borders (a diamond's upper slanted edge)
+    for sym, x in ((parts[0], x1), (parts[1], x2)):
+        if sym.kind == "decision":
+            assert abs(abs(x - sym.cx) / (sym.w / 2) + abs(y1 - sym.cy) / (sym.h / 2) - 1) < TOL
+        else:
+            assert x in (sym.x, sym.right) and sym.y < y1 < sym.bottom
+    assert any(isinstance(p, Segment) and not p.arrow and p.x1 == x1 and p.x2 == x2 for p in lay.rows[1])

@@ -147,6 +147,18 @@ def _finish_svg(svg: str, lane_widths: tuple[float, ...], width: float, height: 
     return head + lanes + svg[head_end:]
 
 
+def placeholders(sop: Sop, ctx: render.DocumentContext) -> list[str]:
+    """One empty SVG per step row; a decision whose question needs a taller diamond asks its
+    row for that height (lanes 1 pt narrower than planned: the measured ones may be a hair
+    narrower, and the layout must find at least the room asked for here)."""
+    lanes = [w - 1.0 for w in ctx.columns.lanes]
+    heights = flow.min_row_heights(flow_nodes(sop), lanes)
+    return [
+        PLACEHOLDER_SVG if h <= flow.MIN_ROW_HEIGHT else PLACEHOLDER_SVG.replace("<svg ", f'<svg style="height: {h:.0f}pt" ', 1)
+        for h in heights
+    ]
+
+
 def flow_layout(sop: Sop, geometry: TableGeometry, paged: bool = True):
     """The flowchart laid out in the measured frame (pages as measured, or one long page)."""
     pages = geometry.row_pages if paged else (0,) * len(geometry.cells)
@@ -297,7 +309,7 @@ def _balanced(document, geometry: TableGeometry, ctx, env, lay_out):
     if plan is None or plan == geometry.row_pages:
         return document, geometry
     ctx.halaman_baru = pagebreak.breaks_of(plan)
-    source = render.render_document(env, ctx, [PLACEHOLDER_SVG] * len(ctx.rows), "pdf")
+    source = render.render_document(env, ctx, placeholders(ctx.sop, ctx), "pdf")
     again = lay_out(source)
     spread = measure(again, len(ctx.rows), len(ctx.sop.pelaksana))
     if spread.row_pages != plan or spread.pages != geometry.pages:
@@ -316,7 +328,7 @@ def rows_fit(sop: Sop, project: Project, templates: Templates | None = None) -> 
         sop, project, slug="ukur", min_lane=flow.MIN_LANE_WIDTH, min_row_height=flow.MIN_ROW_HEIGHT
     )
     n = len(sop.langkah)
-    html = render.render_document(templates.env, ctx, [PLACEHOLDER_SVG] * n, "pdf")
+    html = render.render_document(templates.env, ctx, placeholders(sop, ctx), "pdf")
     try:
         measure(_html(html, _output_uri(project), url_fetcher(project, templates)).render(), n, len(sop.pelaksana))
     except RowTooTall as e:
@@ -360,7 +372,7 @@ def render_sop(
     weasy_log.addHandler(handler)
     try:
         # Pass 1: lay out with placeholders and measure.
-        first = render.render_document(env, ctx, [PLACEHOLDER_SVG] * n, "pdf")
+        first = render.render_document(env, ctx, placeholders(sop, ctx), "pdf")
         document = _html(first, base_url, fetcher).render()
         geometry = measure(document, n, len(sop.pelaksana))
         if balanced:

@@ -22,10 +22,18 @@ further from the page edge cost more than the arrow they save, so connectors pac
 edge and do not fence off the tracks of the edges still to be routed. Numbers count 1, 2, ...
 in reading order.
 
+Permenpan RB 35/2012's drawing rules (issue 10): a joint step of actors in non-adjacent
+columns gets one symbol per run of adjacent columns, joined by a plain line; a caption never
+lies under a line (it moves along its branch, or stacks its words, where a column is narrow);
+where two lines must cross, the horizontal one jumps; every text is at least 6 pt, a question
+wraps (hyphenated where a word is wider than its diamond) and its row asks for the height its
+diamond needs (`min_row_heights`), else it is shortened with "…".
+
 Modules, in the order a run uses them: `shapes` (types and sizes), `inputs` (checks), `state`
-(the grid and the drawing in progress), `place` (step symbols, flows to the next step),
-`decisions` (branches, end terminators, captions), `route` with `clearance` and `connectors`
-(track routing), `assemble` (connector numbers, row strips), `svg` (a strip as SVG).
+(the grid and the drawing in progress), `text` (questions in diamonds), `place` (step
+symbols, joint steps, flows to the next step), `decisions` (branches, end terminators),
+`captions`, `route` with `clearance` and `connectors` (track routing), `captions.settle`,
+`assemble` (connector numbers, row strips) with `bridges` (line jumps), `svg` (a strip as SVG).
 """
 
 from __future__ import annotations
@@ -33,9 +41,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from sopgen.render.flowchart.assemble import assemble
-from sopgen.render.flowchart.decisions import caption, decision
+from sopgen.render.flowchart.captions import caption, settle
+from sopgen.render.flowchart.decisions import decision
 from sopgen.render.flowchart.inputs import validate
-from sopgen.render.flowchart.place import flow_next, place_steps
+from sopgen.render.flowchart.place import flow_next, min_row_heights, place_steps
 from sopgen.render.flowchart.route import route_legs
 from sopgen.render.flowchart.shapes import (
     CONNECTOR,
@@ -82,6 +91,7 @@ __all__ = [
     "Segment",
     "Symbol",
     "layout",
+    "min_row_heights",
     "to_svg",
 ]
 
@@ -100,4 +110,5 @@ def layout(nodes: Sequence[FlowNode], frame: Frame) -> Layout:
     for args in captions:  # after all fixed edges, so captions can avoid them
         caption(draft, *args)
     route_legs(draft)
+    settle(draft)
     return assemble(draft)

@@ -1,11 +1,18 @@
 """Placement: the step symbols, and the edges that need no search.
 
-A step's symbol is centred in its row and spans its lanes. A step flows into the next one from
+A step's symbol is centred in its row and spans its lanes. A joint step of actors in
+non-adjacent columns gets one symbol per run of adjacent involved columns, joined by plain
+lines (Permenpan RB 35/2012: no symbol covers an uninvolved actor's column); the one nearest
+the previous step is the step's own symbol, where edges arrive and branches leave. A step flows into the next one from
 bottom to top (through a pair of off-page connectors when a page break comes between them);
 every other edge is queued as a `Leg` for the router, cut in two at a page break.
 """
 
 from __future__ import annotations
+
+import math
+from itertools import pairwise
+from typing import Sequence
 
 from sopgen.render.flowchart.shapes import (
     CONNECTOR,
@@ -15,44 +22,114 @@ from sopgen.render.flowchart.shapes import (
     PROCESS_H,
     SYMBOL_MAX_W,
     FlowNode,
+    Frame,
+    Join,
     Symbol,
 )
-from sopgen.render.flowchart.state import Draft, Leg
-from sopgen.render.flowchart.text import diamond_size
+from sopgen.render.flowchart.state import Draft, Grid, Leg
+from sopgen.render.flowchart.text import diamond_size, question_lines
 
+# A row grows for its question up to this height; a question that needs more stays in a row
+# of the height it has, shortened in the diamond (it is printed whole in the Aktivitas column).
+MAX_DECISION_ROW = 2 * MIN_ROW_HEIGHT
 _KEEP = 12.0  # channel a widened diamond leaves at each side of its lane (as narrow lanes have)
 MAX_SPAN = 16  # rows an edge may run along the tracks of one page; longer: a connector pair
 
 
+def lane_runs(lanes: tuple[int, ...]) -> list[tuple[int, int]]:
+    """The runs of adjacent lanes, left to right: (0, 1, 3) -> [(0, 1), (3, 3)]."""
+    runs: list[tuple[int, int]] = []
+    for k in sorted(set(lanes)):
+        if runs and k == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], k)
+        else:
+            runs.append((k, k))
+    return runs
+
+
 def place_steps(draft: Draft) -> None:
-    """One symbol per step, each an obstacle in its row from now on."""
-    for i, node in enumerate(draft.nodes):
-        draft.steps.append(_symbol(draft, i, node))
-        draft.row_obs[i].append(draft.steps[-1])
-
-
-def _symbol(draft: Draft, i: int, node: FlowNode) -> Symbol:
+    """The symbols of every step, each an obstacle in its row from now on."""
     grid = draft.grid
-    widths, lo, hi = grid.frame.lane_widths, min(node.lanes), max(node.lanes)
+    for i, node in enumerate(draft.nodes):
+        runs = lane_runs(node.lanes)
+        centre = [(grid.lane_x[lo] + grid.lane_x[hi] + grid.frame.lane_widths[hi]) / 2 for lo, hi in runs]
+        main = 0 if i == 0 else min(range(len(runs)), key=lambda k: (abs(centre[k] - draft.steps[-1].cx), k))
+        sym = _symbol(draft, i, node, *runs[main])
+        draft.steps.append(sym)
+        draft.row_obs[i].append(sym)
+        parts = [sym]
+        for k, run in enumerate(runs):
+            if k != main:
+                parts.append(draft.add_extra(i, _symbol(draft, i, node, *run, part=True)))
+        parts.sort(key=lambda s: s.x)
+        draft.parts[i] = parts
+        for left, right in pairwise(parts):
+            _join(draft, i, left, right)
+
+
+def _join(draft: Draft, row: int, left: Symbol, right: Symbol) -> None:
+    """A plain line between two symbols of a joint step; with a diamond it meets the upper
+    slanted edge, leaving the side vertices to the branches."""
+    diamond = next((s for s in (left, right) if s.kind == "decision"), None)
+    y = diamond.cy - diamond.h / 4 if diamond else left.cy
+    x0 = left.cx + left.w / 4 if left.kind == "decision" else left.right
+    x1 = right.cx - right.w / 4 if right.kind == "decision" else right.x
+    draft.add_join(row, Join(draft.grid.page(row), ((x0, y), (x1, y)), left, right))
+
+
+def _symbol(draft: Draft, i: int, node: FlowNode, lo: int, hi: int, part: bool = False) -> Symbol:
+    """The symbol over lanes lo..hi; `part`: another actor's share of a joint step (a joint
+    decision's other actors get a plain rectangle: the question and branches are the diamond's)."""
+    grid = draft.grid
+    widths = grid.frame.lane_widths
     c_lo, c_hi = grid.lane_x[lo] + widths[lo] / 2, grid.lane_x[hi] + widths[hi] / 2
     cy = grid.tops[i] + grid.frame.row_heights[i] / 2
-    if node.kind == "keputusan":
+    if node.kind == "keputusan" and not part:
         # room above and below for an off-page connector and an arrow (MIN_ROW_HEIGHT's margins)
         room_h = grid.frame.row_heights[i] - (MIN_ROW_HEIGHT - DIAMOND_H)
-        # a question may widen its diamond into the lane's side channels, keeping two tracks
-        widest = [max(grid.sym_w[k], min(SYMBOL_MAX_W, widths[k] - 2 * _KEEP)) for k in (lo, hi)]
+        widest = [_widest(grid, k) for k in (lo, hi)]
         w, h = diamond_size(node.label, min(widest) if lo == hi else SYMBOL_MAX_W, room_h)
         left, right = c_lo - min(w, widest[0]) / 2, c_hi + min(w, widest[1]) / 2
         return Symbol("decision", left, cy - h / 2, right - left, h, node.label, node.no)
-    kind = "terminator" if i in (0, len(draft.nodes) - 1) else "process"
+    kind = "terminator" if i in (0, len(draft.nodes) - 1) and node.kind == "proses" else "process"
     left, right = c_lo - grid.sym_w[lo] / 2, c_hi + grid.sym_w[hi] / 2
     return Symbol(kind, left, cy - PROCESS_H / 2, right - left, PROCESS_H, "", node.no)
 
 
+def _widest(grid: Grid, lane: int) -> float:
+    """How wide a question may make a diamond in a lane: into the side channels, keeping two
+    tracks at each side, and never wider than other symbols (the tracks beside it carry the
+    edges passing its row)."""
+    return max(grid.sym_w[lane], min(SYMBOL_MAX_W, grid.frame.lane_widths[lane] - 2 * _KEEP))
+
+
+def min_row_heights(nodes: Sequence[FlowNode], lane_widths: Sequence[float]) -> tuple[float, ...]:
+    """The height each step's row needs so that a decision's question fits its diamond at 6 pt
+    in whole words (MIN_ROW_HEIGHT for every other step, and for a question that would need
+    more than MAX_DECISION_ROW): the renderer asks the table for it before layout."""
+    grid = Grid.of(Frame(tuple(lane_widths), (MIN_ROW_HEIGHT,), (0,)))
+    out = []
+    for node in nodes:
+        need = MIN_ROW_HEIGHT
+        if node.kind == "keputusan":
+            runs = lane_runs(node.lanes)
+            w = min(_widest(grid, lo) if lo == hi else SYMBOL_MAX_W for lo, hi in runs)
+            room = MAX_DECISION_ROW - (MIN_ROW_HEIGHT - DIAMOND_H)
+            dw, dh = diamond_size(node.label, w, room, hyphenate=False)
+            if question_lines(node.label, dw, dh) is not None:  # else no row height is worth it
+                need = max(need, math.ceil(dh + MIN_ROW_HEIGHT - DIAMOND_H))
+        out.append(float(need))
+    return tuple(out)
+
+
 def flow_next(draft: Draft, i: int, branch: str) -> None:
-    """Step i flows into step i+1: bottom to top, or through connectors across a page."""
+    """Step i flows into step i+1: bottom to top, or through connectors across a page.
+
+    A joint process step's flow leaves from its symbol nearest the next step."""
     grid = draft.grid
     a, b = draft.steps[i], draft.steps[i + 1]
+    if a.kind != "decision":
+        a = min(draft.parts[i], key=lambda s: (abs(s.cx - b.cx), s.x))
     if grid.page(i) == grid.page(i + 1):
         lo, hi = max(_flat(a)[0], _flat(b)[0]), min(_flat(a)[1], _flat(b)[1])
         if lo <= hi + EPS:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from itertools import islice
 
+from sopgen.render.flowchart.captions import lift
 from sopgen.render.flowchart.clearance import blocked, free_runs, is_free
 from sopgen.render.flowchart.connectors import conn_options
 from sopgen.render.flowchart.geometry import length, simplify
@@ -39,7 +40,10 @@ def route_legs(draft: Draft) -> None:
 
 def _route(draft: Draft, leg: Leg) -> None:
     """Draw the leg by the strictest search that finds a way, with its connector if it has one."""
-    found = next(r for r in (_search(draft, leg, s) for s in (2, 1, 0)) if r is not None)
+    found = _search(draft, leg, 2)
+    if found is None and lift(draft, leg.page):  # captions make way for an edge, then settle
+        found = _search(draft, leg, 2)
+    found = found or next(r for r in (_search(draft, leg, s) for s in (1, 0)) if r is not None)
     pts, box = found
     start, end = leg.start_sym, leg.end[1] if leg.end[0] == "sym" else None
     if box is not None:

@@ -35,7 +35,7 @@ Box = tuple[float, float, float, float]
 @dataclass(frozen=True)
 class FlowNode:
     no: int  # step number, 1..n in order
-    lanes: tuple[int, ...]  # 0-based lanes of the actor(s); a joint step spans min..max
+    lanes: tuple[int, ...]  # 0-based lanes of the actor(s); a joint step spans each run of adjacent ones
     kind: str  # "proses" or "keputusan"
     ya: int | str | None = None  # decisions only: step no, END, or None = next step
     tidak: int | str | None = None
@@ -92,20 +92,35 @@ class Segment:
     x2: float
     y2: float
     arrow: bool = False
+    hops: tuple[tuple[float, float], ...] = ()  # horizontal only: x spans where it jumps a crossing line
 
 
 @dataclass(frozen=True)
 class Label:
-    """A branch caption ("Ya"/"Tidak"); (x, y, w, h) is a generous box around its text."""
+    """A branch caption ("Ya"/"Tidak" or the SOP's words); (x, y, w, h) is a generous box around its text."""
 
     x: float
     y: float
     w: float
     h: float
     text: str
+    step_no: int = 0  # the decision it captions (it may sit in a later row, along the branch)
+    mask: bool = False  # drawn on a white ground: it lies over a table rule between columns
+    stacked: bool = False  # one word a line (a long caption where a column is narrow)
 
     def box(self) -> Box:
         return (self.x, self.y, self.x + self.w, self.y + self.h)
+
+
+@dataclass(frozen=True)
+class Join:
+    """The plain line (no arrow) joining two symbols of one joint step: actors in
+    non-adjacent columns each get their own symbol, so no uninvolved column is covered."""
+
+    page: int
+    points: tuple[Point, Point]  # horizontal, left symbol's edge to right symbol's edge
+    left: Symbol
+    right: Symbol
 
 
 Primitive = Symbol | Segment | Label
@@ -136,6 +151,7 @@ class Layout:
     symbols: tuple[tuple[int, Symbol], ...]  # (row, symbol in page coordinates)
     labels: tuple[tuple[int, Label], ...]  # (row, label in page coordinates)
     paths: tuple[Path, ...]
+    joins: tuple[tuple[int, Join], ...] = ()  # (row, join) in page coordinates
 
     def svg(self, row: int) -> str:
         from sopgen.render.flowchart.svg import to_svg  # svg draws these types: import it late

@@ -6,6 +6,7 @@ so the order of the stages in `layout()` is the whole story of a run.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,8 +17,10 @@ from sopgen.render.flowchart.shapes import (
     CONNECTOR,
     EPS,
     SYMBOL_MAX_W,
+    Box,
     FlowNode,
     Frame,
+    Join,
     Label,
     Path,
     Point,
@@ -130,6 +133,9 @@ class Draft:
     labels: list[tuple[int, Label]] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     legs: list[Leg] = field(default_factory=list)
+    parts: dict[int, list[Symbol]] = field(default_factory=dict)  # a step's symbols, left to right
+    joins: list[tuple[int, Join]] = field(default_factory=list)
+    waiting: list[tuple[int, str, list[Box]]] = field(default_factory=list)  # captions placed after routing
     top_x: dict[int, float] = field(default_factory=dict)  # where the flow from the previous step enters a step
     exit_side: dict[int, int] = field(default_factory=dict)  # side vertex a decision leaves by (-1 left, 1 right)
     pairs: int = 0  # off-page connector pairs numbered so far
@@ -149,6 +155,13 @@ class Draft:
         for p, q in pairwise(pts):
             for row in self.grid.rows_in(page, min(p[1], q[1]), max(p[1], q[1])):
                 self.row_segs[row].append((p, q, pts[-1]))
+
+    def add_join(self, row: int, join: Join) -> None:
+        """A joint step's line: other edges may cross it but not run along it (its tip is no
+        point an edge ends at, so no edge counts as merging with it)."""
+        self.joins.append((row, join))
+        p, q = join.points
+        self.row_segs[row].append((p, q, (math.inf, math.inf)))
 
     def add_connector(self, row: int, x: float, y: float, pair: int, src: int) -> Symbol:
         return self.add_extra(row, Symbol("connector", x - CONNECTOR / 2, y, CONNECTOR, CONNECTOR, f"#{pair}", src))

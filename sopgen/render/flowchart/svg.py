@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Sequence
 from xml.sax.saxutils import escape
 
+from sopgen.render.flowchart.bridges import HOP
 from sopgen.render.flowchart.shapes import LABEL_FONT, Point, Primitive, Segment, Symbol
-from sopgen.render.flowchart.text import LINE, question_lines, wrap
+from sopgen.render.flowchart.text import LINE, fit_question
 
 _ARROW = 3.0  # length of an arrowhead
 
@@ -28,13 +29,13 @@ def _text(x: float, y: float, size: float, text: str, anchor: str = "middle") ->
 
 
 def _symbol_text(sym: Symbol) -> list[str]:
-    """Centred text at LABEL_FONT: a question wrapped to its diamond (sized to hold it)."""
+    """Centred text at LABEL_FONT: a question wrapped inside its diamond (sized to hold it)."""
     if not sym.text.split():
         return []
     size = LABEL_FONT
     lines = [" ".join(sym.text.split())]
     if sym.kind == "decision":
-        lines = question_lines(sym.text, sym.w, sym.h) or wrap(sym.text, sym.w / 2)
+        lines = fit_question(sym.text, sym.w, sym.h)
     centre = sym.y + sym.h * (0.42 if sym.kind == "connector" else 0.5)
     y0 = centre - (len(lines) - 1) * size * LINE / 2 + size * 0.35
     return [_text(sym.cx, y0 + k * size * LINE, size, line) for k, line in enumerate(lines)]
@@ -52,9 +53,23 @@ def _shape(sym: Symbol) -> str:
     return f'<rect x="{x}" y="{y}" width="{w}" height="{h}"{radius}/>'
 
 
+def _line(seg: Segment, x2: float, y2: float) -> str:
+    """A segment up to (x2, y2); a horizontal one with line jumps is a path of half-ellipses
+    bulging upwards, one over each span it jumps, in the direction it is drawn."""
+    if not seg.hops:
+        return f'<line x1="{_f(seg.x1)}" y1="{_f(seg.y1)}" x2="{_f(x2)}" y2="{_f(y2)}"/>'
+    forward = x2 > seg.x1
+    d, y = [f"M{_f(seg.x1)},{_f(seg.y1)}"], seg.y1
+    for a, b in sorted(seg.hops, reverse=not forward):
+        start, end = (a, b) if forward else (b, a)
+        d.append(f"L{_f(start)},{_f(y)}A{_f((b - a) / 2)},{_f(HOP)} 0 0 {int(forward)} {_f(end)},{_f(y)}")
+    d.append(f"L{_f(x2)},{_f(y2)}")
+    return f'<path d="{"".join(d)}"/>'
+
+
 def to_svg(row_primitives: Sequence[Primitive], width: float, height: float) -> str:
     """One row's strip as standalone SVG; arrowheads are plain polygons, not <marker>s."""
-    lines, heads, shapes, texts = [], [], [], []
+    lines, heads, shapes, grounds, texts = [], [], [], [], []
     for p in row_primitives:
         if isinstance(p, Segment):
             x2, y2 = p.x2, p.y2
@@ -64,18 +79,22 @@ def to_svg(row_primitives: Sequence[Primitive], width: float, height: float) -> 
                 bx, by = p.x2 - ux * _ARROW, p.y2 - uy * _ARROW
                 heads.append(f'<polygon points="{_points([(p.x2, p.y2), (bx - uy * 1.3, by + ux * 1.3), (bx + uy * 1.3, by - ux * 1.3)])}"/>')
                 x2, y2 = p.x2 - ux * min(_ARROW - 0.5, length), p.y2 - uy * min(_ARROW - 0.5, length)
-            lines.append(f'<line x1="{_f(p.x1)}" y1="{_f(p.y1)}" x2="{_f(x2)}" y2="{_f(y2)}"/>')
+            lines.append(_line(p, x2, y2))
         elif isinstance(p, Symbol):
             shapes.append(_shape(p))
             texts.extend(_symbol_text(p))
         else:
-            texts.append(_text(p.x + 0.5, p.y + p.h * 0.78, LABEL_FONT, p.text, "start"))
+            if p.mask:
+                grounds.append(f'<rect x="{_f(p.x)}" y="{_f(p.y)}" width="{_f(p.w)}" height="{_f(p.h)}"/>')
+            rows = p.text.split() if p.stacked else [p.text]
+            texts += [_text(p.x + 0.5, p.y + LABEL_FONT * (0.975 + LINE * k), LABEL_FONT, t, "start") for k, t in enumerate(rows)]
     w, h = _f(width), _f(height)
+    ground = f'<g fill="#fff" stroke="none">{"".join(grounds)}</g>' if grounds else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" viewBox="0 0 {w} {h}">'
         f'<g fill="none" stroke="#000" stroke-width="0.8">{"".join(lines)}</g>'
         f'<g fill="#000" stroke="none">{"".join(heads)}</g>'
         f'<g fill="#fff" stroke="#000" stroke-width="0.8">{"".join(shapes)}</g>'
-        f'<g fill="#000" stroke="none">{"".join(texts)}</g>'
+        f'{ground}<g fill="#000" stroke="none">{"".join(texts)}</g>'
         "</svg>"
     )
