@@ -7,6 +7,10 @@
 Prints the time of the validate() function (warm, best of 3) and of the `sopgen validate`
 command in a fresh Python process (imports included, best of 3 and each run), which is what
 CI pays. Projects of 200+ files are validated on all cores (forked workers).
+
+Then the figure an author sees while editing: `sopgen validate sops/<one file>` in the same
+1,000-file project, with one file changed between runs (target: under 0.3 s); the other
+files' facts (nomor, keterkaitan) come from the per-file validation cache when it is warm.
 """
 
 from __future__ import annotations
@@ -75,6 +79,38 @@ def main() -> None:
         print(f"`sopgen validate` (proses baru, termasuk impor), terbaik dari 3: {wall:.3f} s "
               f"({', '.join(f'{w:.2f}' for w in walls)}), exit {proc.returncode} -> {proc.stdout.strip().splitlines()[-1]}")
         print(f"target: < 2 s untuk 1.000 berkas: {'OK' if wall < 2 else 'TIDAK'}")
+        one_file(root)
+
+
+def one_file(root: Path) -> None:
+    """`sopgen validate <one file>` of the project, that file edited before each run."""
+    files = sorted((root / "sops").glob("*.yaml"))
+    target = files[len(files) // 2]
+    original = target.read_text(encoding="utf-8")
+    walls, cpus = [], []
+    try:
+        for i in range(4):
+            target.write_text(original.replace("nama:", f"# suntingan {i}\nnama:", 1), encoding="utf-8")
+            before = _children_cpu()
+            start = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "sopgen", "validate", str(target.relative_to(root))], cwd=root, capture_output=True, text=True)
+            walls.append(time.perf_counter() - start)
+            cpus.append(_children_cpu() - before)
+    finally:
+        target.write_text(original, encoding="utf-8")
+    best = min(walls[1:])  # the first run may fill the cache
+    print(f"`sopgen validate {target.relative_to(root)}` (1 dari {len(files)} berkas, diubah tiap kali), terbaik dari 3: "
+          f"{best:.3f} s ({', '.join(f'{w:.2f}' for w in walls)}; pertama mengisi cache), exit {proc.returncode}")
+    print(f"  waktu CPU prosesnya (user+sys; tidak ikut antrean CPU mesin yang sibuk), terbaik dari 3: {min(cpus[1:]):.3f} s "
+          f"({', '.join(f'{c:.2f}' for c in cpus)})")
+    print(f"target: < 0,3 s: {'OK' if best < 0.3 else 'TIDAK'}")
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

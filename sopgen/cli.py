@@ -77,7 +77,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"tidak ditemukan: {', '.join(map(str, missing))}")
-    result = run(list(paths) or None, models=False)
+    result = run(list(paths) or None, models=False, cache=True)
     if not paths and not (result.project.root / "sops").is_dir():
         raise click.UsageError(f"folder sops/ tidak ada di {result.project.root}; sebutkan berkas atau folder SOP")
     click.echo(REPORTERS[fmt](result, strict=strict))

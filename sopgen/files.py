@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -89,8 +88,9 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, inputs: Iterable[Path] = ()) -> Iterator[BinaryIO]:
-    """A binary stream whose content becomes `path` only when the block ends without error."""
+def atomic_output(path: Path, inputs: Iterable[Path] = (), durable: bool = True) -> Iterator[BinaryIO]:
+    """A binary stream whose content becomes `path` only when the block ends without error.
+    `durable=False` skips the flush to disk: for a cache, which a power cut may lose whole."""
     path = Path(path)
     if not check_target(path, inputs):
         with open(path, "wb") as direct:  # a device or a pipe: nothing to replace
@@ -98,12 +98,15 @@ def atomic_output(path: Path, inputs: Iterable[Path] = ()) -> Iterator[BinaryIO]
         return
     folder = path.parent if str(path.parent) else Path(".")
     remove_stale_temporaries(path)
+    import tempfile  # shutil, bz2, random...: imported only when a file is written
+
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
@@ -112,7 +115,27 @@ def atomic_output(path: Path, inputs: Iterable[Path] = ()) -> Iterator[BinaryIO]
         raise
 
 
-def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = ()) -> None:
+def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = (), durable: bool = True) -> None:
     """Write a file so readers see the old content or the new one, never a partial file."""
-    with atomic_output(path, inputs) as f:
+    with atomic_output(path, inputs, durable) as f:
         f.write(data)
+
+
+def read_plain(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file no bigger than `limit`, never through a symbolic link."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

@@ -16,8 +16,11 @@ The order is the contract:
 A no-change rebuild must be fast (1,000 SOPs well under a second), so validation results are
 cached too: validation is a pure function of the SOP files, the config, the logos and sopgen's
 code, and when none of those changed since a build that passed, its recorded result (warnings,
-and the summaries the catalog needs) is reused instead of parsing 1,000 YAML files again. Any
-change to any input re-runs the full validation.
+and the summaries the catalog needs) is reused instead of parsing 1,000 YAML files again. When
+something changed, the validation runs, but each unchanged file's diagnostics and catalog
+summary come from the per-file validation cache (`source.cache`), so one changed SOP of 1,000
+costs its own parse and render; the SOPs to render that the cache answered for are parsed for
+their models.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import Any, Callable
 from sopgen import __version__
 from sopgen.source.diagnostics import Diagnostic, Severities
 from sopgen.files import write_atomic
+from sopgen.fingerprint import code_fingerprint
 from sopgen.render.buildstate import (
     STATE_NAME,
     STATE_VERSION,
@@ -44,7 +48,8 @@ from sopgen.render.buildstate import (
     save_state,
     sha256,
 )
-from sopgen.source.project import CONFIG_NAME, Project, discover
+from sopgen.source import cache as filecache
+from sopgen.source.project import CONFIG_NAME, Project, discover, forget_folders, real_path, resolved_folder
 
 CATALOG_NAME = "index.html"
 
@@ -134,39 +139,10 @@ def _file_sha(path: Path) -> str:
         return "missing"
 
 
-_CODE_FP: str | None = None
-
-
-def code_fingerprint() -> str:
-    """sopgen's version and source, the schemas, and the PDF libraries' versions."""
-    global _CODE_FP
-    if _CODE_FP is None:
-        from importlib import metadata
-
-        from sopgen.resources import asset_dir
-
-        h = hashlib.sha256(f"sopgen {__version__}".encode())
-        for dist in ("weasyprint", "pydyf", "markdown", "jinja2", "segno"):
-            try:
-                h.update(f"{dist} {metadata.version(dist)}".encode())
-            except metadata.PackageNotFoundError:
-                h.update(f"{dist} -".encode())
-        pkg = Path(__file__).resolve().parent.parent  # the whole sopgen package
-        for p in sorted(pkg.rglob("*.py")):
-            if "__pycache__" not in p.parts:
-                h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
-        schemas = asset_dir("schemas")
-        for p in sorted(schemas.glob("*.json")) if schemas.is_dir() else ():
-            h.update(p.name.encode() + b"\0" + p.read_bytes())
-        _CODE_FP = h.hexdigest()
-    return _CODE_FP
-
-
 def _relative(project: Project, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+    """A file's real path relative to the project's, else its whole real path."""
+    real, root = real_path(path), str(resolved_folder(os.path.abspath(project.root))).rstrip(os.sep)
+    return real[len(root) + 1 :].replace(os.sep, "/") if real.startswith(root + os.sep) else Path(real).as_posix()
 
 
 # --- state ---------------------------------------------------------------------------------
@@ -316,6 +292,7 @@ def build(
         if progress:
             progress(0, len(todo), "")
         if todo:
+            _models(project, inputs, todo, sops)
             tasks = _tasks(summaries, sops, todo, fingerprints, inputs.templates_fp, verify)
             _render_all(project, out, tasks, jobs, progress, result, new_entries, sign)
         _remove_gone(out, entries, new_entries, summaries, result)
@@ -336,6 +313,7 @@ class _Inputs:
 
     sops_dir: Path
     files: list[Path]  # every SOP file (and every selected one), resolved and sorted
+    rels: dict[Path, str]  # each file's project-relative name
     shas: dict[str, str]  # project-relative file -> sha256 of its bytes
     selected_rel: set[str]  # project-relative files to build
     config_bytes: bytes
@@ -351,8 +329,9 @@ class _Inputs:
 def _gather(project: Project, paths: list[Path] | None) -> _Inputs:
     """Read every input once: SOP files, config, templates, sopgen's code, the last record."""
     sops_dir = project.root / "sops"
-    selected = [p.resolve() for p in discover(list(paths))] if paths else None
-    files = [p.resolve() for p in discover([sops_dir])] if sops_dir.is_dir() else []
+    forget_folders()
+    selected = [Path(real_path(p)) for p in discover(list(paths))] if paths else None
+    files = [Path(real_path(p)) for p in discover([sops_dir])] if sops_dir.is_dir() else []
     files = sorted(dict.fromkeys([*files, *(selected or [])]))
     rel = {p: _relative(project, p) for p in files}
     shas = {rel[p]: _file_sha(p) for p in files}
@@ -368,7 +347,7 @@ def _gather(project: Project, paths: list[Path] | None) -> _Inputs:
     entries: dict[str, dict] = state.get("keluaran", {}) if state else {}
     cached = state.get("validasi") if state else None
     selected_rel = {rel[p] for p in (selected or files)}
-    return _Inputs(sops_dir, files, shas, selected_rel, config_bytes, code, templates, templates_fp, base, state, entries, cached)
+    return _Inputs(sops_dir, files, rel, shas, selected_rel, config_bytes, code, templates, templates_fp, base, state, entries, cached)
 
 
 def _reused_summaries(project: Project, inputs: _Inputs, result: BuildResult, force: bool) -> dict[str, dict] | None:
@@ -392,24 +371,27 @@ def _validate(
     project: Project, inputs: _Inputs, result: BuildResult
 ) -> tuple[dict[str, dict], dict[str, Any], dict[str, Any]] | None:
     """Validate every SOP: (summaries, SOP models, validation record), or None on any error."""
-    from sopgen.render.catalog import summary
     from sopgen.render.html import assign_slugs
     from sopgen.source.validate import validate
 
     files = inputs.files
-    validation = validate(files, project) if files else None
+    cache = filecache.open_for(project) if files else None
+    validation = validate(files, project, cache=cache if cache is not None else False) if files else None
     result.validated = True
     result.validation = validation
     result.diagnostics = validation.diagnostics if validation else []
     if result.errors:
+        if cache is not None:
+            cache.save(project.root)
         return None
     slugs = assign_slugs(files, inputs.sops_dir)
     summaries: dict[str, dict] = {}
     sops: dict[str, Any] = {}
     for f in validation.files if validation else []:
-        r = _relative(project, f.path)
-        sops[r] = f.sop
-        summaries[r] = summary(f.sop, slugs[f.path], r)
+        r = inputs.rels[f.path]
+        summaries[r] = _summary_of(project, f, slugs[f.path], r, cache, sops)
+    if cache is not None:
+        cache.save(project.root)
     config_logo = project.config.instansi.get("logo")
     logos = sorted({s["logo"] for s in summaries.values() if s.get("logo")} | ({config_logo} if isinstance(config_logo, str) else set()))
     record = {
@@ -419,6 +401,40 @@ def _validate(
         "diagnostik": [d.as_dict() for d in result.diagnostics],
     }
     return summaries, sops, record
+
+
+def _summary_of(project: Project, f: Any, slug: str, r: str, cache: filecache.ValidationCache | None, sops: dict[str, Any]) -> dict:
+    """One SOP's catalog summary: from its model, or kept in the validation cache beside the
+    file's diagnostics (a file the cache answered for has no model; it is parsed only when
+    neither has it). Its model goes into `sops` when there is one."""
+    from sopgen.render.buildstate import valid_summary
+    from sopgen.render.catalog import summary
+    from sopgen.source.validate import validate_file
+
+    entry = cache.get(*f.cache_key) if cache is not None and f.cache_key else None
+    kept = entry.get("ekstra") if entry is not None else None
+    if f.sop is None and kept is not None and valid_summary({"slug": slug, **kept}):
+        return {"slug": slug, **kept}
+    sop = f.sop if f.sop is not None else validate_file(f.path, project, f.file).sop
+    if sop is None:  # the file changed while the build ran
+        raise BuildError(f"{f.file} berubah selama build berjalan; jalankan sopgen build lagi")
+    sops[r] = sop
+    made = summary(sop, slug, r)
+    if cache is not None and f.cache_key:
+        cache.set_extra(*f.cache_key, {k: v for k, v in made.items() if k != "slug"})
+    return made
+
+
+def _models(project: Project, inputs: _Inputs, todo: list[str], sops: dict[str, Any]) -> None:
+    """The models of the SOPs to render that the cache answered for: parsed now, only these."""
+    from sopgen.source.validate import validate_file
+
+    missing = [r for r in todo if sops.get(r) is None]
+    by_rel = {r: p for p, r in inputs.rels.items()} if missing else {}
+    for r in missing:
+        sops[r] = validate_file(by_rel[r], project).sop
+        if sops[r] is None:
+            raise BuildError(f"{r} berubah selama build berjalan; jalankan sopgen build lagi")
 
 
 def _prepare_output(project: Project, out: Path) -> None:

@@ -20,7 +20,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from sopgen.files import write_atomic
+from sopgen.files import read_plain, write_atomic
 
 STATE_NAME = ".sopgen-build.json"
 STATE_VERSION = 2  # 2: outputs recorded with their SHA-256
@@ -48,7 +48,7 @@ def sha256(data: bytes) -> str:
 def load_state(out: Path) -> dict[str, Any]:
     """The previous build's record, or {} when it is missing, not a plain file, too big or not
     exactly what sopgen writes."""
-    raw = _read_plain(out / STATE_NAME, MAX_STATE_BYTES)
+    raw = read_plain(out / STATE_NAME, MAX_STATE_BYTES)
     if raw is None:
         return {}
     try:
@@ -56,26 +56,6 @@ def load_state(out: Path) -> dict[str, Any]:
     except (ValueError, RecursionError):  # broken JSON, bad UTF-8, nesting too deep, huge ints
         return {}
     return state if _valid_state(state) else {}
-
-
-def _read_plain(path: Path, limit: int) -> bytes | None:
-    """The bytes of a regular file no bigger than `limit`, never through a symbolic link."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(limit + 1)
-        return data if len(data) <= limit else None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _is(value: object, kind: type | tuple) -> bool:
@@ -115,14 +95,24 @@ def _date(value: object) -> bool:
     return True
 
 
-def _valid_summary(s: object) -> bool:
+def valid_summary(s: object) -> bool:
     """One SOP's catalog summary as `render.catalog.summary` writes it: plain values only, a
     slug sopgen makes, the dates the catalog prints, the texts the links show."""
-    if not isinstance(s, dict) or not is_slug(s.get("slug")) or not all(_scalar(v) for v in s.values()):
+    if not isinstance(s, dict) or not is_slug(s.get("slug")) or not all(_scalar(v) for k, v in s.items() if k != "riwayat"):
         return False
     if not all(isinstance(s.get(k), str) for k in ("file", "nomor", "nama")):
         return False
-    return all(_date(s.get(k)) for k in ("pembuatan", "efektif", "revisi_terakhir")) and _strs(s.get("keterkaitan", []))
+    dates = all(_date(s.get(k)) for k in ("pembuatan", "efektif", "revisi_terakhir"))
+    return dates and _strs(s.get("keterkaitan", [])) and _history(s.get("riwayat", []))
+
+
+def _history(value: object) -> bool:
+    """The revisions a summary lists (`publish.history.document_history`)."""
+    return isinstance(value, list) and all(
+        isinstance(h, dict) and set(h) == {"revisi", "tanggal", "uraian"} and _scalar(h["revisi"])
+        and isinstance(h["uraian"], str) and _date(h["tanggal"])
+        for h in value
+    )
 
 
 _DIAGNOSTIC_TYPES = {"file": str, "line": int, "column": int, "code": str, "severity": str, "message": str}
@@ -135,7 +125,7 @@ def _valid_validation(v: object) -> bool:
     if not isinstance(v, dict) or not isinstance(v.get("kunci"), str) or not _strs(v.get("logo")):
         return False
     summaries, diagnostics = v.get("ringkasan"), v.get("diagnostik")
-    if not isinstance(summaries, dict) or not all(_valid_summary(s) for s in summaries.values()):
+    if not isinstance(summaries, dict) or not all(valid_summary(s) for s in summaries.values()):
         return False
     return isinstance(diagnostics, list) and all(
         isinstance(d, dict) and set(d) == set(_DIAGNOSTIC_TYPES) and all(_is(d[k], t) for k, t in _DIAGNOSTIC_TYPES.items())
@@ -186,7 +176,7 @@ def written_by_us(out: Path, slug: str, ext: str, entry: dict) -> bool:
     size = plain_size(path)
     if size is None or size != entry[ext]:
         return False
-    data = _read_plain(path, size)
+    data = read_plain(path, size)
     return data is not None and sha256(data) == entry[_SHA_KEYS[ext]]
 
 

@@ -127,17 +127,39 @@ class Project:
 
     def display(self, path: Path) -> str:
         """Paths in messages are relative to where the user stands when possible."""
-        try:
-            folder = _resolved(os.path.abspath(path.parent))
-            return str((folder / path.name).relative_to(_resolved(os.getcwd())))
-        except ValueError:
-            return str(path)
+        folder, name = os.path.split(os.path.abspath(path))
+        shown = _shown_folder(folder, os.getcwd())
+        return str(path) if shown is None else os.path.join(shown, name) if shown else name
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolved(folder: str) -> Path:
+def resolved_folder(folder: str) -> Path:
     """A folder's real path, once per folder (1,000 files: 6,000 lstat calls saved)."""
     return Path(folder).resolve()
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown_folder(folder: str, cwd: str) -> str | None:
+    """A folder relative to the working folder ("" when it is that folder), None when outside."""
+    try:
+        shown = str(resolved_folder(folder).relative_to(resolved_folder(cwd)))
+    except ValueError:
+        return None
+    return "" if shown == "." else shown
+
+
+def real_path(path: Path) -> str:
+    """`path.resolve()` with each folder resolved once (1,000 files: 5,000 system calls fewer)."""
+    if os.path.islink(path):
+        return str(Path(path).resolve())
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(str(resolved_folder(folder)), name)
+
+
+def forget_folders() -> None:
+    """Resolve folders again: a long-lived process (preview) must see them as they are now."""
+    resolved_folder.cache_clear()
+    _shown_folder.cache_clear()
 
 
 def find_root(start: Path) -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Callable
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
 
 from sopgen.source.diagnostics import ERROR, RULES, Diagnostic
 from sopgen.source.validate import ValidationResult
@@ -133,6 +132,8 @@ def junit(result: ValidationResult, strict: bool = False) -> str:
     """JUnit XML: one testcase per file (every file checked, and sopgen.toml when it has
     problems). A file fails on an error, or on a warning with --strict; the diagnostics are the
     failure's text, so CI shows them beside the test's name."""
+    from xml.sax.saxutils import escape, quoteattr  # imports urllib and http: only when asked
+
     by_file: dict[str, list[Diagnostic]] = {f.file: [] for f in result.files}
     for d in result.diagnostics:
         by_file.setdefault(d.file, []).append(d)

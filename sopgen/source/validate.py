@@ -1,29 +1,28 @@
 """Validation of a whole project: every file, every rule, all problems in one run.
 
 Stages per file: load (YAML with positions) → shape (JSON Schema) → rules → model. Then the
-project-wide rules (unique nomor, keterkaitan, logo). Nothing is written here, so `build`
-can validate everything before it writes anything.
+project-wide rules (unique nomor, keterkaitan, logo). Nothing is written here (except the
+per-file cache `.sopgen-cache/validasi.json` when asked for, see `cache`), so `build` can
+validate everything before it writes any output.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import gc
-import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sopgen.source import cache as filecache
 from sopgen.source import rules
 from sopgen.source import shape
 from sopgen.source import suppress
 from sopgen.source.diagnostics import ERROR, Diagnostic, Severities, diag, did_you_mean
 from sopgen.source.model import Sop, build_sop
-from sopgen.source.project import Project, discover, load_project
-from sopgen.source.yamlload import SourceMap, load_file
+from sopgen.source.project import Project, discover, forget_folders, load_project, real_path, resolved_folder
+from sopgen.source.yamlload import MAX_BYTES, SourceMap, load_file, load_text
 from sopgen.textsafe import clip, one_line
 
 _EXAMPLE = {"pemerintah": "pemerintah = \"Pemerintah Kabupaten Mojokerto\"", "nama": "nama = \"Kecamatan Dawarblandong\""}
@@ -43,6 +42,10 @@ class FileResult:
     links: list[tuple[str, int, int]] = field(default_factory=list)
     suppressions: list[suppress.Suppression] = field(default_factory=list)
     replaced_by: tuple[str, int, int] | None = None  # diganti_oleh with its position
+    logo: str | None = None  # the SOP's own instansi.logo (its diagnostics read that file)
+    cacheable: bool = True  # False: the result depends on more than the file and its logo
+    cached: bool = False  # True: answered by the per-file cache, so no data, source or model
+    cache_key: tuple[str, str] | None = None  # (project-relative name, key) of its cache entry
 
     def take_facts(self) -> None:
         data = self.data or {}
@@ -88,19 +91,26 @@ class ValidationResult(Severities):
         return bool(self.errors or (strict and self.warnings))
 
 
-def validate_file(path: Path, project: Project, display: str | None = None, model: bool = True) -> FileResult:
-    """Every diagnostic of one file; `model=False` skips building the Sop (diagnostics only)."""
+def validate_file(
+    path: Path, project: Project, display: str | None = None, model: bool = True, raw: bytes | None = None, pages: bool = True
+) -> FileResult:
+    """Every diagnostic of one file; `model=False` skips building the Sop (diagnostics only).
+    `raw`: the file's bytes when the caller has read them already (and keys a cache by them).
+    `pages=False`: skip the page check of long step texts (SOP509), for a file that is only
+    read for its facts; its result is then never cached."""
     file = display or project.display(path)
     result = FileResult(path, file)
     if _links_out(path, project):
+        result.cacheable = False
         result.diagnostics.append(diag(file, 1, 1, "SOP507", "berkas ini tautan (symlink) ke luar folder proyek; salin berkasnya ke sops/ bila memang bagian proyek ini"))
         return result
-    loaded = load_file(path, file)
+    loaded = load_file(path, file) if raw is None else load_text(raw, file)
     result.diagnostics.extend(loaded.diagnostics)
     if loaded.data is None:
         return result
     data = loaded.data
-    result.suppressions, problems = suppress.find(_text(path), file)
+    text = _text(path) if raw is None else raw.decode("utf-8-sig", errors="replace")
+    result.suppressions, problems = suppress.find(text, file)
     result.diagnostics.extend(problems)
     result.diagnostics.extend(shape.check(data, loaded.source, file))
     ctx = rules.Context(file, data, loaded.source, project.config.calendar.minutes_per_day, project.config.limits)
@@ -110,7 +120,11 @@ def validate_file(path: Path, project: Project, display: str | None = None, mode
     result.data = data
     result.source = loaded.source
     result.take_facts()
-    long_text = _has_long_text(data)
+    own = data.get("instansi") if isinstance(data.get("instansi"), dict) else {}
+    result.logo = own["logo"] if isinstance(own.get("logo"), str) and own["logo"] else None
+    has_long = _has_long_text(data)
+    result.cacheable = not has_long  # SOP509 lays the page out with the project's templates
+    long_text = has_long and pages
     if (model or long_text) and not any(d.severity == ERROR for d in result.diagnostics):
         sop = build_sop(
             data,
@@ -178,11 +192,19 @@ def _instansi(data: dict, source, file: str, project: Project) -> list[Diagnosti
 
 def _links_out(path: Path, project: Project) -> bool:
     """A file that stands inside the project but whose real place is outside it."""
-    root = project.root.resolve()
-    seen = Path(os.path.abspath(path))
-    real = path.resolve()
-    inside = lambda p: p == root or root in p.parents  # noqa: E731
-    return inside(seen) and not inside(real)
+    root = _root(project)
+    return _within(os.path.abspath(path), root) and not _within(real_path(path), root)
+
+
+# Paths as strings here: pathlib's objects cost more than the system calls for 1,000 files.
+
+
+def _root(project: Project) -> str:
+    return str(resolved_folder(os.path.abspath(project.root)))
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _lanes_fit(data: dict, source: SourceMap, file: str, project: Project) -> list[Diagnostic]:
@@ -220,25 +242,35 @@ def check_logo(logo: str, project: Project, file: str, line: int, col: int) -> l
     return []
 
 
-def validate(paths: list[Path] | None = None, project: Project | None = None, *, models: bool = True) -> ValidationResult:
+def validate(
+    paths: list[Path] | None = None, project: Project | None = None, *, models: bool = True, cache: bool | filecache.ValidationCache | None = False
+) -> ValidationResult:
     """Validate SOP files (default: the project's `sops/`) and the project config.
 
     `models=False`: the caller wants only the diagnostics (`sopgen validate`), so results of
     files validated in worker processes come back without their Sop model.
+    `cache=True`: in a project of CACHE_MIN_FILES SOP files or more, files whose bytes (and
+    all else their diagnostics depend on) are unchanged since a run that kept them are answered
+    from `.sopgen-cache/validasi.json` (`FileResult.cached`, without a model), and the cache is
+    saved. A `ValidationCache`: use that one whatever the size, the caller saves it.
     """
     # Reading YAML allocates many short-lived container objects while the results of earlier
     # files stay alive; the cyclic collector then rescans everything again and again (it took
     # 3/4 of the time for 1,000 files). Nothing here builds reference cycles that need it.
+    forget_folders()
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _validate(paths, project, models)
+        return _validate(paths, project, models, cache)
     finally:
         if enabled:
             gc.enable()
 
 
-def _validate(paths: list[Path] | None, project: Project | None, models: bool) -> ValidationResult:
+CACHE_MIN_FILES = 50  # below this a whole validation takes a few hundredths of a second
+
+
+def _validate(paths: list[Path] | None, project: Project | None, models: bool, cache: bool | filecache.ValidationCache | None) -> ValidationResult:
     config_diags: list[Diagnostic] = []
     if project is None:
         start = paths[0] if paths else Path.cwd()
@@ -246,13 +278,19 @@ def _validate(paths: list[Path] | None, project: Project | None, models: bool) -
     configs = [p for p in paths or [] if p.suffix.lower() == ".toml"]
     sop_paths = [p for p in paths or [] if p not in configs]
     targets = discover(sop_paths or ([] if configs else [project.root / "sops"]))
-    files = _validate_files(targets, project, models)
+    rest = _rest_paths(project, targets) if targets else []
+    store = cache if isinstance(cache, filecache.ValidationCache) else None
+    if cache is True and len(targets) + len(rest) >= CACHE_MIN_FILES:
+        store = filecache.open_for(project)
+    files = _validate_files(targets, project, models, store)
     result = ValidationResult(project, files, config_diags, configs_checked=len(configs))
     result.project_diagnostics.extend(_config_logo(project))
     result.project_diagnostics.extend(_other_configs(configs, project))
     if targets:
-        result.project_diagnostics.extend(_project_rules(files, _rest_of_project(project, targets)))
+        result.project_diagnostics.extend(_project_rules(files, _rest_of_project(project, rest, store)))
     _apply_suppressions(result)
+    if store is not None and cache is True:
+        store.save(project.root)
     return result
 
 
@@ -284,47 +322,116 @@ def _apply_suppressions(result: ValidationResult) -> None:
 
 
 PARALLEL_MIN_FILES = 200
-_FORKED: tuple[Project, bool] | None = None
+_FORKED: tuple[Project, bool, dict[Path, bytes], bool] | None = None
 
 
-def _validate_files(targets: list[Path], project: Project, models: bool) -> list[FileResult]:
+@dataclass
+class _Keyed:
+    """A file the cache may answer for: its project-relative name, bytes and entry key."""
+
+    rel: str
+    raw: bytes
+    key: str
+
+
+def _keyed(path: Path, file: str, project: Project) -> _Keyed | None:
+    """Read a file for the cache (never one that links out of the project or is too big)."""
+    real, root = real_path(path), _root(project)
+    if not _within(real, root) or real == root:  # outside, or a link out of the project
+        return None
+    rel = real[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    try:
+        if os.stat(path).st_size > MAX_BYTES:
+            return None
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return _Keyed(rel, raw, filecache.key_of(file, rel, raw)) if len(raw) <= MAX_BYTES else None
+
+
+def _validate_files(
+    targets: list[Path], project: Project, models: bool, cache: filecache.ValidationCache | None, pages: bool = True
+) -> list[FileResult]:
+    """The cache's answers, and the other files validated (and kept in the cache)."""
+    if cache is None:
+        return _validate_all(targets, project, models, {}, pages)
+    found: dict[Path, FileResult] = {}
+    keyed: dict[Path, _Keyed] = {}
+    for p in targets:
+        file = project.display(p)
+        k = _keyed(p, file, project)
+        if k is None:
+            continue
+        entry = cache.get(k.rel, k.key)
+        hit = filecache.result_of(p, file, entry, project) if entry is not None else None
+        if hit is not None:
+            hit.cache_key = (k.rel, k.key)
+            found[p] = hit
+        else:
+            keyed[p] = k
+    missing = [p for p in targets if p not in found]
+    fresh = _validate_all(missing, project, models, {p: k.raw for p, k in keyed.items()}, pages)
+    for p, r in zip(missing, fresh):
+        found[p] = r
+        entry = filecache.entry_of(r, keyed[p].key, project) if p in keyed else None
+        if entry is not None:
+            cache.put(keyed[p].rel, entry)
+            r.cache_key = (keyed[p].rel, keyed[p].key)
+    return [found[p] for p in targets]
+
+
+def _validate_all(targets: list[Path], project: Project, models: bool, raws: dict[Path, bytes], pages: bool = True) -> list[FileResult]:
     """Files one by one, or across the cores for a large project (1,000 files: parsing YAML
     alone takes over a second on one core). Workers are forked, so they start in milliseconds
     and inherit the project; fork is only safe while this is the process's only thread."""
     global _FORKED
+
+    def one_by_one() -> list[FileResult]:
+        return [validate_file(p, project, model=models, raw=raws.get(p), pages=pages) for p in targets]
+
     workers = min(os.cpu_count() or 1, 8)
-    if (
-        len(targets) < PARALLEL_MIN_FILES
-        or workers < 2
-        or threading.active_count() > 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return [validate_file(p, project, model=models) for p in targets]
+    if len(targets) < PARALLEL_MIN_FILES or workers < 2 or threading.active_count() > 1:
+        return one_by_one()
+    import multiprocessing  # with concurrent.futures a tenth of a second of imports: only here
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return one_by_one()
     size = -(-len(targets) // (workers * 4))
     chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
-    _FORKED = (project, models)
+    _FORKED = (project, models, raws, pages)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return [r for part in pool.map(_validate_chunk, chunks) for r in part]
     except (BrokenProcessPool, OSError):
-        return [validate_file(p, project, model=models) for p in targets]
+        return one_by_one()
     finally:
         _FORKED = None
 
 
 def _validate_chunk(paths: list[Path]) -> list[FileResult]:
     assert _FORKED is not None
-    project, models = _FORKED
-    return [validate_file(p, project, model=models).slim(models) for p in paths]
+    project, models, raws, pages = _FORKED
+    return [validate_file(p, project, model=models, raw=raws.get(p), pages=pages).slim(models) for p in paths]
 
 
-def _rest_of_project(project: Project, targets: list[Path]) -> list[FileResult]:
+def _rest_paths(project: Project, targets: list[Path]) -> list[Path]:
+    chosen = {real_path(p) for p in targets}
+    return [p for p in discover([project.root / "sops"]) if real_path(p) not in chosen] if (project.root / "sops").is_dir() else []
+
+
+def _rest_of_project(project: Project, rest: list[Path], cache: filecache.ValidationCache | None) -> list[FileResult]:
     """The project's other SOPs when only some files are validated: their nomor still counts
-    for uniqueness and as keterkaitan targets. Only read, never reported on."""
-    chosen = {p.resolve() for p in targets}
-    rest = [p for p in discover([project.root / "sops"]) if p.resolve() not in chosen] if (project.root / "sops").is_dir() else []
+    for uniqueness and as keterkaitan targets. Never reported on. With a cache, the files it
+    does not hold are validated whole and kept, so the next run reads none of them."""
+    inside = [p for p in rest if not _links_out(p, project)] if cache is not None else []
+    known = dict(zip(inside, _validate_files(inside, project, False, cache, pages=False))) if inside else {}
     out = []
     for p in rest:
+        if p in known:
+            out.append(known[p])
+            continue
         loaded = load_file(p, project.display(p))
         other = FileResult(p, loaded.file, data=loaded.data if isinstance(loaded.data, dict) else None, source=loaded.source)
         other.take_facts()

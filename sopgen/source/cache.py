@@ -1,0 +1,326 @@
+"""Each SOP file's validation result kept by content hash, so an unchanged file is not parsed again.
+
+The cache file `.sopgen-cache/validasi.json` is untrusted like every file sopgen did not just
+write: anyone who can write the project folder (or commit a file into it) can write it. So:
+
+- It is sealed with an HMAC-SHA256 whose key lives outside the project, in the user's cache
+  folder (`$XDG_CACHE_HOME/sopgen/kunci-cache`, else `~/.cache/sopgen/`), made on first use with
+  mode 0600. A cache that does not carry the seal of this machine's key is ignored whole, so a
+  forged or committed cache cannot hide or invent a diagnostic, even with well-formed entries.
+  Without a usable key there is no cache: every file is parsed, as before.
+- Everything else is checked too: a plain file (never through a link) under `MAX_BYTES`, the
+  exact structure sopgen writes, and a context hash (sopgen's code and libraries, the schemas,
+  `sopgen.toml` and the parsed config, the project folder) that must equal this run's.
+- Each entry is keyed by the SHA-256 of the file's bytes together with the file's name as
+  messages show it; an entry whose logo (the one thing outside the file a file's diagnostics
+  read) changed since is not used. Entries of files with a step text long enough for the page
+  check (SOP509, which runs the layout with the project's templates) are not kept.
+- Written atomically (`files.write_atomic`), one entry per project file (files that are gone
+  are dropped), never more than `MAX_BYTES`.
+
+An entry holds what the project-wide rules and the report need: the file's diagnostics before
+`# sopgen: abaikan` is applied, its suppressions, nomor, keterkaitan and diganti_oleh with
+their positions, and optionally the catalog summary the build made from its model (`extra`).
+Nothing in it is a parsed model: the build parses again the few files it renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sopgen.files import read_plain, write_atomic
+
+if TYPE_CHECKING:
+    from sopgen.source.project import Project
+    from sopgen.source.validate import FileResult
+
+CACHE_FILE = "validasi.json"
+CACHE_VERSION = 1
+MAX_BYTES = 64 * 1024 * 1024  # a 10,000-file project needs a few MB
+MAX_ENTRIES = 100_000
+KEY_NAME = "kunci-cache"
+_MAGIC = b"sopgen-validasi "
+_KEY_BYTES = 32
+_HEX64 = frozenset("0123456789abcdef")
+_SEVERITIES = ("error", "warning")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "sopgen"
+
+
+def secret_key(folder: Path | None = None) -> bytes | None:
+    """This user's key for sealing caches, made on first use; None when it cannot be had."""
+    folder = folder or _user_cache_dir()
+    path = folder / KEY_NAME
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        pass
+    except (OSError, RuntimeError):  # no home, read-only home
+        return None
+    else:
+        try:
+            os.write(fd, os.urandom(_KEY_BYTES))
+        finally:
+            os.close(fd)
+    key = read_plain(path, _KEY_BYTES)
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    # Another user's file, or one others may write, is no secret of ours.
+    mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+    if key is None or len(key) != _KEY_BYTES or not mine or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return None
+    return key
+
+
+@dataclass
+class ValidationCache:
+    """The entries of one project's cache; `get` answers only for a matching, well-formed entry."""
+
+    path: Path
+    secret: bytes
+    context: str
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changed: bool = False
+
+    @classmethod
+    def open(cls, path: Path, secret: bytes, context: str) -> ValidationCache:
+        cache = cls(path, secret, context)
+        cache.entries = _load(path, secret, context)
+        return cache
+
+    def get(self, rel: str, key: str) -> dict[str, Any] | None:
+        entry = self.entries.get(rel)
+        return entry if entry is not None and entry["kunci"] == key else None
+
+    def put(self, rel: str, entry: dict[str, Any]) -> None:
+        """Keep an entry (one that would not read back as written is not kept)."""
+        if valid_entry(entry) and self.entries.get(rel) != entry:
+            self.entries[rel] = entry
+            self.changed = True
+
+    def set_extra(self, rel: str, key: str, extra: dict[str, Any]) -> None:
+        """Attach what a later stage derived from the same bytes (the build's summary)."""
+        entry = self.get(rel, key)
+        if entry is not None and entry.get("ekstra") != extra and _plain(extra):
+            entry["ekstra"] = extra
+            self.changed = True
+
+    def save(self, root: Path) -> None:
+        """Write the cache when it changed: entries of files still there, at most MAX_BYTES.
+        A folder that cannot be written only means the next run parses again."""
+        kept = {rel: e for rel, e in sorted(self.entries.items()) if (root / rel).is_file()}
+        if not self.changed and len(kept) == len(self.entries):
+            return
+        if len(kept) > MAX_ENTRIES:
+            return
+        try:  # a file name that is not valid UTF-8 cannot be written: no cache then
+            body = json.dumps({"versi": CACHE_VERSION, "konteks": self.context, "berkas": kept}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        except (UnicodeEncodeError, ValueError):
+            return
+        data = _MAGIC + _seal(self.secret, body).encode() + b"\n" + body
+        if len(data) > MAX_BYTES:
+            return
+        real_root = os.path.realpath(root)
+        if not os.path.realpath(self.path.parent).startswith(real_root.rstrip(os.sep) + os.sep):
+            return  # the cache folder is a link out of the project: write nothing there
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():
+                write_atomic(ignore, b"# sopgen's cache: safe to delete, not for version control\n*\n")
+            if self.path.is_symlink():
+                self.path.unlink()  # the link, never what it points to
+            write_atomic(self.path, data, durable=False)  # lost or torn: the seal fails, files are parsed
+        except OSError:
+            return
+        self.changed = False
+
+
+def _seal(secret: bytes, body: bytes) -> str:
+    return hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def _load(path: Path, secret: bytes, context: str) -> dict[str, dict[str, Any]]:
+    """The entries of a sealed, well-formed cache of this context; {} on any doubt."""
+    raw = read_plain(path, MAX_BYTES)
+    if raw is None or not raw.startswith(_MAGIC):
+        return {}
+    seal, newline, body = raw[len(_MAGIC) :].partition(b"\n")
+    if not newline or not hmac.compare_digest(seal, _seal(secret, body).encode()):
+        return {}
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict) or set(data) != {"versi", "konteks", "berkas"}:
+        return {}
+    if data["versi"] != CACHE_VERSION or data["konteks"] != context:
+        return {}
+    files = data["berkas"]
+    if not isinstance(files, dict) or len(files) > MAX_ENTRIES:
+        return {}
+    if not all(isinstance(rel, str) and valid_entry(e) for rel, e in files.items()):
+        return {}
+    return files
+
+
+# --- the structure of an entry ---------------------------------------------------------------
+
+_ENTRY_KEYS = {"kunci", "diagnostik", "abaikan", "nomor", "posisi_nomor", "tautan", "diganti_oleh", "logo"}
+
+
+def _int(v: object) -> bool:
+    return type(v) is int and 0 <= v < 1 << 31
+
+
+def _pos(v: object) -> bool:
+    return type(v) is list and len(v) == 2 and _int(v[0]) and _int(v[1])
+
+
+def _target(v: object) -> bool:
+    """[nomor, line, column]"""
+    return type(v) is list and len(v) == 3 and type(v[0]) is str and _int(v[1]) and _int(v[2])
+
+
+def _diagnostic(v: object) -> bool:
+    """[line, column, code, severity, message]"""
+    return (
+        type(v) is list and len(v) == 5 and _int(v[0]) and _int(v[1]) and type(v[2]) is str
+        and v[3] in _SEVERITIES and type(v[4]) is str
+    )
+
+
+def _suppression(v: object) -> bool:
+    """[line, code, line of the comment, its column]"""
+    return type(v) is list and len(v) == 4 and _int(v[0]) and type(v[1]) is str and _int(v[2]) and _int(v[3])
+
+
+def _plain(v: object, depth: int = 0) -> bool:
+    """JSON of bounded depth whose leaves are strings, numbers, booleans or null."""
+    if depth > 4:
+        return False
+    if type(v) is dict:
+        return all(type(k) is str and _plain(x, depth + 1) for k, x in v.items())
+    if type(v) is list:
+        return all(_plain(x, depth + 1) for x in v)
+    return v is None or type(v) in (str, int, float, bool)
+
+
+def valid_entry(e: object) -> bool:
+    """Exactly what `sopgen.source.validate` writes: anything else makes the cache unusable."""
+    if type(e) is not dict or not (_ENTRY_KEYS <= set(e) <= _ENTRY_KEYS | {"ekstra"}):
+        return False
+    key = e["kunci"]
+    return (
+        type(key) is str and len(key) == 64 and set(key) <= _HEX64
+        and type(e["diagnostik"]) is list and all(_diagnostic(d) for d in e["diagnostik"])
+        and type(e["abaikan"]) is list and all(_suppression(s) for s in e["abaikan"])
+        and (e["nomor"] is None or type(e["nomor"]) is str) and _pos(e["posisi_nomor"])
+        and type(e["tautan"]) is list and all(_target(t) for t in e["tautan"])
+        and (e["diganti_oleh"] is None or _target(e["diganti_oleh"]))
+        and (e["logo"] is None or (type(e["logo"]) is list and len(e["logo"]) == 2 and all(type(x) is str for x in e["logo"])))
+        and ("ekstra" not in e or (type(e["ekstra"]) is dict and _plain(e["ekstra"])))
+    )
+
+
+# --- opening a project's cache ---------------------------------------------------------------
+
+
+def context_of(project: Project) -> str:
+    """Everything besides a file's bytes that its diagnostics depend on, as one hash."""
+    from sopgen.fingerprint import code_fingerprint
+    from sopgen.source.project import CONFIG_NAME
+
+    config = read_plain(project.root / CONFIG_NAME, MAX_BYTES)
+    parts = [CACHE_VERSION, code_fingerprint(), repr(project.config), sha256(config) if config is not None else "-", str(project.root.resolve())]
+    return sha256(json.dumps(parts).encode("utf-8", "surrogatepass"))
+
+
+def open_for(project: Project, key_folder: Path | None = None) -> ValidationCache | None:
+    """The project's cache (`.sopgen-cache/validasi.json`), or None when there is no key."""
+    secret = secret_key(key_folder)
+    if secret is None:
+        return None
+    return ValidationCache.open(project.cache / CACHE_FILE, secret, context_of(project))
+
+
+# --- entries and validation results ----------------------------------------------------------
+
+
+def key_of(file: str, rel: str, raw: bytes) -> str:
+    """An entry's key: the file's bytes and the name its messages show."""
+    return sha256(file.encode("utf-8", "surrogatepass") + b"\0" + rel.encode("utf-8", "surrogatepass") + b"\0" + raw)
+
+
+def logo_state(project: Project, logo: str) -> str:
+    """What an SOP's own logo is now, as far as its diagnostics (SOP503-505) can tell."""
+    from sopgen.source.logo import MAX_BYTES as LOGO_MAX_BYTES
+
+    target = project.inside(logo)
+    if target is None:
+        return "luar"
+    try:
+        st = target.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return "bukan berkas"
+        if st.st_size > LOGO_MAX_BYTES:
+            return f"besar {st.st_size}"
+        return sha256(target.read_bytes())
+    except OSError as e:
+        return f"galat {e.errno}"
+
+
+def entry_of(result: FileResult, key: str, project: Project) -> dict[str, Any] | None:
+    """The entry for a freshly validated file, or None when its result may not be kept."""
+    if not result.cacheable or any(d.file != result.file for d in result.diagnostics):
+        return None
+    return {
+        "kunci": key,
+        "diagnostik": [[d.line, d.column, d.code, d.severity, d.message] for d in result.diagnostics],
+        "abaikan": [[s.line, s.code, *s.at] for s in result.suppressions],
+        "nomor": result.nomor,
+        "posisi_nomor": list(result.nomor_pos),
+        "tautan": [list(t) for t in result.links],
+        "diganti_oleh": list(result.replaced_by) if result.replaced_by else None,
+        "logo": [result.logo, logo_state(project, result.logo)] if result.logo else None,
+    }
+
+
+def result_of(path: Path, file: str, entry: dict[str, Any], project: Project) -> FileResult | None:
+    """The validation result an entry holds (no model), or None when its logo changed since."""
+    from sopgen.source.diagnostics import Diagnostic
+    from sopgen.source.suppress import Suppression
+    from sopgen.source.validate import FileResult
+
+    logo = entry["logo"]
+    if logo is not None and logo_state(project, logo[0]) != logo[1]:
+        return None
+    return FileResult(
+        path,
+        file,
+        diagnostics=[Diagnostic(file, *d) for d in entry["diagnostik"]],
+        nomor=entry["nomor"],
+        nomor_pos=tuple(entry["posisi_nomor"]),
+        links=[tuple(t) for t in entry["tautan"]],
+        suppressions=[Suppression(s[0], s[1], (s[2], s[3])) for s in entry["abaikan"]],
+        replaced_by=tuple(entry["diganti_oleh"]) if entry["diganti_oleh"] else None,
+        logo=logo[0] if logo else None,
+        cached=True,
+    )
