@@ -37,24 +37,33 @@ def plan_pages(
 
     `heights[i]` is the vertical space row i takes (its height and its border);
     `breakable[i]` is False where a page must not start before row i (a remark cell spanning
-    several steps). The plan minimises the fullest page's fill by bisection on that limit: with a
-    limit, filling each page as far as it goes is the fewest-page packing, so the smallest limit
-    that still needs no more than `pages` pages is the most even spread.
+    several steps). Two steps: the smallest fill limit with which the rows still fit on
+    `pages` pages (bisection; with a limit, filling each page as far as it goes is the
+    fewest-page packing), so no page is fuller than it must be; then each page is filled
+    towards an even share of what is left, so the last page is not the one left short.
     """
     if pages < 2 or not heights:
         return None
-    first = room.bottom - room.first_top - SLACK_PX
-    later = room.bottom - room.next_top - SLACK_PX
-    if _pack(heights, breakable, room.tail, first, later, max(first, later), pages) is None:
+    groups = _groups(breakable)
+    sizes = [sum(heights[s:e]) for s, e in groups]
+    sizes[-1] += room.tail
+    caps = (room.bottom - room.first_top - SLACK_PX, room.bottom - room.next_top - SLACK_PX)
+    if not _fits(sizes, caps, max(caps), pages):
         return None
-    low, high = 0.0, max(first, later)
+    low, high = 0.0, max(caps)
     for _ in range(40):
         mid = (low + high) / 2
-        if _pack(heights, breakable, room.tail, first, later, mid, pages) is None:
-            low = mid
-        else:
-            high = mid
-    return _pack(heights, breakable, room.tail, first, later, high, pages)
+        low, high = (mid, high) if not _fits(sizes, caps, mid, pages) else (low, mid)
+    ends = _spread(sizes, caps, high, pages)
+    if ends is None:
+        return None
+    out: list[int] = []
+    start = 0
+    for page, end in enumerate(ends):
+        for s, e in groups[start:end]:
+            out.extend([page] * (e - s))
+        start = end
+    return tuple(out)
 
 
 def _groups(breakable: Sequence[bool]) -> list[tuple[int, int]]:
@@ -63,30 +72,44 @@ def _groups(breakable: Sequence[bool]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in zip(starts, starts[1:] + [len(breakable)])]
 
 
-def _pack(
-    heights: Sequence[float],
-    breakable: Sequence[bool],
-    tail: float,
-    first: float,
-    later: float,
-    limit: float,
-    pages: int,
-) -> tuple[int, ...] | None:
-    """Fill pages in order, each up to min(its room, limit); None when more than `pages` needed."""
-    out: list[int] = []
+def _fits(sizes: Sequence[float], caps: tuple[float, float], limit: float, pages: int, first_page: bool = True) -> bool:
+    """Whether the groups fit on `pages` pages filled in order up to min(room, limit)."""
     page, used = 0, 0.0
-    groups = _groups(breakable)
-    for k, (s, e) in enumerate(groups):
-        size = sum(heights[s:e]) + (tail if k == len(groups) - 1 else 0.0)
-        cap = min(first if page == 0 else later, limit)
+    for size in sizes:
+        cap = min(caps[0] if page == 0 and first_page else caps[1], limit)
         if used and used + size > cap:
             page, used = page + 1, 0.0
-            cap = min(later, limit)
+            cap = min(caps[1], limit)
         if size > cap or page >= pages:
-            return None
+            return False
         used += size
-        out.extend([page] * (e - s))
-    return tuple(out)
+    return True
+
+
+def _spread(sizes: Sequence[float], caps: tuple[float, float], limit: float, pages: int) -> list[int] | None:
+    """Where each page ends (group index), each page filled towards an even share of the rest.
+
+    A page takes the next group while that brings it closer to the share, or while the rest
+    would not fit on the pages left; never beyond min(room, limit)."""
+    ends: list[int] = []
+    i = 0
+    for page in range(pages):
+        left = pages - page
+        share = sum(sizes[i:]) / left
+        cap = min(caps[0] if page == 0 else caps[1], limit)
+        fill, j = 0.0, i
+        while j < len(sizes) and fill + sizes[j] <= cap:
+            must = not _fits(sizes[j:], caps, limit, left - 1, first_page=False) if left > 1 else True
+            if not must and fill and abs(fill + sizes[j] - share) > abs(fill - share):
+                break
+            fill, j = fill + sizes[j], j + 1
+        if j == i:
+            return None
+        ends.append(j)
+        i = j
+        if i == len(sizes):
+            return ends
+    return None
 
 
 def breaks_of(plan: Sequence[int]) -> tuple[int, ...]:

@@ -47,10 +47,11 @@ ROW_SCHEMA: dict[str, Any] = {
 _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
 
 
-def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, people: Any = None) -> LogInput:
+def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, people: Any = None, names: Sequence[str] | None = None) -> LogInput:
     """Every file read with the readers (its own errors kept apart), the rows concatenated.
     people (`people.People` of pegawai.csv): a known person in a pegawai cell is the row's
-    actor (`with_people`)."""
+    actor (`with_people`). names: what the reports call each path (default: `shown_path`
+    of it)."""
     from sopgen.conformance.readers import LogFileError, read_frames
 
     frames: list[pl.DataFrame] = []
@@ -62,11 +63,11 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, p
     blank: list[int] = []
     merged: list[int] = []
     dates: list[Any] = []
-    for p in paths:
-        file = shown_path(str(p))
-        p = Path(file)
+    for k, p in enumerate(paths):
+        file = names[k] if names is not None else shown_path(str(p))
+        p = Path(p) if names is not None else Path(file)
         try:
-            result = read_frames([p], timezone, categorical=True, limits=limits)
+            result = read_frames([p], timezone, categorical=True, limits=limits, names=[file])
         except LogFileError as err:
             errors.append(FileError(err.file, err.message))
             continue

@@ -48,7 +48,10 @@ class Bounds:
         return cls(lim.log_mb * 1024 * 1024, lim.kolom, lim.sel_kb * 1024, lim.baris, lim.kedalaman, lim)
 
     def check_file_size(self, file: str, path: Path) -> None:
-        size = path.stat().st_size
+        self.check_size(file, path.stat().st_size)
+
+    def check_size(self, file: str, size: int) -> None:
+        """A file of `size` bytes (e.g. as a Spark cluster lists it) within `log_mb`."""
         if size > self.file_bytes:
             raise LogFileError(
                 file,

@@ -53,11 +53,17 @@ def _read_one(file: str, path: Path, timezone: str, categorical: bool = False, b
 
 
 def read_frames(
-    paths: Sequence[str | Path], timezone: str = "Asia/Jakarta", *, categorical: bool = False, limits: Limits | None = None
+    paths: Sequence[str | Path],
+    timezone: str = "Asia/Jakarta",
+    *,
+    categorical: bool = False,
+    limits: Limits | None = None,
+    names: Sequence[str] | None = None,
 ) -> FrameResult:
     """All logs as one frame (file, sheet + the `read_csv_frame` columns) and problems.
 
-    categorical and limits as in `read_csv_frame`."""
+    categorical and limits as in `read_csv_frame`. names: what messages and the `file`
+    column call each path (default: the path), e.g. the URI of a copy read on a Spark executor."""
     bounds = Bounds.of(limits)
     frames: list[pl.DataFrame] = []
     problems: list[RowProblem] = []
@@ -67,8 +73,8 @@ def read_frames(
     dates: list[DateReading] = []
     blank = 0
     merged = 0
-    for p in paths:
-        file = str(p)
+    for k, p in enumerate(paths):
+        file = names[k] if names is not None else str(p)
         result = _read_one(file, Path(p), timezone, categorical, bounds)
         refuse_controls(file, result)
         merged += result.merged

@@ -1,0 +1,263 @@
+"""The logs on Spark: which files a URI names, and each file read by sopgen's own readers.
+
+Every file is read whole by one executor task (Spark's `binaryFile` source: any path Spark
+reads, local, HDFS, S3), written to a temporary file there and read with `read_input`, the
+readers of the one-machine check. So a CSV, Parquet, xlsx or jsonl log gives the same rows,
+the same physical line numbers (a quoted field spanning lines included), the same invalid
+rows with the same messages, blank rows, ignored columns and notes as `sopgen check` on one
+machine. The rows leave the task as Arrow columns; what else the reader found about the
+file travels as one `FileMeta` record beside them.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import polars as pl
+
+from sopgen.conformance.engine.model import CheckError, FileError
+from sopgen.conformance.engine.read import LogInput, shown_path
+
+# Pieces of a pickled record in one Arrow cell: well under Arrow's 2 GB of one binary column.
+CHUNK = 64 << 20
+
+
+@dataclass(frozen=True)
+class SparkFile:
+    """One log file as Spark lists it."""
+
+    fi: int  # its place in the listing (the report lists the files read, in this order)
+    path: str  # as Spark names it (a qualified URI)
+    shown: str  # as the report names it
+    length: int  # bytes
+
+
+@dataclass
+class FileMeta:
+    """What reading one file found besides its rows (the fields of `LogInput` but the frame)."""
+
+    fi: int
+    errors: list[FileError] = field(default_factory=list)
+    problems: list[Any] = field(default_factory=list)  # readers.RowProblem
+    blank: int = 0
+    notes: list[str] = field(default_factory=list)
+    ignored: dict[str, list[str]] = field(default_factory=dict)
+    merged: int = 0
+    dates: list[Any] = field(default_factory=list)  # readers' DateReading: how numeric dates were read
+    rows: int = 0  # rows read (not refused)
+    names_no_sop: bool = False  # several SOPs checked and no row names one (`files_without_sop`)
+
+
+def list_files(spark: Any, uris: Sequence[str]) -> list[SparkFile]:
+    """The files each URI names, in the order given (a folder's files sorted by path),
+    listed by Spark's file index (no job runs); a file named twice is read once.
+
+    Files and folders starting with '_' or '.' (Spark's _SUCCESS, .crc) are not logs.
+    Raises CheckError for a URI that names nothing."""
+    files: list[SparkFile] = []
+    seen: set[tuple[str, str, str]] = set()
+    for uri in uris:
+        try:
+            found = sorted(spark.read.format("binaryFile").load(_qualified(uri)).inputFiles())
+        except Exception as err:  # AnalysisException: PATH_NOT_FOUND and the like
+            if "PATH_NOT_FOUND" in str(err) or "does not exist" in str(err):
+                raise CheckError(f"berkas log tidak ditemukan: {uri}") from None
+            raise CheckError(f"'{uri}' tidak bisa dibaca Spark ({_first_line(err)})") from None
+        if not found:
+            raise CheckError(f"tidak ada berkas log di '{uri}'")
+        single = len(found) == 1 and _names_file(uri, found[0])
+        for path in found:
+            if path_key(path) not in seen:
+                seen.add(path_key(path))
+                files.append(SparkFile(len(files), path, shown_path(uri) if single else _shown(path), _length(spark, path)))
+    return files
+
+
+def _length(spark: Any, path: str) -> int:
+    """A file's size as its file system (local, HDFS, S3) tells it, without reading it."""
+    context = spark.sparkContext
+    hadoop = context._jvm.org.apache.hadoop.fs.Path(path)
+    return int(hadoop.getFileSystem(context._jsc.hadoopConfiguration()).getFileStatus(hadoop).getLen())
+
+
+# Spark's binaryFile source holds a file in one byte array: at most 2 GB.
+SPARK_MAX_BYTES = (1 << 31) - 1
+
+
+def oversized(files: Sequence[SparkFile], limits: Any) -> list[FileMeta]:
+    """The files too big to read (over `[batas] log_mb`, or over what Spark reads as one
+    file), each with its file error: said before anything is read."""
+    from sopgen.conformance.readers.bounds import Bounds, number
+    from sopgen.conformance.readers.model import LogFileError
+
+    bounds = Bounds.of(limits)
+    out = []
+    for f in files:
+        try:
+            bounds.check_size(f.shown, f.length)
+        except LogFileError as err:
+            out.append(FileMeta(f.fi, [FileError(f.shown, err.message)]))
+            continue
+        if f.length > SPARK_MAX_BYTES:
+            message = (
+                f"berkas log '{f.shown}' berukuran {number(f.length / 2**20)} MB; Spark membaca satu berkas sampai "
+                f"{number(SPARK_MAX_BYTES // 2**20)} MB: pecah berkasnya (mis. per bulan, atau tulis ulang sebagai beberapa berkas Parquet)"
+            )
+            out.append(FileMeta(f.fi, [FileError(f.shown, message)]))
+    return out
+
+
+def _qualified(uri: str) -> str:
+    """A path without a scheme is of this process's folder (Spark's JVM may have another)."""
+    scheme = urlsplit(uri).scheme
+    if (len(scheme) > 1 and scheme != "file") or uri.startswith("file:"):  # C:\\ is a drive, not a scheme
+        return uri
+    return str(Path(uri).absolute())
+
+
+def _names_file(uri: str, path: str) -> bool:
+    """Whether the URI the user wrote is the file itself (not a folder or pattern holding it)."""
+    if any(c in uri for c in "*?[{"):
+        return False
+    return PurePosixPath(uri.rstrip("/")).name == PurePosixPath(urlsplit(path).path).name
+
+
+def path_key(path: str) -> tuple[str, str, str]:
+    """A file's URI as one key however Spark writes it (file:/x and file:///x alike)."""
+    parts = urlsplit(path)
+    return parts.scheme, parts.netloc, unquote(parts.path)
+
+
+def _shown(path: str) -> str:
+    """A file Spark found in a folder, as a report names it: a local file like `sopgen check`
+    names it (relative when inside the current folder), any other the whole URI."""
+    parts = urlsplit(path)
+    if parts.scheme in ("", "file"):
+        return shown_path(unquote(parts.path))
+    return path
+
+
+def read_partitioned(
+    batches: Iterator[Any], files: dict[tuple[str, str, str], tuple[int, str]], timezone: str, limits: Any, plan: Any, buckets: int, people: Any = None
+) -> Iterator[Any]:
+    """The `mapInArrow` function over `binaryFile` rows: each file's rows (`ROW_SCHEMA`, `part`
+    the bucket of the row's case, `partition.partition_of`) and one record of its
+    `FileMeta` (`part` -1).
+
+    files: `path_key` of Spark's path -> (file index, shown name). plan: the engine's
+    `CheckPlan` (its SOPs decide a row's case). people: pegawai.csv, for a pegawai column."""
+    from sopgen.conformance.engine.intake import files_without_sop
+    from sopgen.conformance.partition import partition_of
+
+    for batch in batches:
+        paths = batch.column("path").to_pylist()
+        for k, path in enumerate(paths):
+            fi, shown = files[path_key(path)]
+            content = batch.column("content")[k].as_py()
+            frame, meta = read_one(fi, shown, path, content, timezone, limits, people)
+            del content
+            if frame is not None and frame.height:
+                meta.rows = frame.height
+                meta.names_no_sop = files_without_sop(frame, plan.tables, plan.all_sops).get(fi, False)
+                part = partition_of(frame, plan, buckets).cast(pl.Int32).alias("part")
+                yield from to_arrow(frame.with_columns(part)).to_batches()
+            yield from meta_table(meta).to_batches()
+
+
+def read_one(fi: int, shown: str, path: str, content: bytes, timezone: str, limits: Any, people: Any = None) -> tuple[Any, FileMeta]:
+    """One file's bytes read like `sopgen check` reads the file, under its shown name."""
+    from sopgen.conformance.engine.read import read_input
+
+    suffix = PurePosixPath(urlsplit(path).path).suffix
+    with tempfile.TemporaryDirectory(prefix="sopgen-spark-") as folder:
+        copy = Path(folder) / f"log{suffix}"
+        copy.write_bytes(content)
+        data = read_input([copy], timezone, limits, people, names=[shown])
+    meta = FileMeta(fi, data.file_errors, data.problems, sum(data.blank), data.notes, data.ignored, sum(data.merged), data.dates)
+    frame = data.frame
+    if frame is None or not data.files:
+        return None, meta
+    texts = [c for c, t in frame.schema.items() if t == pl.Categorical]
+    # pos: the row's place in the file as read (the order the engine sees rows in).
+    return frame.with_columns(
+        pl.lit(fi, dtype=pl.Int32).alias("fi"), *[pl.col(c).cast(pl.String) for c in texts], pl.int_range(pl.len(), dtype=pl.Int64).alias("pos")
+    ), meta
+
+
+def merge_meta(files: Sequence[SparkFile], metas: Sequence[FileMeta]) -> tuple[LogInput, dict[int, int]]:
+    """The `LogInput` of all files (without rows) as `read_input` would have made it (a
+    file that could not be read is an error and leaves the list of files), and where each
+    file read went in that list (listing index -> index in `LogInput.files`)."""
+    by_fi = {m.fi: m for m in metas}
+    data = LogInput(None, [], [], [], [], [], {}, [])
+    index: dict[int, int] = {}
+    for f in files:
+        m = by_fi.get(f.fi) or FileMeta(f.fi, [FileError(f.shown, f"berkas log '{f.shown}' tidak terbaca oleh Spark")])
+        data.file_errors.extend(m.errors)
+        if m.errors:
+            continue
+        index[f.fi] = len(data.files)
+        data.files.append(f.shown)
+        data.problems.extend(m.problems)
+        data.notes.extend(m.notes)
+        data.ignored.update(m.ignored)
+        data.blank.append(m.blank)
+        data.merged.append(m.merged)
+        data.dates.extend(m.dates)
+    return data, index
+
+
+# -- Arrow ------------------------------------------------------------------------------------
+
+ROW_SCHEMA = (
+    "fi int, sheet string, row long, sop string, case string, step int, actor string, "
+    "start timestamp_ntz, end timestamp_ntz, output string, timeless boolean, pos long, part int, meta binary"
+)
+_ROW_COLUMNS = ("fi", "sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless", "pos", "part")
+
+
+def to_arrow(frame: Any) -> Any:
+    """Rows as the Arrow table of `ROW_SCHEMA` (no meta)."""
+    return frame.select(*_ROW_COLUMNS, pl.lit(None, dtype=pl.Binary).alias("meta")).to_arrow()
+
+
+def meta_table(meta: FileMeta) -> Any:
+    """One file's `FileMeta` as rows of `ROW_SCHEMA`: partition -1, the pickle in pieces
+    (`row` numbers the pieces)."""
+    blob = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL)
+    pieces = [blob[i : i + CHUNK] for i in range(0, len(blob), CHUNK)] or [b""]
+    frame = pl.DataFrame(
+        {
+            "fi": pl.Series([meta.fi] * len(pieces), dtype=pl.Int32),
+            "row": pl.Series(range(len(pieces)), dtype=pl.Int64),
+            "part": pl.Series([-1] * len(pieces), dtype=pl.Int32),
+            "meta": pl.Series(pieces, dtype=pl.Binary),
+        }
+    )
+    empty = {"sheet": pl.String, "sop": pl.String, "case": pl.String, "step": pl.Int32, "actor": pl.String, "output": pl.String, "pos": pl.Int64}
+    frame = frame.with_columns(
+        *[pl.lit(None, dtype=t).alias(c) for c, t in empty.items()],
+        pl.lit(None, dtype=pl.Datetime("us")).alias("start"),
+        pl.lit(None, dtype=pl.Datetime("us")).alias("end"),
+        pl.lit(None, dtype=pl.Boolean).alias("timeless"),
+    )
+    return frame.select(*_ROW_COLUMNS, "meta").to_arrow()
+
+
+def unpickle_pieces(rows: Sequence[tuple[int, int, bytes]]) -> list[Any]:
+    """Records sent as (key, piece number, piece) rows, put together per key in key order."""
+    by_key: dict[int, list[tuple[int, bytes]]] = {}
+    for key, seq, piece in rows:
+        by_key.setdefault(key, []).append((seq, piece))
+    return [pickle.loads(b"".join(p for _, p in sorted(pieces))) for _, pieces in sorted(by_key.items())]
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0][:300] if text else type(err).__name__

@@ -1,0 +1,175 @@
+"""`sopgen check --spark`: the report made on Spark is the one-machine report, to the byte.
+
+Runs a real Spark in `local[2]` (UI off, bound to 127.0.0.1, few shuffle partitions) on a
+small random log of several SOPs with rework, incomplete cases, invalid, duplicate and
+unknown-SOP rows spread over files of three formats. Skips, saying why, where pyspark or
+Java is missing (`pip install '.[spark]'`); the messages for that case are tested always.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sopfactory import make_project, sop_yaml
+from sopgen.cli import main
+from sopgen.conformance.engine import check_logs
+from sopgen.conformance.report import ReportOptions, write_report
+from sopgen.conformance.spark import missing_requirement
+from sopgen.conformance.spark.session import LOG_CONFIG
+from sopgen.source.project import load_project
+from sopgen.source.validate import validate
+
+REF = "065/111/416-317/2023"
+OTHER = "200/2/2023"
+HEADER = ("sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan")
+# Spark here: few partitions and threads, quick JVM, nothing listening beyond 127.0.0.1.
+TEST_SETTINGS = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.driver.extraJavaOptions": f"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}",
+    "spark.driver.memory": "512m",
+}
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """One local Spark session for the module (check_spark uses the active session)."""
+    reason = missing_requirement()
+    if reason is not None:
+        pytest.skip(f"Spark tidak tersedia, tes Spark dilewati: {reason}")
+    from sopgen.conformance.spark.session import spark_session
+
+    with spark_session("local[2]", TEST_SETTINGS) as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("spark") / "proyek"
+    root = make_project(root, {"lain.yaml": sop_yaml(OTHER, "Pelayanan Lain", 5, actors=2, decisions={4: (None, 2)})}, reference=True)
+    with open(root / "sopgen.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n[batas]\nlog_mb = 1\n")  # a log over 1 MB is a file error, said before reading
+    return root
+
+
+def load(root: Path):
+    result = validate(None, project=load_project(root)[0])
+    assert not result.errors
+    return result.project, result.sops
+
+
+def _case_rows(rng: random.Random, sop, case: str, start: datetime) -> list[list[str]]:
+    """One case walked through its SOP: rework along a decision, a skipped step, an early
+    stop, a late step, a wrong actor or output, each now and then."""
+    n = len(sop.langkah)
+    loops = {s.no: s.tidak for s in sop.langkah if isinstance(s.tidak, int) and s.tidak < s.no}
+    rows, step, t, reworked = [], 1, start, False
+    while step <= n and len(rows) < 3 * n:
+        st = sop.langkah[step - 1]
+        actor = sop.actor(st.pelaksana[0]).nama if rng.random() > 0.05 else "Orang Lain"
+        minutes = (st.mutu_baku.menit or 30) * (3 if rng.random() < 0.1 else rng.uniform(0.2, 0.9))
+        end = t + timedelta(minutes=int(minutes) + 1)
+        output = st.mutu_baku.output if rng.random() > 0.05 else ""
+        open_end = rng.random() < 0.02
+        rows.append([sop.nomor, case, str(step), actor, f"{t:%Y-%m-%d %H:%M}", "" if open_end else f"{end:%Y-%m-%d %H:%M}", output, ""])
+        t = end + timedelta(minutes=rng.randint(0, 90))
+        if rng.random() < 0.05:
+            break  # incomplete
+        if step in loops and not reworked and rng.random() < 0.4:
+            step, reworked = loops[step], True
+        else:
+            step += 2 if rng.random() < 0.04 else 1
+    return rows
+
+
+def random_logs(folder: Path, sops, seed: int = 14, cases: int = 150) -> list[Path]:
+    """Three logs (CSV with ',', CSV with ';' and quotes, JSONL) of random cases, some spread
+    over two files, plus invalid rows, duplicates (also across files) and unknown SOPs."""
+    rng = random.Random(seed)
+    files: list[list[list[str]]] = [[], [], []]
+    base = datetime(2024, 3, 4, 7, 30)
+    for c in range(cases):
+        sop = sops[c % len(sops)]
+        rows = _case_rows(rng, sop, f"K-{c:04d}", base + timedelta(hours=rng.randint(0, 24 * 60)))
+        first = rng.randrange(3)
+        for k, r in enumerate(rows):
+            files[first if k < len(rows) // 2 or rng.random() < 0.7 else (first + 1) % 3].append(r)
+    for k in range(12):
+        target = files[rng.randrange(3)]
+        source = files[rng.randrange(3)]
+        if source:
+            target.insert(rng.randrange(len(target) + 1), list(source[rng.randrange(len(source))]))  # duplicate
+        bad = [REF, f"X-{k}", rng.choice(["x", "0", ""]), "Kasi", rng.choice(["2024-13-01 08:00", "besok", "2024-03-05 08:00"]), "", "", ""]
+        target.insert(rng.randrange(len(target) + 1), bad)  # invalid
+        target.append(["SOP 999/1/2024" if k % 2 else "", f"U-{k}", "1", "Kasi", "2024-03-05 08:00", "2024-03-05 09:00", "x", ""])
+    paths = [folder / "log-a.csv", folder / "log-b.csv", folder / "log-c.jsonl"]
+    with open(paths[0], "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEADER, *files[0]])
+    with open(paths[1], "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=";", quoting=csv.QUOTE_ALL).writerows([HEADER, *files[1]])
+    with open(paths[2], "w", encoding="utf-8") as fh:
+        for r in files[2]:
+            fh.write(json.dumps(dict(zip(HEADER, r)), ensure_ascii=False) + "\n")
+    return paths
+
+
+def json_report(result, project) -> bytes:
+    out = io.BytesIO()
+    write_report(result, "json", out, ReportOptions(project=project))
+    return out.getvalue()
+
+
+def test_the_spark_report_is_the_local_report(spark, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sopgen.conformance.spark import check_spark
+
+    monkeypatch.chdir(project)
+    proj, sops = load(project)
+    (project / "log").mkdir(exist_ok=True)
+    logs = [p.relative_to(project) for p in random_logs(project / "log", sops)]
+    big = project / "log" / "log-d-besar.csv"
+    big.write_bytes(",".join(HEADER).encode() + b"\n" + b"x" * (3 << 19) + b"\n")
+    logs.append(big.relative_to(project))
+    local = check_logs(proj, sops, logs)
+    assert [e.file for e in local.file_errors] == ["log/log-d-besar.csv"]
+    kinds = local.summary["kinds"]
+    for kind in ("rework", "case_incomplete", "invalid_row", "duplicate_row", "unknown_sop", "time_exceeded", "wrong_actor"):
+        assert kinds[kind] > 0, kind  # the log exercises what the partitions must get right
+    assert len(local.summary["sops"]) == 2 and local.summary["cases"]["total"] > 100
+    # About 300 rows a group: the cases are checked in several groups and merged.
+    on_spark = check_spark(proj, sops, "local[2]", [str(p) for p in logs], group_rows=300)
+    assert json_report(on_spark, proj) == json_report(local, proj)
+    # A folder: its files in path order, named as the one-machine check names them.
+    runner = CliRunner()
+    got = runner.invoke(main, ["check", "--spark", "local[2]", "log", "--format", "json", "--sop", REF])
+    want = runner.invoke(main, ["check", *map(str, sorted(logs)), "--format", "json", "--sop", REF])
+    assert got.exit_code == want.exit_code == 1, got.output  # 1: the file over the limit
+    assert got.stdout_bytes == want.stdout_bytes
+
+
+def test_a_uri_that_names_nothing_is_a_usage_error(spark, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    got = CliRunner().invoke(main, ["check", "--spark", "local[2]", "tidak-ada/"])
+    assert got.exit_code == 2
+    assert "berkas log tidak ditemukan: tidak-ada/" in got.output and "Traceback" not in got.output
+
+
+def test_without_pyspark_or_java_the_message_says_what_to_install(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark fails as if not installed
+    got = CliRunner().invoke(main, ["check", "--spark", "local[2]", "log"])
+    assert got.exit_code == 2 and "pip install 'sopgen[spark]'" in got.output and "Traceback" not in got.output
+    monkeypatch.undo()
+    if missing_requirement() is None:
+        monkeypatch.chdir(project)
+        monkeypatch.setenv("JAVA_HOME", str(project / "tanpa-java"))
+        got = CliRunner().invoke(main, ["check", "--spark", "local[2]", "log"])
+        assert got.exit_code == 2 and "Java tidak ditemukan" in got.output and "JAVA_HOME" in got.output
