@@ -200,3 +200,27 @@ def test_a_good_record_still_skips_the_unchanged(built: Path, tmp_path: Path) ->
     result = rebuild(root)
     assert result.ok and not result.validated and result.count(DIBUAT) == 0
     assert os.path.getsize(root / "output" / STATE_NAME) < 100_000
+
+
+
+def test_a_record_not_sealed_here_never_stands_in_for_validation(built: Path, tmp_path: Path) -> None:
+    """The no-change shortcut reuses the record's diagnostics only under this machine's seal:
+    a record written by someone else (the right key, its diagnostics changed) makes the build
+    validate again, and what it reports is what validation finds."""
+    root = copy_of(built, tmp_path)
+    good = state_of(root)
+    assert isinstance(good["validasi"].get("segel"), str)
+    planted = {"file": "sops/x.yaml", "line": 1, "column": 1, "code": "SOP999", "severity": "warning", "message": "palsu"}
+    unsealed = {k: v for k, v in good["validasi"].items() if k != "segel"}
+    for forged in (
+        {**good["validasi"], "diagnostik": [planted]},  # changed under the old seal
+        unsealed,  # no seal
+        {**unsealed, "segel": "0" * 64},  # a seal made with another key
+    ):
+        write_state(root, {**good, "validasi": forged})
+        result = rebuild(root)
+        assert result.ok and result.validated, forged.get("segel")
+        assert "SOP999" not in [d.code for d in result.diagnostics]
+        assert result.count(DIBUAT) == 0  # the outputs themselves were still current
+    result = rebuild(root)  # the record the last build sealed is used again
+    assert result.ok and not result.validated

@@ -354,8 +354,8 @@ def _reused_summaries(project: Project, inputs: _Inputs, result: BuildResult, fo
     """The previous build's validation result when no input of it changed and nothing needs
     rendering (rendering needs the SOP models); None: validate."""
     cached = inputs.cached
-    if not cached or force:
-        return None
+    if not cached or force or not filecache.sealed(cached):
+        return None  # a record this machine did not seal (output/ is untrusted) is no answer
     logos = list(cached.get("logo", []))
     key = _validation_key(project, inputs.code, inputs.config_bytes, inputs.shas, logos)
     if cached.get("kunci") != key or set(cached.get("ringkasan", {})) != set(inputs.shas):
@@ -400,7 +400,7 @@ def _validate(
         "ringkasan": summaries,
         "diagnostik": [d.as_dict() for d in result.diagnostics],
     }
-    return summaries, sops, record
+    return summaries, sops, filecache.seal_record(record)
 
 
 def _summary_of(project: Project, f: Any, slug: str, r: str, cache: filecache.ValidationCache | None, sops: dict[str, Any]) -> dict:

@@ -261,6 +261,31 @@ def open_for(project: Project, key_folder: Path | None = None) -> ValidationCach
     return ValidationCache.open(project.cache / CACHE_FILE, secret, context_of(project))
 
 
+def seal_record(record: dict[str, Any], key_folder: Path | None = None) -> dict[str, Any]:
+    """The build record's validation result with this machine's seal (`segel`), so that a
+    record written by someone else into output/ cannot stand in for validating; unsealed
+    when there is no key (and then never reused)."""
+    body = {k: v for k, v in record.items() if k != "segel"}
+    secret = secret_key(key_folder)
+    if secret is None:
+        return body
+    return {**body, "segel": _seal(secret, _canonical(body))}
+
+
+def sealed(record: dict[str, Any], key_folder: Path | None = None) -> bool:
+    """Whether a validation record read back carries this machine's seal."""
+    seal = record.get("segel")
+    secret = secret_key(key_folder) if isinstance(seal, str) else None
+    if secret is None:
+        return False
+    body = {k: v for k, v in record.items() if k != "segel"}
+    return hmac.compare_digest(seal.encode(), _seal(secret, _canonical(body)).encode())
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
 # --- entries and validation results ----------------------------------------------------------
 
 
