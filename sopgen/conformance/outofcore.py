@@ -132,13 +132,7 @@ def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions:
             else:
                 data.file_errors.append(FileError(file, f"berkas log '{file}' tidak bisa dibuka ({err.strerror or err})"))
             continue
-        data.files.append(file)
-        data.problems.extend(got.problems)
-        data.notes.extend(got.notes)
-        data.ignored.update(got.ignored_columns)
-        data.blank.append(got.blank_rows)
-        data.merged.append(got.merged_rows)
-        data.dates.extend(got.dates)
+        data.add_file(file, got.problems, got.notes, got.ignored_columns, got.blank_rows, got.merged_rows, got.dates)
     return _Pieces(data, sopless, partitions)
 
 

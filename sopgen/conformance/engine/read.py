@@ -29,6 +29,16 @@ class LogInput:
     merged: list[int]  # XES lifecycle events merged into another row, per file
     dates: list[Any] = field(default_factory=list)  # readers.dateorder.DateReading: numeric dates read one way of two
 
+    def add_file(self, file: str, problems: list[Any], notes: list[str], ignored: dict[str, list[str]], blank: int, merged: int, dates: list[Any]) -> None:
+        """One more file read (its rows kept elsewhere: partitions on disk, Spark)."""
+        self.files.append(file)
+        self.problems.extend(problems)
+        self.notes.extend(notes)
+        self.ignored.update(ignored)
+        self.blank.append(blank)
+        self.merged.append(merged)
+        self.dates.extend(dates)
+
 
 # The rows as the engine takes them (and as a partition of them holds them).
 ROW_SCHEMA: dict[str, Any] = {

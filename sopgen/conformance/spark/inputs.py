@@ -203,13 +203,7 @@ def merge_meta(files: Sequence[SparkFile], metas: Sequence[FileMeta]) -> tuple[L
         if m.errors:
             continue
         index[f.fi] = len(data.files)
-        data.files.append(f.shown)
-        data.problems.extend(m.problems)
-        data.notes.extend(m.notes)
-        data.ignored.update(m.ignored)
-        data.blank.append(m.blank)
-        data.merged.append(m.merged)
-        data.dates.extend(m.dates)
+        data.add_file(f.shown, m.problems, m.notes, m.ignored, m.blank, m.merged, m.dates)
     return data, index
 
 
