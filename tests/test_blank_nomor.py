@@ -101,3 +101,30 @@ def test_book_lists_it_with_an_empty_number(project: Path) -> None:
 
     labels = [b.get_title() for b in PdfDocument(book.pdf).get_toc()]
     assert "Pelayanan Surat Pengantar Nikah" in labels and "474/001/2023 Pelayanan Surat Keterangan" in labels
+
+
+def test_the_monitoring_form_names_no_file_as_a_number(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log of the blangko SOP (named by its file, as it has no number): the form prints
+    'SOP tanpa nomor' under its name, in the PDF's HTML and the xlsx alike."""
+    import openpyxl
+
+    from sopgen.conformance.engine import check_logs
+    from sopgen.conformance.report import ReportOptions
+    from sopgen.conformance.report.monitoring import render_form_html
+    from sopgen.source.project import load_project
+
+    log = project / "log-blangko.csv"
+    log.write_text(
+        "sop,kasus,langkah,pelaksana,mulai,selesai,output\n"
+        f"{STEM},K-1,1,Pemohon,02/10/2023 08:00,02/10/2023 08:05,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(project)
+    loaded, _ = load_project(project)
+    result = check_logs(loaded, validate([project / "sops"]).sops, [log], sop_filter=[STEM])
+    html = render_form_html(result, ReportOptions(project=loaded))
+    assert "SOP tanpa nomor" in html and f"SOP {STEM}" not in html
+    out = CliRunner().invoke(main, ["check", log.name, "--sop", STEM, "--format", "monitoring", "-o", "form.xlsx"])
+    assert out.exit_code in (0, 1), out.output
+    cells = [c for row in openpyxl.load_workbook(project / "form.xlsx").active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("(SOP tanpa nomor)" in c for c in cells) and not any(f"SOP {STEM}" in c for c in cells)

@@ -32,7 +32,7 @@ MAX_NOTES = 3  # findings named in a row's catatan, and actions in its tindakan
 class FormRow:
     no: int
     prosedur: str  # the SOP's nama
-    nomor: str
+    nomor: str  # as the sheet prints it: '' for an SOP without a Nomor SOP
     baik: bool
     catatan: str
     tindakan: list[str] = field(default_factory=list)
@@ -83,7 +83,7 @@ def build_form(result: CheckResult, options: ReportOptions) -> Form:
         sop = by_nomor[so["sop"]]
         baik = so["percent_compliant"] is not None and so["percent_compliant"] >= threshold
         notes, actions = _notes_and_actions(so, sop, stats.get(so["sop"], []), unknown_names)
-        rows.append(FormRow(no, sop.nama, sop.nomor, baik, notes, actions))
+        rows.append(FormRow(no, sop.nama, sop.nomor_sop, baik, notes, actions))
     instansi = dict(getattr(config, "instansi", None) or {})
     if result.sops:
         for key in ("pemerintah", "nama", "unit"):
@@ -297,7 +297,7 @@ def _xlsx_rows(ws: Any, form: Form, first: int) -> int:
     r = first
     for row in form.rows:
         tindakan = "\n".join(f"{i}. {t}" for i, t in enumerate(row.tindakan, 1))
-        values = [row.no, f"{row.prosedur}\n(SOP {row.nomor})", "✓" if row.baik else "", "" if row.baik else "✓", row.catatan, tindakan, ""]
+        values = [row.no, f"{row.prosedur}\n(SOP {row.nomor or 'tanpa nomor'})", "✓" if row.baik else "", "" if row.baik else "✓", row.catatan, tindakan, ""]
         for col, value in enumerate(values, 1):
             _cell(ws, r, col, value, border=box, alignment=mark if col in (1, 3, 4) else top)
         lines = max(len(row.catatan) // 55 + 1, sum(len(t) // 48 + 1 for t in row.tindakan), 3)
