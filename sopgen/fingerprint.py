@@ -8,6 +8,7 @@ whose behaviour reaches a diagnostic or a PDF.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -24,22 +25,68 @@ def code_fingerprint() -> str:
     """sopgen's version and source, the schemas, Python's and the libraries' versions."""
     global _CODE_FP
     if _CODE_FP is None:
-        from importlib import metadata
-
         from sopgen.resources import asset_dir
 
         h = hashlib.sha256(f"sopgen {__version__} python {sys.version}".encode())
+        versions = library_versions(_LIBRARIES)
         for dist in _LIBRARIES:
-            try:
-                h.update(f"{dist} {metadata.version(dist)}".encode())
-            except metadata.PackageNotFoundError:
-                h.update(f"{dist} -".encode())
+            h.update(f"{dist} {versions.get(dist) or '-'}".encode())
         pkg = Path(__file__).resolve().parent  # the whole sopgen package
-        for p in sorted(pkg.rglob("*.py")):
-            if "__pycache__" not in p.parts:
-                h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
+        for rel in sorted(_sources(str(pkg))):
+            h.update(rel.encode() + b"\0" + (pkg / rel).read_bytes())
         schemas = asset_dir("schemas")
         for p in sorted(schemas.glob("*.json")) if schemas.is_dir() else ():
             h.update(p.name.encode() + b"\0" + p.read_bytes())
         _CODE_FP = h.hexdigest()
     return _CODE_FP
+
+
+def library_versions(names: tuple[str, ...]) -> dict[str, str | None]:
+    """Each distribution's version as `importlib.metadata.version` finds it (the first on
+    sys.path), read from the `NAME-VERSION.dist-info` folder names: importing
+    importlib.metadata alone took a sixth of `sopgen validate FILE`. A distribution whose
+    folder name carries no version (an egg-info) is asked of importlib.metadata."""
+    wanted = {_normal(n): n for n in names}
+    found: dict[str, str | None] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in listing:
+            base, dot, kind = item.rpartition(".")
+            if kind not in ("dist-info", "egg-info"):
+                continue
+            name, dash, version = base.partition("-")
+            dist = wanted.get(_normal(name))
+            if dist is None or dist in found:
+                continue
+            found[dist] = version.partition("-")[0] if dash and kind == "dist-info" else _metadata_version(dist)
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def _normal(name: str) -> str:
+    return "".join("_" if c in "-." else c for c in name).lower()
+
+
+def _metadata_version(dist: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _sources(top: str) -> list[str]:
+    """The package's .py files, relative and with '/' (os.walk: a third of rglob's time)."""
+    out = []
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = os.path.relpath(folder, top)
+        for f in files:
+            if f.endswith(".py"):
+                out.append(f if rel == "." else f"{rel.replace(os.sep, '/')}/{f}")
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -207,6 +208,32 @@ def test_one_file_reads_the_others_from_the_cache(tmp_path: Path, monkeypatch: p
     assert [d.code for d in result.diagnostics] == ["SOP501"]
     monkeypatch.setattr(validate_module, "load_text", real)
     assert [d.format() for d in result.diagnostics] == [d.format() for d in validate([one], load_project(root)[0]).diagnostics]
+
+
+def test_a_settled_file_is_not_read_again_and_a_change_is_still_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp (size, times, inode) stands in for reading an unchanged file; a change that
+    keeps the size and puts the old mtime back still changes the ctime, so it is read."""
+    root = _project(tmp_path / "p", count=3)
+    clock = filecache.time.time_ns
+    monkeypatch.setattr(filecache.time, "time_ns", lambda: clock() + 10 * filecache.SETTLED_NS)  # files look old
+    cache = _opened(root)
+    expected = _validated(root, cache)
+    cache.save(root)
+    assert all("stat" in e for e in _opened(root).entries.values())
+    read: list[str] = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real_read(self))
+    assert _validated(root, _opened(root)) == expected
+    assert not [n for n in read if n.endswith(".yaml")]
+    one = root / "sops" / "001-sop.yaml"
+    before = one.stat()
+    time.sleep(0.05)  # past the clock tick of the first write
+    one.write_text(one.read_text(encoding="utf-8").replace('nomor: "800/001', 'nomor: "800/000', 1), encoding="utf-8")
+    os.utime(one, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert one.stat().st_size == before.st_size and one.stat().st_mtime_ns == before.st_mtime_ns
+    after = _validated(root, _opened(root))
+    assert any("SOP501" in line for line in after) and after == _validated(root, False)
+    assert "001-sop.yaml" in read
 
 
 def test_a_key_others_can_write_is_no_key(tmp_path: Path, _key_home: Path) -> None:

@@ -12,7 +12,8 @@ write: anyone who can write the project folder (or commit a file into it) can wr
   exact structure sopgen writes, and a context hash (sopgen's code and libraries, the schemas,
   `sopgen.toml` and the parsed config, the project folder) that must equal this run's.
 - Each entry is keyed by the SHA-256 of the file's bytes together with the file's name as
-  messages show it; an entry whose logo (the one thing outside the file a file's diagnostics
+  messages show it; a file whose status (size, mtime, ctime, inode) is the one stamped on its
+  entry when it was hashed, long enough after its last change, is not read again (`stamp_of`); an entry whose logo (the one thing outside the file a file's diagnostics
   read) changed since is not used. Entries of files with a step text long enough for the page
   check (SOP509, which runs the layout with the project's templates) are not kept.
 - Written atomically (`files.write_atomic`), one entry per project file (files that are gone
@@ -31,6 +32,7 @@ import hmac
 import json
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,6 +100,7 @@ class ValidationCache:
     context: str
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     changed: bool = False
+    seen: set[str] = field(default_factory=set)  # files asked for in this run: they exist
 
     @classmethod
     def open(cls, path: Path, secret: bytes, context: str) -> ValidationCache:
@@ -106,6 +109,7 @@ class ValidationCache:
         return cache
 
     def get(self, rel: str, key: str) -> dict[str, Any] | None:
+        self.seen.add(rel)
         entry = self.entries.get(rel)
         return entry if entry is not None and entry["kunci"] == key else None
 
@@ -113,6 +117,22 @@ class ValidationCache:
         """Keep an entry (one that would not read back as written is not kept)."""
         if valid_entry(entry) and self.entries.get(rel) != entry:
             self.entries[rel] = entry
+            self.changed = True
+
+    def stamped_digest(self, rel: str, st: os.stat_result) -> str | None:
+        """The SHA-256 of a file's bytes as hashed when its status was `st` (None: not known)."""
+        self.seen.add(rel)
+        entry = self.entries.get(rel)
+        stamp = entry.get("stat") if entry is not None else None
+        if stamp is not None and stamp[:4] == [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]:
+            return stamp[4]
+        return None
+
+    def keep_stamp(self, rel: str, key: str, stamp: list | None) -> None:
+        """Record a file's status beside the entry made from its bytes (see `stamp_of`)."""
+        entry = self.get(rel, key)
+        if entry is not None and stamp is not None and entry.get("stat") != stamp:
+            entry["stat"] = stamp
             self.changed = True
 
     def set_extra(self, rel: str, key: str, extra: dict[str, Any]) -> None:
@@ -125,7 +145,7 @@ class ValidationCache:
     def save(self, root: Path) -> None:
         """Write the cache when it changed: entries of files still there, at most MAX_BYTES.
         A folder that cannot be written only means the next run parses again."""
-        kept = {rel: e for rel, e in sorted(self.entries.items()) if (root / rel).is_file()}
+        kept = {rel: e for rel, e in sorted(self.entries.items()) if rel in self.seen or (root / rel).is_file()}
         if not self.changed and len(kept) == len(self.entries):
             return
         if len(kept) > MAX_ENTRIES:
@@ -225,7 +245,7 @@ def _plain(v: object, depth: int = 0) -> bool:
 
 def valid_entry(e: object) -> bool:
     """Exactly what `sopgen.source.validate` writes: anything else makes the cache unusable."""
-    if type(e) is not dict or not (_ENTRY_KEYS <= set(e) <= _ENTRY_KEYS | {"ekstra"}):
+    if type(e) is not dict or not (_ENTRY_KEYS <= set(e) <= _ENTRY_KEYS | {"ekstra", "stat"}):
         return False
     key = e["kunci"]
     return (
@@ -237,6 +257,15 @@ def valid_entry(e: object) -> bool:
         and (e["diganti_oleh"] is None or _target(e["diganti_oleh"]))
         and (e["logo"] is None or (type(e["logo"]) is list and len(e["logo"]) == 2 and all(type(x) is str for x in e["logo"])))
         and ("ekstra" not in e or (type(e["ekstra"]) is dict and _plain(e["ekstra"])))
+        and ("stat" not in e or _stamp(e["stat"]))
+    )
+
+
+def _stamp(v: object) -> bool:
+    """[size, mtime, ctime, inode, sha256]"""
+    return (
+        type(v) is list and len(v) == 5 and all(type(x) is int and 0 <= x < 1 << 64 for x in v[:4])
+        and type(v[4]) is str and len(v[4]) == 64 and set(v[4]) <= _HEX64
     )
 
 
@@ -289,9 +318,23 @@ def _canonical(value: Any) -> bytes:
 # --- entries and validation results ----------------------------------------------------------
 
 
-def key_of(file: str, rel: str, raw: bytes) -> str:
-    """An entry's key: the file's bytes and the name its messages show."""
-    return sha256(file.encode("utf-8", "surrogatepass") + b"\0" + rel.encode("utf-8", "surrogatepass") + b"\0" + raw)
+def key_of(file: str, rel: str, digest: str) -> str:
+    """An entry's key: the SHA-256 of the file's bytes and the name its messages show."""
+    return sha256(file.encode("utf-8", "surrogatepass") + b"\0" + rel.encode("utf-8", "surrogatepass") + b"\0" + digest.encode())
+
+
+SETTLED_NS = 2_000_000_000  # a file last changed this long ago is stamped
+
+
+def stamp_of(st: os.stat_result, digest: str) -> list | None:
+    """[size, mtime, ctime (ns), inode, SHA-256 of the bytes]: a later run that finds the file
+    with this status need not read it. Any change of a file's bytes sets its ctime to the time
+    of the change (no program can set ctime), so only a file whose ctime is well in the past
+    is stamped: a write in the same clock tick as the stamp, the one change a stamp could miss,
+    cannot happen later."""
+    if st.st_ctime_ns >= time.time_ns() - SETTLED_NS or st.st_mtime_ns >= time.time_ns() - SETTLED_NS:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest]
 
 
 def logo_state(project: Project, logo: str) -> str:

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -148,18 +148,31 @@ def _shown_folder(folder: str, cwd: str) -> str | None:
     return "" if shown == "." else shown
 
 
+_REAL: dict[str, str] = {}  # absolute path -> real path, until forget_folders()
+
+
 def real_path(path: Path) -> str:
-    """`path.resolve()` with each folder resolved once (1,000 files: 5,000 system calls fewer)."""
+    """`path.resolve()` with each folder resolved once (1,000 files: 5,000 system calls fewer),
+    and each absolute path once per validation (it is asked three times per file)."""
+    key = os.fspath(path)
+    known = _REAL.get(key)
+    if known is not None:
+        return known
     if os.path.islink(path):
-        return str(Path(path).resolve())
-    folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(str(resolved_folder(folder)), name)
+        real = str(Path(path).resolve())
+    else:
+        folder, name = os.path.split(os.path.abspath(path))
+        real = os.path.join(str(resolved_folder(folder)), name)
+    if os.path.isabs(key) and len(_REAL) < 100_000:
+        _REAL[key] = real
+    return real
 
 
 def forget_folders() -> None:
     """Resolve folders again: a long-lived process (preview) must see them as they are now."""
     resolved_folder.cache_clear()
     _shown_folder.cache_clear()
+    _REAL.clear()
 
 
 def find_root(start: Path) -> Path:
@@ -440,7 +453,27 @@ def discover(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file() and not any(part.startswith(".") for part in q.relative_to(p).parts))
+            found.extend(_sop_files(p))
         else:
             found.append(p)
     return sorted(dict.fromkeys(found))
+
+
+def _sop_files(folder: Path) -> Iterator[Path]:
+    """*.yaml and *.yml files (or links to files) under folder, not in or named like hidden
+    entries, not through linked folders (as `Path.rglob`, at a third of its cost)."""
+    try:
+        with os.scandir(folder) as it:
+            entries = list(it)
+    except OSError:
+        return
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        try:
+            if e.is_dir(follow_symlinks=False):
+                yield from _sop_files(folder / e.name)
+            elif e.name.endswith((".yaml", ".yml")) and e.is_file():
+                yield folder / e.name
+        except OSError:
+            continue
