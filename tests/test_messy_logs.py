@@ -575,3 +575,28 @@ def test_the_monitoring_form_names_the_unrecognised_names(project_dir: Path) -> 
         "Daftarkan nama yang ditulis staf ('Budi Santoso' 2 baris → Kepala Sub Bagian Umum dan Kepegawaian; 'Kasi Kesos' 2 baris → "
         "Kasi; 'Pak Camat' 1 baris → Kasubag Perencanaan dan Keuangan) sebagai alias pelaksana di SOP atau di pegawai.csv, lalu periksa ulang."
     )
+
+
+def test_a_month_of_a_few_rows_is_not_plotted_as_a_full_month(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month holding one row plots at 0 % or 100 %: it is drawn hollow, left out of the
+    lines, its row count under its name, and the legend says why."""
+    import re
+
+    from sopgen.conformance.report import ReportOptions, render_html
+
+    monkeypatch.chdir(project_dir)
+    cases = [c for k in range(8) for c in clean_case(f"O{k}", f"2023-10-{2 + k:02d}")]
+    cases += [c for k in range(8) for c in clean_case(f"D{k}", f"2023-12-{4 + k:02d}")]
+    cases.append(row("N1", 1, "2023-11-06 08:00", "2023-11-06 09:00"))  # November: one late row
+    html = render_html(check(project_dir, write_csv(project_dir / "log.csv", cases)), ReportOptions())
+    chart = html[html.index("Kecenderungan per bulan") :]
+    chart = chart[: chart.index("</svg>")]
+    assert "1\u00a0baris" in chart  # under "Nov 2023"
+    assert chart.count('fill="#ffffff"') == 2  # November's two points are hollow
+    # The lines join October and December only: two points each, not three.
+    paths = re.findall(r'<path d="([^"]+)"', chart)
+    assert len(paths) == 2 and all(p.count("L") == 1 for p in paths)
+    assert "(November 2023): bulan dengan" in html and "kurang dari 12 baris" in html
+    # Months of like size: none is thin, every point is joined.
+    even = render_html(check(project_dir, _three_months(project_dir)), ReportOptions())
+    assert "Titik berongga" not in even and 'fill="#ffffff"' not in even

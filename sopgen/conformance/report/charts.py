@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS
 from sopgen.conformance.report.words import angka, persen
 
-_GOOD, _FAIR, _BAD, _GRID, _INK, _STD = "#2e7d32", "#f9a825", "#c62828", "#d0d0d0", "#222", "#c62828"
+_GOOD, _FAIR, _BAD, _GRID, _INK, _STD, _THIN = "#2e7d32", "#f9a825", "#c62828", "#d0d0d0", "#222", "#c62828", "#8a8a8a"
 
 
 def _color(p: float | None) -> str:
@@ -125,25 +125,62 @@ def kinds_chart(kinds: dict[str, int], *, width: float = 640) -> Markup:
     return Markup("".join(out))
 
 
+# A month with far fewer rows than the others (under a quarter of the median month, and under
+# 30 rows) is drawn hollow and left out of the lines: one row makes 0 % or 100 %, which says
+# nothing of the month. An office whose every month is small has no thin month.
+THIN_MONTH_ROWS = 30
+
+
+def thin_limit(months: list[dict[str, Any]]) -> float:
+    """Months with fewer rows than this are thin (see THIN_MONTH_ROWS)."""
+    rows = sorted(m["rows"] for m in months)
+    if not rows:
+        return 0
+    median = rows[len(rows) // 2] if len(rows) % 2 else (rows[len(rows) // 2 - 1] + rows[len(rows) // 2]) / 2
+    return min(THIN_MONTH_ROWS, median / 4)
+
+
+def _value_label_y(month: dict[str, Any], y_of: Any, bottom: float) -> dict[str, float]:
+    """Where a month's two value labels go: the higher above its point, the lower below,
+    so close values never print over each other; a label that would reach the month names
+    under the axis goes above its point instead, stacked over the other one."""
+    keys = sorted((k for k in ("percent_compliant", "percent_within") if month[k] is not None), key=lambda k: (-month[k], k != "percent_compliant"))
+    ys = {k: y_of(month[k]) for k in keys}
+    out = {keys[0]: ys[keys[0]] - 7} if keys else {}
+    if len(keys) == 2:
+        low = keys[1]
+        if ys[low] + 13 <= bottom - 2:
+            out[low] = ys[low] + 13
+        else:
+            out[low] = ys[low] - 7
+            out[keys[0]] = min(out[keys[0]], out[low] - 10)
+    return out
+
+
 def trend_chart(months: list[dict[str, Any]], *, width: float = 640) -> Markup:
     """Compliance (solid) and within time (dashed) per month, 0-100 %, one point a month,
-    each labelled with its value; the month names under the axis."""
+    each labelled with its value; the month names under the axis. A thin month
+    (`thin_limit`) is a hollow grey point with its row count under its name, and the
+    lines join the other months only."""
     from sopgen.render.html import BULAN
 
-    left, right, top, bottom = 44, 16, 26, 34
+    left, right, top, bottom = 44, 16, 36, 44
     plot_w, plot_h = width - left - right, 150
     h = top + plot_h + bottom
     n = len(months)
     x_of = lambda i: left + (plot_w * (i + 0.5) / n)  # noqa: E731
     y_of = lambda p: top + plot_h * (1 - p / 100)  # noqa: E731
+    limit = thin_limit(months)
+    thin = [m["rows"] < limit for m in months]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="grafik" viewBox="0 0 {_t(width)} {_t(h)}" width="{_t(width)}" height="{_t(h)}" role="img">']
     for p in range(0, 101, 25):
         y = y_of(p)
         out.append(f'<line x1="{left}" y1="{_t(y)}" x2="{_t(width - right)}" y2="{_t(y)}" stroke="{_GRID}" stroke-width="0.8"/>')
         out.append(f'<text x="{left - 6}" y="{_t(y + 3)}" font-size="9" text-anchor="end" fill="#555">{p} %</text>')
     series = (("percent_compliant", _INK, "", "kepatuhan"), ("percent_within", "#1565c0", ' stroke-dasharray="5 3"', "tepat waktu"))
+    label_y = [_value_label_y(m, y_of, top + plot_h) for m in months]
     for key, color, dash, _name in series:
-        points = [(x_of(i), y_of(m[key])) for i, m in enumerate(months) if m[key] is not None]
+        points = [(x_of(i), y_of(m[key])) for i, m in enumerate(months) if m[key] is not None and not thin[i]]
         if len(points) > 1:
             d = " ".join(f"{'M' if j == 0 else 'L'}{_t(x)},{_t(y)}" for j, (x, y) in enumerate(points))
             out.append(f'<path d="{d}" fill="none" stroke="{color}" stroke-width="1.8"{dash}/>')
@@ -151,17 +188,16 @@ def trend_chart(months: list[dict[str, Any]], *, width: float = 640) -> Markup:
             if m[key] is None:
                 continue
             x, y = x_of(i), y_of(m[key])
-            out.append(f'<circle cx="{_t(x)}" cy="{_t(y)}" r="3" fill="{_color(m[key])}" stroke="{color}" stroke-width="1"/>')
-            other = m["percent_within" if key == "percent_compliant" else "percent_compliant"]
-            # The higher value of a month is labelled above its point, the lower below, so
-            # two close values never print over each other.
-            above = other is None or m[key] > other or (m[key] == other and key == "percent_compliant")
-            dy = -7 if above else 13
-            out.append(f'<text x="{_t(x)}" y="{_t(y + dy)}" font-size="8.5" text-anchor="middle" fill="{color}">{escape(persen(m[key]))}</text>')
+            fill, ring, ink = ("#ffffff", _THIN, _THIN) if thin[i] else (_color(m[key]), color, color)
+            out.append(f'<circle cx="{_t(x)}" cy="{_t(y)}" r="3" fill="{fill}" stroke="{ring}" stroke-width="1"/>')
+            out.append(f'<text x="{_t(x)}" y="{_t(label_y[i][key])}" font-size="8.5" text-anchor="middle" fill="{ink}">{escape(persen(m[key]))}</text>')
     for i, m in enumerate(months):
         year, mon = m["month"].split("-")
         label = f"{BULAN[int(mon) - 1][:3]} {year}"
         out.append(f'<text x="{_t(x_of(i))}" y="{_t(top + plot_h + 14)}" font-size="9" text-anchor="middle" fill="{_INK}">{escape(label)}</text>')
+        if thin[i]:
+            rows = f"{angka(m['rows'])}\u00a0baris"
+            out.append(f'<text x="{_t(x_of(i))}" y="{_t(top + plot_h + 25)}" font-size="8" text-anchor="middle" fill="{_THIN}">{escape(rows)}</text>')
     lx = left
     for _key, color, dash, name in series:
         out.append(f'<line x1="{_t(lx)}" y1="10" x2="{_t(lx + 22)}" y2="10" stroke="{color}" stroke-width="1.8"{dash}/>')

@@ -4,12 +4,13 @@ over the same HTML, fetching nothing from the network."""
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Any, BinaryIO
 
 from markupsafe import Markup
 
 from sopgen.conformance.engine import INFO_KINDS, KIND_LABELS, KINDS, VIOLATION_KINDS, CheckResult
-from sopgen.conformance.report.charts import duration_chart, kinds_chart, percent_chart, trend_chart
+from sopgen.conformance.report.charts import duration_chart, kinds_chart, percent_chart, thin_limit, trend_chart
 from sopgen.conformance.readers.dateorder import date_notes
 from sopgen.conformance.report.registry import ReportOptions, reporter
 from sopgen.conformance.report.words import (
@@ -75,6 +76,8 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         "sops_empty": empty,
         "months": [{**m, "label": bulan_text(m["month"])} for m in s.get("months", [])],
         "trend_chart": trend_chart(s["months"]) if len(s.get("months", [])) > 1 else None,
+        "thin_months": [{"label": bulan_text(m["month"])} for m in s.get("months", []) if m["rows"] < thin_limit(s["months"])],
+        "thin_rows": math.ceil(thin_limit(s.get("months", []))),
         "unrecognized": unrecognized_lines(s),
         "name_line": name_line,
         "signature": signature(options),
