@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import random
+import shutil
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -216,3 +217,29 @@ def test_a_failure_on_an_executor_is_one_sentence_naming_the_file(spark, project
     assert got.exit_code == 2, got.output
     assert f"Spark gagal membaca berkas log '{one}' di executor (AttributeError: " in got.output
     assert "Traceback" not in got.output and "py4j" not in got.output and "org.apache" not in got.output
+
+
+def test_a_cluster_gets_the_drivers_sopgen(tmp_path: Path) -> None:
+    """For a master other than local the driver ships its own sopgen to the executors; the
+    archive imports as sopgen ahead of any installed one (no Spark needed to see that)."""
+    import subprocess
+
+    from sopgen.conformance.spark.session import _ship_sopgen
+
+    added: list[str] = []
+
+    class Context:
+        def addPyFile(self, path: str) -> None:
+            added.append(path)
+
+    class Session:
+        sparkContext = Context()
+
+    folder = _ship_sopgen(Session())
+    assert [Path(p).parent for p in added] == [folder]
+    probe = "import sys; sys.path.insert(1, sys.argv[1]); import sopgen.conformance.engine, sopgen; print(sopgen.__file__)"
+    try:
+        out = subprocess.run([sys.executable, "-I", "-c", probe, added[0]], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    finally:
+        shutil.rmtree(folder)
+    assert out.stdout.strip() == f"{added[0]}/sopgen/__init__.py", out.stderr
