@@ -1,4 +1,4 @@
-from sopgen.cli import main
+from sopgen.cli import run
 
 if __name__ == "__main__":  # guarded: spawned build workers import this module too
-    main()
+    run()
