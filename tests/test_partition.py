@@ -403,3 +403,29 @@ def test_out_of_core_holds_one_pieces_texts_at_a_time(project, monkeypatch: pyte
     result = check_logs(proj, sops, [log], memory=1000)
     assert result.summary["cases"]["total"] == 600 and len(held) > 20
     assert max(held) < 300, held  # a piece's or a partition's cases, never all 600
+
+
+def test_out_of_core_a_files_rows_follow_the_budget_not_batas(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`[batas] baris` bounds what one frame holds: the one-frame check refuses a longer file,
+    out of core the pieces are bounded by the budget and the file is checked (as with a
+    higher `baris`); the caps of the file are the schema's."""
+    import dataclasses
+    import json
+
+    from sopgen.conformance import outofcore
+    from sopgen.source.limits import MAX_BARIS, MAX_LOG_MB, Limits
+
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "config.schema.json").read_text(encoding="utf-8"))
+    batas = schema["properties"]["batas"]["properties"]
+    assert (batas["baris"]["maximum"], batas["log_mb"]["maximum"]) == (MAX_BARIS, MAX_LOG_MB)
+    root, proj, sops = project
+    logs = _logs(root, 41, cases=120)[:2]
+    rows = pl.read_csv(logs[0], infer_schema=False)
+    rows.with_columns(pl.col("langkah").cast(pl.Int32, strict=False)).write_parquet(root / "batas.parquet", row_group_size=40)
+    logs.append(root / "batas.parquet")
+    small = dataclasses.replace(proj, config=dataclasses.replace(proj.config, limits=Limits(baris=200)))
+    refused = check_logs(small, sops, logs)
+    assert len(refused.file_errors) == 3 and all("200 baris" in e.message for e in refused.file_errors)
+    monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)
+    with check_logs(small, sops, logs, memory=20_000) as parted:
+        assert parted.file_errors == [] and _json(parted, proj) == _json(check_logs(proj, sops, logs), proj)

@@ -243,7 +243,7 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
     from sopgen.conformance.readers.filecheck import _require_file
     from sopgen.conformance.readers.logs import _read_one
 
-    bounds = Bounds.of(limits)
+    bounds = Bounds.of(piece_limits(limits))
     _require_file(file, path)
     suffix = path.suffix.lower()
     size = path.stat().st_size
@@ -296,6 +296,18 @@ def _relocated(message: str, piece: str, file: str, byte_shift: int, line_shift:
     message = message.replace(piece, file)
     message = re.sub(r"posisi byte (\d+)", lambda m: f"posisi byte {int(m.group(1)) + byte_shift}", message)
     return re.sub(r"\bbaris (\d+)", lambda m: f"baris {int(m.group(1)) + line_shift}", message)
+
+
+def piece_limits(limits: Any) -> Any:
+    """`[batas]` for a file read in pieces: `baris` and `log_mb` bound the memory of one
+    frame (the one-frame check holds a file at once), and out of core a piece's memory is
+    bounded by the budget instead, so the file's rows and size are held only to the hard caps
+    (docs/decisions.md). A file read whole (xlsx, small, XES) keeps `[batas]`."""
+    from dataclasses import replace
+
+    from sopgen.source.limits import DEFAULT, MAX_BARIS, MAX_LOG_MB
+
+    return replace(limits or DEFAULT, baris=MAX_BARIS, log_mb=MAX_LOG_MB)
 
 
 def _head(path: Path) -> bytes:
