@@ -25,6 +25,7 @@ from sopgen.render.flowchart.text import CHAR_W, LINE
 _STEP = 2.0  # pitch of the places tried along a branch, pt
 _GAP = 1.5  # a caption's distance from its own line
 _NEAR = 40.0  # how far from its vertex a caption is looked for first, pt
+_RULE_GAP = 1.5  # a clean caption's least distance from a table rule between columns, pt
 
 Test = Callable[[Draft, int, Box], bool]
 
@@ -120,8 +121,10 @@ def _fits(draft: Draft, row: int, box: Box) -> bool:
 
 
 def _clean(draft: Draft, row: int, box: Box) -> bool:
-    """`_fits`, and no table rule between two actors' columns runs through the text."""
-    return _fits(draft, row, box) and not any(box[0] - EPS < x < box[2] + EPS for x in draft.grid.lane_x[1:])
+    """`_fits`, and no table rule between two actors' columns runs through the text or
+    touches it (the box is estimated from the characters: a margin keeps the printed text
+    off the rule)."""
+    return _fits(draft, row, box) and not any(box[0] - _RULE_GAP < x < box[2] + _RULE_GAP for x in draft.grid.lane_x[1:])
 
 
 def _along(draft: Draft, path: Path, size: tuple[float, float], test: Test, reach: float) -> tuple[int, Box] | None:
