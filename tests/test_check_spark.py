@@ -2,8 +2,8 @@
 
 Runs a real Spark in `local[2]` (UI off, bound to 127.0.0.1, few shuffle partitions) on a
 small random log of several SOPs with rework, incomplete cases, invalid, duplicate and
-unknown-SOP rows spread over files of three formats. Skips, saying why, where pyspark or
-Java is missing (`pip install '.[spark]'`); the messages for that case are tested always.
+unknown-SOP rows spread over CSV, JSONL and Parquet files. Skips, saying why, where pyspark
+or Java is missing (`pip install '.[spark]'`); the messages for that case are tested always.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -92,26 +93,27 @@ def _case_rows(rng: random.Random, sop, case: str, start: datetime) -> list[list
 
 
 def random_logs(folder: Path, sops, seed: int = 14, cases: int = 150) -> list[Path]:
-    """Three logs (CSV with ',', CSV with ';' and quotes, JSONL) of random cases, some spread
-    over two files, plus invalid rows, duplicates (also across files) and unknown SOPs."""
+    """Four logs (CSV with ',', CSV with ';' and quotes, JSONL, typed Parquet) of random
+    cases, some spread over two files, plus invalid rows, duplicates (also across files) and
+    unknown SOPs."""
     rng = random.Random(seed)
-    files: list[list[list[str]]] = [[], [], []]
+    files: list[list[list[str]]] = [[], [], [], []]
     base = datetime(2024, 3, 4, 7, 30)
     for c in range(cases):
         sop = sops[c % len(sops)]
         rows = _case_rows(rng, sop, f"K-{c:04d}", base + timedelta(hours=rng.randint(0, 24 * 60)))
-        first = rng.randrange(3)
+        first = rng.randrange(4)
         for k, r in enumerate(rows):
-            files[first if k < len(rows) // 2 or rng.random() < 0.7 else (first + 1) % 3].append(r)
-    for k in range(12):
-        target = files[rng.randrange(3)]
-        source = files[rng.randrange(3)]
+            files[first if k < len(rows) // 2 or rng.random() < 0.7 else (first + 1) % 4].append(r)
+    for k in range(16):
+        target = files[rng.randrange(4)]
+        source = files[rng.randrange(4)]
         if source:
             target.insert(rng.randrange(len(target) + 1), list(source[rng.randrange(len(source))]))  # duplicate
         bad = [REF, f"X-{k}", rng.choice(["x", "0", ""]), "Kasi", rng.choice(["2024-13-01 08:00", "besok", "2024-03-05 08:00"]), "", "", ""]
         target.insert(rng.randrange(len(target) + 1), bad)  # invalid
         target.append(["SOP 999/1/2024" if k % 2 else "", f"U-{k}", "1", "Kasi", "2024-03-05 08:00", "2024-03-05 09:00", "x", ""])
-    paths = [folder / "log-a.csv", folder / "log-b.csv", folder / "log-c.jsonl"]
+    paths = [folder / "log-a.csv", folder / "log-b.csv", folder / "log-c.jsonl", folder / "log-e.parquet"]
     with open(paths[0], "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([HEADER, *files[0]])
     with open(paths[1], "w", newline="", encoding="utf-8") as fh:
@@ -119,6 +121,13 @@ def random_logs(folder: Path, sops, seed: int = 14, cases: int = 150) -> list[Pa
     with open(paths[2], "w", encoding="utf-8") as fh:
         for r in files[2]:
             fh.write(json.dumps(dict(zip(HEADER, r)), ensure_ascii=False) + "\n")
+    # Parquet as a data platform exports it: typed step numbers and times (what does not
+    # parse is null there, as a platform's cast leaves it).
+    text = pl.DataFrame(files[3], schema={h: pl.String for h in HEADER}, orient="row")
+    text.with_columns(
+        pl.col("langkah").cast(pl.Int32, strict=False),
+        pl.col("mulai", "selesai").str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False),
+    ).write_parquet(paths[3])
     return paths
 
 
@@ -140,6 +149,8 @@ def test_the_spark_report_is_the_local_report(spark, project: Path, monkeypatch:
     logs.append(big.relative_to(project))
     local = check_logs(proj, sops, logs)
     assert [e.file for e in local.file_errors] == ["log/log-d-besar.csv"]
+    assert local.files == ["log/log-a.csv", "log/log-b.csv", "log/log-c.jsonl", "log/log-e.parquet"]
+    assert {"log/log-e.parquet"} < {f.file for f in local.findings}  # the Parquet rows are checked
     kinds = local.summary["kinds"]
     for kind in ("rework", "case_incomplete", "invalid_row", "duplicate_row", "unknown_sop", "time_exceeded", "wrong_actor"):
         assert kinds[kind] > 0, kind  # the log exercises what the partitions must get right
@@ -173,3 +184,35 @@ def test_without_pyspark_or_java_the_message_says_what_to_install(project: Path,
         monkeypatch.setenv("JAVA_HOME", str(project / "tanpa-java"))
         got = CliRunner().invoke(main, ["check", "--spark", "local[2]", "log"])
         assert got.exit_code == 2 and "Java tidak ditemukan" in got.output and "JAVA_HOME" in got.output
+
+
+def test_a_file_named_twice_is_read_twice_as_on_one_machine(spark, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its rows are duplicates of each other on Spark too (Spark itself would list it once)."""
+    monkeypatch.chdir(project)
+    _, sops = load(project)
+    (project / "dua").mkdir(exist_ok=True)
+    one = random_logs(project / "dua", sops, seed=3, cases=20)[0].relative_to(project)
+    args = [str(one), f"./{one}", "--format", "json"]
+    got = CliRunner().invoke(main, ["check", "--spark", "local[2]", *args])
+    want = CliRunner().invoke(main, ["check", *args])
+    assert got.stdout_bytes == want.stdout_bytes, got.output
+    summary = json.loads(want.stdout_bytes)["summary"]
+    assert summary["files"] == [str(one), str(one)] and summary["rows"]["duplicate"] >= summary["rows"]["checked"] > 0
+
+
+def test_a_failure_on_an_executor_is_one_sentence_naming_the_file(spark, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sopgen.conformance.spark import check as spark_check
+    from sopgen.conformance.spark.inputs import read_partitioned
+
+    def broken(batches, **settings):  # defined here: pickled whole, so the executor runs it as written
+        return read_partitioned(batches, **{**settings, "limits": "bukan batas"})
+
+    monkeypatch.setattr(spark_check, "read_partitioned", broken)
+    monkeypatch.chdir(project)
+    _, sops = load(project)
+    (project / "rusak").mkdir(exist_ok=True)
+    one = random_logs(project / "rusak", sops, seed=4, cases=5)[0].relative_to(project)
+    got = CliRunner().invoke(main, ["check", "--spark", "local[2]", str(one)])
+    assert got.exit_code == 2, got.output
+    assert f"Spark gagal membaca berkas log '{one}' di executor (AttributeError: " in got.output
+    assert "Traceback" not in got.output and "py4j" not in got.output and "org.apache" not in got.output

@@ -18,7 +18,8 @@ from __future__ import annotations
 import functools
 import math
 import pickle
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,6 +29,7 @@ from sopgen.conformance.spark.inputs import (
     CHUNK,
     ROW_SCHEMA,
     SparkFile,
+    failure_message,
     list_files,
     merge_meta,
     oversized,
@@ -36,6 +38,18 @@ from sopgen.conformance.spark.inputs import (
     unpickle_pieces,
 )
 from sopgen.conformance.spark.session import spark_session
+
+
+@contextmanager
+def executor_errors(doing: str) -> Iterator[None]:
+    """A job that failed on an executor is a CheckError in Indonesian (exit 2), not Spark's
+    Java and Python tracebacks."""
+    try:
+        yield
+    except CheckError:
+        raise
+    except Exception as err:  # Py4JJavaError, PythonException, SparkException...
+        raise CheckError(failure_message(err, doing)) from None
 from sopgen.source.model import Sop
 
 RESULT_SCHEMA = "grp int, seq long, blob binary"
@@ -126,13 +140,19 @@ def _read(spark: Any, files: list[SparkFile], plan: Any, timezone: str, limits: 
 
     refused = oversized(files, limits)
     skip = {m.fi for m in refused}
-    lookup = {path_key(f.path): (f.fi, f.shown) for f in files if f.fi not in skip}
+    lookup: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
+    paths = []  # each file once, however often it was named
+    for f in files:
+        if f.fi not in skip:
+            if path_key(f.path) not in lookup:
+                paths.append(f.path)
+            lookup.setdefault(path_key(f.path), []).append((f.fi, f.shown))
     read = functools.partial(read_partitioned, files=lookup, timezone=timezone, limits=limits, plan=plan, buckets=BUCKETS, people=people)
-    paths = [f.path for f in files if f.fi not in skip]
     if not paths:
         return spark.createDataFrame([], ROW_SCHEMA).drop("meta"), refused
     rows = spark.read.format("binaryFile").load(paths).mapInArrow(read, ROW_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
-    pieces = rows.filter(F.col("part") == -1).select("fi", "row", "meta").collect()
+    with executor_errors("membaca log"):
+        pieces = rows.filter(F.col("part") == -1).select("fi", "row", "meta").collect()
     metas = unpickle_pieces([(r["fi"], r["row"], r["meta"]) for r in pieces])
     return rows.filter(F.col("part") >= 0).drop("meta"), refused + metas
 
@@ -154,7 +174,8 @@ def _check_groups(rows: Any, group: _Group, groups: int) -> list[Any]:
         return check_group(table, group)
 
     grouped = rows.withColumn("grp", (F.col("part") % groups).cast("int")).groupBy("grp")
-    out = grouped.applyInArrow(check, RESULT_SCHEMA).collect()
+    with executor_errors("memeriksa kasus"):
+        out = grouped.applyInArrow(check, RESULT_SCHEMA).collect()
     return unpickle_pieces([(r["grp"], r["seq"], r["blob"]) for r in out])
 
 

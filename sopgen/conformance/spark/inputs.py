@@ -11,7 +11,9 @@ file travels as one `FileMeta` record beside them.
 
 from __future__ import annotations
 
+import json
 import pickle
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ import polars as pl
 
 from sopgen.conformance.engine.model import CheckError, FileError
 from sopgen.conformance.engine.read import LogInput, shown_path
+from sopgen.textsafe import clip, one_line
 
 # Pieces of a pickled record in one Arrow cell: well under Arrow's 2 GB of one binary column.
 CHUNK = 64 << 20
@@ -56,12 +59,12 @@ class FileMeta:
 
 def list_files(spark: Any, uris: Sequence[str]) -> list[SparkFile]:
     """The files each URI names, in the order given (a folder's files sorted by path),
-    listed by Spark's file index (no job runs); a file named twice is read once.
+    listed by Spark's file index (no job runs); a file named twice is read twice, as
+    `sopgen check` reads it (its rows are then duplicates of each other).
 
     Files and folders starting with '_' or '.' (Spark's _SUCCESS, .crc) are not logs.
     Raises CheckError for a URI that names nothing."""
     files: list[SparkFile] = []
-    seen: set[tuple[str, str, str]] = set()
     for uri in uris:
         try:
             found = sorted(spark.read.format("binaryFile").load(_qualified(uri)).inputFiles())
@@ -73,9 +76,7 @@ def list_files(spark: Any, uris: Sequence[str]) -> list[SparkFile]:
             raise CheckError(f"tidak ada berkas log di '{uri}'")
         single = len(found) == 1 and _names_file(uri, found[0])
         for path in found:
-            if path_key(path) not in seen:
-                seen.add(path_key(path))
-                files.append(SparkFile(len(files), path, shown_path(uri) if single else _shown(path), _length(spark, path)))
+            files.append(SparkFile(len(files), path, _shown_named(uri) if single else _shown(path), _length(spark, path)))
     return files
 
 
@@ -115,10 +116,18 @@ def oversized(files: Sequence[SparkFile], limits: Any) -> list[FileMeta]:
 
 def _qualified(uri: str) -> str:
     """A path without a scheme is of this process's folder (Spark's JVM may have another)."""
+    return uri if _has_scheme(uri) else str(Path(uri).absolute())
+
+
+def _has_scheme(uri: str) -> bool:
     scheme = urlsplit(uri).scheme
-    if (len(scheme) > 1 and scheme != "file") or uri.startswith("file:"):  # C:\\ is a drive, not a scheme
-        return uri
-    return str(Path(uri).absolute())
+    return (len(scheme) > 1 and scheme != "file") or uri.startswith("file:")  # C:\\ is a drive, not a scheme
+
+
+def _shown_named(uri: str) -> str:
+    """A file named on the command line, as `sopgen check` names it (it reads `Path(uri)`:
+    './log.csv' is 'log.csv' there); a URI as written."""
+    return uri if _has_scheme(uri) else shown_path(str(Path(uri)))
 
 
 def _names_file(uri: str, path: str) -> bool:
@@ -144,30 +153,80 @@ def _shown(path: str) -> str:
 
 
 def read_partitioned(
-    batches: Iterator[Any], files: dict[tuple[str, str, str], tuple[int, str]], timezone: str, limits: Any, plan: Any, buckets: int, people: Any = None
+    batches: Iterator[Any], files: dict[tuple[str, str, str], list[tuple[int, str]]], timezone: str, limits: Any, plan: Any, buckets: int, people: Any = None
 ) -> Iterator[Any]:
     """The `mapInArrow` function over `binaryFile` rows: each file's rows (`ROW_SCHEMA`, `part`
     the bucket of the row's case, `partition.partition_of`) and one record of its
     `FileMeta` (`part` -1).
 
-    files: `path_key` of Spark's path -> (file index, shown name). plan: the engine's
-    `CheckPlan` (its SOPs decide a row's case). people: pegawai.csv, for a pegawai column."""
-    from sopgen.conformance.engine.intake import files_without_sop
-    from sopgen.conformance.partition import partition_of
-
+    files: `path_key` of Spark's path -> (file index, shown name) of each time the file was
+    named. plan: the engine's `CheckPlan` (its SOPs decide a row's case). people:
+    pegawai.csv, for a pegawai column. A failure names the file (`ExecutorFailure`)."""
     for batch in batches:
         paths = batch.column("path").to_pylist()
         for k, path in enumerate(paths):
-            fi, shown = files[path_key(path)]
             content = batch.column("content")[k].as_py()
-            frame, meta = read_one(fi, shown, path, content, timezone, limits, people)
+            for fi, shown in files[path_key(path)]:
+                try:
+                    out = _file_batches(fi, shown, path, content, timezone, limits, plan, buckets, people)
+                except Exception as err:
+                    raise ExecutorFailure.of(shown, err) from err
+                yield from out
             del content
-            if frame is not None and frame.height:
-                meta.rows = frame.height
-                meta.names_no_sop = files_without_sop(frame, plan.tables, plan.all_sops).get(fi, False)
-                part = partition_of(frame, plan, buckets).cast(pl.Int32).alias("part")
-                yield from to_arrow(frame.with_columns(part)).to_batches()
-            yield from meta_table(meta).to_batches()
+
+
+def _file_batches(fi: int, shown: str, path: str, content: bytes, timezone: str, limits: Any, plan: Any, buckets: int, people: Any) -> list[Any]:
+    from sopgen.conformance.engine.intake import files_without_sop
+    from sopgen.conformance.partition import partition_of
+
+    out = []
+    frame, meta = read_one(fi, shown, path, content, timezone, limits, people)
+    if frame is not None and frame.height:
+        meta.rows = frame.height
+        meta.names_no_sop = files_without_sop(frame, plan.tables, plan.all_sops).get(fi, False)
+        part = partition_of(frame, plan, buckets).cast(pl.Int32).alias("part")
+        out.extend(to_arrow(frame.with_columns(part)).to_batches())
+    out.extend(meta_table(meta).to_batches())
+    return out
+
+
+class ExecutorFailure(Exception):
+    """What went wrong reading a file on an executor, with the file's name in a form the
+    driver finds in the error Spark hands it (`failure_message`)."""
+
+    MARK = "sopgen-berkas="
+
+    @classmethod
+    def of(cls, shown: str, err: BaseException) -> ExecutorFailure:
+        return cls(f"{cls.MARK}{json.dumps(shown)} {json.dumps(f'{type(err).__name__}: {err}')}")
+
+
+_PY_ERROR = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)): (.*)$", re.M)
+
+
+def failure_message(err: BaseException, doing: str) -> str:
+    """A Spark job's failure as one Indonesian sentence: the file (when reading one failed),
+    the Python error the executor raised (not the Java stack around it), what to check."""
+    text = str(err)
+    at = text.rfind(ExecutorFailure.MARK)
+    if at >= 0:
+        try:
+            decoder = json.JSONDecoder()
+            shown, end = decoder.raw_decode(text, at + len(ExecutorFailure.MARK))
+            cause, _ = decoder.raw_decode(text, end + 1)
+        except ValueError:
+            pass
+        else:
+            return one_line(
+                f"Spark gagal membaca berkas log '{clip(shown, 200)}' di executor ({clip(cause, 300)}); "
+                "periksa berkasnya, atau periksa di satu mesin: sopgen check BERKAS"
+            )
+    found = [m for m in _PY_ERROR.finditer(text) if not m.group(1).startswith(("org.", "java.", "scala.", "py4j."))]
+    cause = f"{found[-1].group(1)}: {found[-1].group(2)}" if found else _first_line(err)
+    return one_line(
+        f"Spark gagal {doing} di executor ({clip(cause, 300)}); pastikan executor menjalankan Python yang sama "
+        "dengan pyspark, pyarrow dan polars terpasang (PYSPARK_PYTHON) dan memorinya cukup"
+    )
 
 
 def read_one(fi: int, shown: str, path: str, content: bytes, timezone: str, limits: Any, people: Any = None) -> tuple[Any, FileMeta]:

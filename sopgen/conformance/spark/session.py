@@ -38,9 +38,12 @@ _LOCAL_SETTINGS = {
     "spark.sql.shuffle.partitions": "4",
     "spark.default.parallelism": "4",
 }
+# The driver's log, on any master: errors only, and no stack traces of a failed task
+# (sopgen says what failed, `inputs.failure_message`).
+_DRIVER_JAVA = "-Dlog4j2.configurationFile={log}"
 # The JVM of a local master only moves bytes (sopgen's Python does the work): its quick
-# compiler alone starts it in a third of the time on a busy machine. Its log: errors only.
-_LOCAL_JAVA = "-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile={log}"
+# compiler alone starts it in a third of the time on a busy machine.
+_LOCAL_JAVA = "-XX:TieredStopAtLevel=1 " + _DRIVER_JAVA
 
 
 def missing_requirement() -> str | None:
@@ -82,7 +85,8 @@ def spark_session(master: str, settings: dict[str, str] | None = None) -> Iterat
     active in this process (a notebook's, a test's) is used as it is and left running.
 
     Raises CheckError (exit 2) when pyspark or Java is missing or the master cannot be
-    reached. The executors run this interpreter (`PYSPARK_PYTHON`) unless it is set."""
+    reached. The executors run this interpreter (`PYSPARK_PYTHON`) unless it is set; on a
+    cluster (any master but local) they get this sopgen with the job (`_ship_sopgen`)."""
     reason = missing_requirement()
     if reason is not None:
         raise CheckError(reason)
@@ -98,19 +102,45 @@ def spark_session(master: str, settings: dict[str, str] | None = None) -> Iterat
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # not the address the host name resolves to
 
     builder = SparkSession.builder.master(master).appName("sopgen check")
-    local = {**_LOCAL_SETTINGS, "spark.driver.extraJavaOptions": _LOCAL_JAVA.format(log=LOG_CONFIG.as_uri())} if is_local(master) else {}
-    for key, value in {**_SETTINGS, **local, **(settings or {})}.items():
+    if is_local(master):
+        placed = {**_LOCAL_SETTINGS, "spark.driver.extraJavaOptions": _LOCAL_JAVA.format(log=LOG_CONFIG.as_uri())}
+    else:
+        placed = {"spark.driver.extraJavaOptions": _DRIVER_JAVA.format(log=LOG_CONFIG.as_uri())}
+    for key, value in {**_SETTINGS, **placed, **(settings or {})}.items():
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
     except Exception as err:  # the Java gateway or the master refused: a usage problem, worded
         raise CheckError(f"Spark tidak bisa dijalankan dengan master '{master}' ({_first_line(err)}); periksa alamat master dan Java") from None
     session.sparkContext.setLogLevel("ERROR")
+    shipped = None
     try:
+        if not is_local(master):
+            shipped = _ship_sopgen(session)
         yield session
     finally:
         session.stop()
         _stop_java()
+        if shipped is not None:
+            shutil.rmtree(shipped, ignore_errors=True)
+
+
+def _ship_sopgen(session: Any) -> Path:
+    """Send this sopgen to the executors of a cluster (`addPyFile`, ahead of any sopgen
+    installed there): the groups are checked by the very code that plans and merges them,
+    whatever version the cluster's Python has or lacks. Returns the folder to remove."""
+    import tempfile
+    import zipfile
+
+    package = Path(__file__).resolve().parents[2]  # the sopgen folder
+    folder = Path(tempfile.mkdtemp(prefix="sopgen-spark-"))
+    archive = folder / "sopgen.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zf.write(path, path.relative_to(package.parent).as_posix())
+    session.sparkContext.addPyFile(str(archive))
+    return folder
 
 
 def _stop_java() -> None:
