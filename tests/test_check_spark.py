@@ -216,3 +216,49 @@ def test_a_failure_on_an_executor_is_one_sentence_naming_the_file(spark, project
     assert got.exit_code == 2, got.output
     assert f"Spark gagal membaca berkas log '{one}' di executor (AttributeError: " in got.output
     assert "Traceback" not in got.output and "py4j" not in got.output and "org.apache" not in got.output
+
+
+class _Context:
+    def __init__(self) -> None:
+        self.shipped: list[set[str]] = []
+
+    def addPyFile(self, path: str) -> None:  # noqa: N802 (pyspark's name)
+        import zipfile
+
+        with zipfile.ZipFile(path) as zf:
+            self.shipped.append({i.filename for i in zf.infolist()})
+
+
+class _Session:
+    def __init__(self) -> None:
+        self.sparkContext = _Context()
+
+
+def test_a_cluster_gets_sopgens_python_files_and_nothing_else(tmp_path: Path) -> None:
+    """What `addPyFile` sends to the executors is sopgen's own code: no other file that lies
+    in its folder (notes, output, a key), nothing a link there points to, no hidden file."""
+    import shutil
+
+    from sopgen.conformance.spark.session import _ship_sopgen
+
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("kata sandi", encoding="utf-8")
+    package = tmp_path / "pasang" / "sopgen"
+    (package / "sub" / "__pycache__").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "sub" / "mod.py").write_text("X = 1\n", encoding="utf-8")
+    (package / "sub" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"\0")
+    (package / "catatan.txt").write_text("bukan kode", encoding="utf-8")
+    (package / ".env").write_text("TOKEN=x", encoding="utf-8")
+    (package / "tautan.py").symlink_to(secret)
+    (package / "luar").symlink_to(tmp_path, target_is_directory=True)
+    session = _Session()
+    folder = _ship_sopgen(session, package)
+    try:
+        assert session.sparkContext.shipped == [{"sopgen/__init__.py", "sopgen/sub/mod.py"}]
+    finally:
+        shutil.rmtree(folder)
+    real = _Session()
+    shutil.rmtree(_ship_sopgen(real))
+    names = real.sparkContext.shipped[0]
+    assert "sopgen/conformance/spark/session.py" in names and all(n.endswith(".py") for n in names)
