@@ -11,6 +11,13 @@ CI pays. Projects of 200+ files are validated on all cores (forked workers).
 Then the figure an author sees while editing: `sopgen validate sops/<one file>` in the same
 1,000-file project, with one file changed between runs (target: under 0.3 s); the other
 files' facts (nomor, keterkaitan) come from the per-file validation cache when it is warm.
+
+    python bench/bench_validate.py --against /tmp/base --runs 8   # the same figure for another
+                                                                   # checkout, runs interleaved
+
+With --against, each checkout validates its own copy of the project (a cache is made by one
+version of sopgen and is not valid for another), the runs alternate between the two so that
+they share the machine's load, and the best and median wall and CPU times of each are printed.
 """
 
 from __future__ import annotations
@@ -58,10 +65,15 @@ def generate(root: Path, count: int, seed: int = 2) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--against", type=Path, help="another checkout: compare `sopgen validate ONE` of both")
+    parser.add_argument("--runs", type=int, default=8, help="runs per checkout with --against")
     args = parser.parse_args()
     byte_compile_sopgen()
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp) / "proyek", args.files)
+        if args.against:
+            compare(root, [ROOT, args.against.resolve()], args.runs)
+            return
         project, _ = load_project(root)
         times = []
         for _ in range(3):
@@ -104,6 +116,42 @@ def one_file(root: Path) -> None:
     print(f"  waktu CPU prosesnya (user+sys; tidak ikut antrean CPU mesin yang sibuk), terbaik dari 3: {min(cpus[1:]):.3f} s "
           f"({', '.join(f'{c:.2f}' for c in cpus)})")
     print(f"target: < 0,3 s: {'OK' if best < 0.3 else 'TIDAK'}")
+
+
+def compare(root: Path, trees: list[Path], runs: int) -> None:
+    """`sopgen validate <one file>` from each checkout, in its own copy of the project, the
+    checkouts taking turns; the file is edited before every run."""
+    import compileall
+    import os
+    import shutil
+    import statistics
+
+    name = sorted((root / "sops").glob("*.yaml"))[len(list((root / "sops").glob("*.yaml"))) // 2].name
+    original = (root / "sops" / name).read_text(encoding="utf-8")
+    time.sleep(2.5)  # the files settle (the cache then stamps them, as in an author's project)
+    copies = {}
+    for i, tree in enumerate(trees):
+        compileall.compile_dir(tree / "sopgen", quiet=1)
+        copies[tree] = root.parent / f"kopi-{i}"
+        shutil.copytree(root, copies[tree], ignore=shutil.ignore_patterns(".sopgen-cache"))
+    walls: dict[Path, list[float]] = {t: [] for t in trees}
+    cpus: dict[Path, list[float]] = {t: [] for t in trees}
+    for i in range(runs + 1):  # run 0 fills each cache
+        for tree in trees:
+            (copies[tree] / "sops" / name).write_text(original.replace("nama:", f"# suntingan {i}\nnama:", 1), encoding="utf-8")
+            before, start = _children_cpu(), time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "sopgen", "validate", f"sops/{name}"], cwd=copies[tree],
+                                  env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(f"{tree}: exit {proc.returncode}: {proc.stdout}{proc.stderr}")
+            if i:
+                walls[tree].append(time.perf_counter() - start)
+                cpus[tree].append(_children_cpu() - before)
+    print(f"`sopgen validate sops/{name}` (1 dari {len(list((root / 'sops').glob('*.yaml')))} berkas, diubah tiap kali), {runs} kali per checkout, bergantian:")
+    for tree in trees:
+        w, c = walls[tree], cpus[tree]
+        print(f"  {tree}: dinding terbaik {min(w):.3f} s, median {statistics.median(w):.3f} s; "
+              f"CPU terbaik {min(c):.3f} s, median {statistics.median(c):.3f} s")
 
 
 def _children_cpu() -> float:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import random
+import shutil
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -262,3 +263,29 @@ def test_a_cluster_gets_sopgens_python_files_and_nothing_else(tmp_path: Path) ->
     shutil.rmtree(_ship_sopgen(real))
     names = real.sparkContext.shipped[0]
     assert "sopgen/conformance/spark/session.py" in names and all(n.endswith(".py") for n in names)
+
+
+def test_a_cluster_gets_the_drivers_sopgen(tmp_path: Path) -> None:
+    """For a master other than local the driver ships its own sopgen to the executors; the
+    archive imports as sopgen ahead of any installed one (no Spark needed to see that)."""
+    import subprocess
+
+    from sopgen.conformance.spark.session import _ship_sopgen
+
+    added: list[str] = []
+
+    class Context:
+        def addPyFile(self, path: str) -> None:
+            added.append(path)
+
+    class Session:
+        sparkContext = Context()
+
+    folder = _ship_sopgen(Session())
+    assert [Path(p).parent for p in added] == [folder]
+    probe = "import sys; sys.path.insert(1, sys.argv[1]); import sopgen.conformance.engine, sopgen; print(sopgen.__file__)"
+    try:
+        out = subprocess.run([sys.executable, "-I", "-c", probe, added[0]], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    finally:
+        shutil.rmtree(folder)
+    assert out.stdout.strip() == f"{added[0]}/sopgen/__init__.py", out.stderr
