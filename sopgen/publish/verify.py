@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,7 @@ def _check_one(sig, trust_roots) -> SignatureCheck:
 
     from sopgen.publish.sign import holder_name
 
-    context = ValidationContext(trust_roots=list(trust_roots) or None, allow_fetching=False)
+    context = ValidationContext(trust_roots=list(trust_roots) or system_trust_roots(), allow_fetching=False)
     try:
         status = validate_pdf_signature(sig, context)
     except Exception as e:
@@ -211,6 +212,46 @@ def verify_pdf(pdf: Path, register: Path, trust_roots: list = ()) -> Verdict:
         nomor = _claimed_nomor(data)
         claimed = next((i for i in items if nomor and i.get("nomor") == nomor), None)
     return Verdict(MODIFIED if claimed else UNKNOWN, sha, claimed, signatures)
+
+
+_SYSTEM_BUNDLES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem")
+_MAX_BUNDLE = 16 << 20
+_system_roots: list | None = None
+
+
+def system_trust_roots() -> list:
+    """The operating system's CA certificates, read by us: pyhanko's own fallback to them is
+    deprecated and will stop working. Certificates that do not parse are skipped; no bundle
+    at all means nothing is trusted without --akar."""
+    global _system_roots
+    if _system_roots is None:
+        import ssl
+
+        from asn1crypto import pem, x509
+
+        paths = ssl.get_default_verify_paths()
+        roots = []
+        for name in (paths.cafile, paths.openssl_cafile, *_SYSTEM_BUNDLES):
+            try:
+                if not name or os.path.getsize(name) > _MAX_BUNDLE:
+                    continue
+                data = Path(name).read_bytes()
+            except OSError:
+                continue
+            try:
+                for _kind, _headers, der in pem.unarmor(data, multiple=True) if pem.detect(data) else ():
+                    try:
+                        cert = x509.Certificate.load(der)
+                        cert.native  # noqa: B018  parse now
+                    except Exception:
+                        continue
+                    roots.append(cert)
+            except ValueError:  # a broken PEM armour: what came before it stands
+                pass
+            if roots:
+                break
+        _system_roots = roots
+    return _system_roots
 
 
 def load_trust_roots(paths: list[Path]) -> list:
