@@ -289,3 +289,30 @@ def test_a_cluster_gets_the_drivers_sopgen(tmp_path: Path) -> None:
     finally:
         shutil.rmtree(folder)
     assert out.stdout.strip() == f"{added[0]}/sopgen/__init__.py", out.stderr
+
+
+def test_file_names_with_spaces_and_uri_characters_are_read_as_on_one_machine(spark, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spark lists a file as an encoded URI ('Log%20Januari.csv'), and its rows name it by
+    Hadoop's plain text: a name with a space, '#', '%', brackets or a letter outside ASCII is
+    still that file (it was a Py4J traceback, then a KeyError on the executor)."""
+    from sopgen.conformance.spark import check_spark
+
+    monkeypatch.chdir(project)
+    proj, sops = load(project)
+    folder = project / "log aneh"
+    folder.mkdir(exist_ok=True)
+    made = random_logs(folder, sops, cases=40)
+    names = ["Log Januari 2024.csv", "a#b;c.csv", "e%20f.jsonl", "k[1] ü.parquet"]
+    for old, name in zip(made, names):
+        old.rename(folder / name)
+    logs = sorted(str(p.relative_to(project)) for p in folder.iterdir())
+    local = check_logs(proj, sops, logs)
+    assert local.files == logs and not local.file_errors
+    on_spark = check_spark(proj, sops, "local[2]", [folder.name])
+    assert json_report(on_spark, proj) == json_report(local, proj)
+    # A ':' in a name is one Hadoop cannot open: the message names the file and says so.
+    colon = project / "log titik dua"
+    colon.mkdir(exist_ok=True)
+    (colon / "jam 08:00.csv").write_bytes((folder / names[0]).read_bytes())
+    got = CliRunner().invoke(main, ["check", "--spark", "local[2]", colon.name])
+    assert got.exit_code == 2 and "'log titik dua/jam 08:00.csv'" in got.output and "ganti namanya" in got.output, got.output
