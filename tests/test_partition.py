@@ -405,8 +405,13 @@ def test_out_of_core_holds_one_pieces_texts_at_a_time(project, monkeypatch: pyte
     assert max(held) < 300, held  # a piece's or a partition's cases, never all 600
 
 
-def _enospc_parquet(self, *args, **kwargs):
-    raise pl.exceptions.ComputeError("parquet: File out of specification: underlying IO error: No space left on device (os error 28)")
+def _enospc_parquet(real_write, where: str):
+    def fake(self, file, *args, **kwargs):
+        if Path(file).parent.name == where or where == "partisi" and Path(file).parent.name.isdigit():
+            raise pl.exceptions.ComputeError("parquet: File out of specification: underlying IO error: No space left on device (os error 28)")
+        return real_write(self, file, *args, **kwargs)
+
+    return fake
 
 
 def _enospc_piece(real_open):
@@ -418,7 +423,7 @@ def _enospc_piece(real_open):
     return fake
 
 
-@pytest.mark.parametrize("where", ["partisi", "potongan"])
+@pytest.mark.parametrize("where", ["partisi", "potongan", "temuan"])
 def test_a_full_temporary_disk_is_said_as_such_and_the_folder_goes(project, where: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A temporary folder that cannot be written (its disk full) is one Indonesian sentence
     naming that folder (exit 2), never a traceback nor an input file said to be unreadable."""
@@ -434,8 +439,8 @@ def test_a_full_temporary_disk_is_said_as_such_and_the_folder_goes(project, wher
     monkeypatch.chdir(root)
     monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    if where == "partisi":
-        monkeypatch.setattr(pl.DataFrame, "write_parquet", _enospc_parquet)
+    if where != "potongan":  # a partition's rows, or its findings
+        monkeypatch.setattr(pl.DataFrame, "write_parquet", _enospc_parquet(pl.DataFrame.write_parquet, where))
     else:
         monkeypatch.setattr(builtins, "open", _enospc_piece(builtins.open))
     res = CliRunner().invoke(main, ["check", *[p.name for p in logs], "--memori", "1KB", "--format", "json"])
