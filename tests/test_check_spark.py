@@ -219,6 +219,52 @@ def test_a_failure_on_an_executor_is_one_sentence_naming_the_file(spark, project
     assert "Traceback" not in got.output and "py4j" not in got.output and "org.apache" not in got.output
 
 
+class _Context:
+    def __init__(self) -> None:
+        self.shipped: list[set[str]] = []
+
+    def addPyFile(self, path: str) -> None:  # noqa: N802 (pyspark's name)
+        import zipfile
+
+        with zipfile.ZipFile(path) as zf:
+            self.shipped.append({i.filename for i in zf.infolist()})
+
+
+class _Session:
+    def __init__(self) -> None:
+        self.sparkContext = _Context()
+
+
+def test_a_cluster_gets_sopgens_python_files_and_nothing_else(tmp_path: Path) -> None:
+    """What `addPyFile` sends to the executors is sopgen's own code: no other file that lies
+    in its folder (notes, output, a key), nothing a link there points to, no hidden file."""
+    import shutil
+
+    from sopgen.conformance.spark.session import _ship_sopgen
+
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("kata sandi", encoding="utf-8")
+    package = tmp_path / "pasang" / "sopgen"
+    (package / "sub" / "__pycache__").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "sub" / "mod.py").write_text("X = 1\n", encoding="utf-8")
+    (package / "sub" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"\0")
+    (package / "catatan.txt").write_text("bukan kode", encoding="utf-8")
+    (package / ".env").write_text("TOKEN=x", encoding="utf-8")
+    (package / "tautan.py").symlink_to(secret)
+    (package / "luar").symlink_to(tmp_path, target_is_directory=True)
+    session = _Session()
+    folder = _ship_sopgen(session, package)
+    try:
+        assert session.sparkContext.shipped == [{"sopgen/__init__.py", "sopgen/sub/mod.py"}]
+    finally:
+        shutil.rmtree(folder)
+    real = _Session()
+    shutil.rmtree(_ship_sopgen(real))
+    names = real.sparkContext.shipped[0]
+    assert "sopgen/conformance/spark/session.py" in names and all(n.endswith(".py") for n in names)
+
+
 def test_a_cluster_gets_the_drivers_sopgen(tmp_path: Path) -> None:
     """For a master other than local the driver ships its own sopgen to the executors; the
     archive imports as sopgen ahead of any installed one (no Spark needed to see that)."""
@@ -243,3 +289,30 @@ def test_a_cluster_gets_the_drivers_sopgen(tmp_path: Path) -> None:
     finally:
         shutil.rmtree(folder)
     assert out.stdout.strip() == f"{added[0]}/sopgen/__init__.py", out.stderr
+
+
+def test_file_names_with_spaces_and_uri_characters_are_read_as_on_one_machine(spark, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spark lists a file as an encoded URI ('Log%20Januari.csv'), and its rows name it by
+    Hadoop's plain text: a name with a space, '#', '%', brackets or a letter outside ASCII is
+    still that file (it was a Py4J traceback, then a KeyError on the executor)."""
+    from sopgen.conformance.spark import check_spark
+
+    monkeypatch.chdir(project)
+    proj, sops = load(project)
+    folder = project / "log aneh"
+    folder.mkdir(exist_ok=True)
+    made = random_logs(folder, sops, cases=40)
+    names = ["Log Januari 2024.csv", "a#b;c.csv", "e%20f.jsonl", "k[1] ü.parquet"]
+    for old, name in zip(made, names):
+        old.rename(folder / name)
+    logs = sorted(str(p.relative_to(project)) for p in folder.iterdir())
+    local = check_logs(proj, sops, logs)
+    assert local.files == logs and not local.file_errors
+    on_spark = check_spark(proj, sops, "local[2]", [folder.name])
+    assert json_report(on_spark, proj) == json_report(local, proj)
+    # A ':' in a name is one Hadoop cannot open: the message names the file and says so.
+    colon = project / "log titik dua"
+    colon.mkdir(exist_ok=True)
+    (colon / "jam 08:00.csv").write_bytes((folder / names[0]).read_bytes())
+    got = CliRunner().invoke(main, ["check", "--spark", "local[2]", colon.name])
+    assert got.exit_code == 2 and "'log titik dua/jam 08:00.csv'" in got.output and "ganti namanya" in got.output, got.output

@@ -419,3 +419,25 @@ def test_cells_without_references_or_with_them_last_are_placed_as_calamine_does(
         read_logs([late])
     styled = xlsx(tmp_path / "styled.xlsx", header_row() + data_row(2) + '<row r="1048576"><c r="H1048576" s="1"/></row>')
     assert [r.row for r in read_logs([styled]).rows] == [2]  # an empty styled cell is no extent
+
+
+# -- file names: a name is a name, never a pattern ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["log[1].csv", "log*.csv", "log?.csv", "log[1].parquet", "log*.parquet"])
+def test_a_file_name_with_pattern_characters_reads_that_file(tmp_path: Path, name: str) -> None:
+    """'log[1].csv' is that file: not the pattern polars would expand to 'log1.csv' (or to no
+    file at all, and so to no rows), whatever else lies beside it."""
+    import polars as pl
+
+    rows = [good_row(i) for i in range(5)]
+    decoy = [good_row(100 + i) for i in range(2)]
+    suffix = Path(name).suffix
+    for target, body in ((tmp_path / name, rows), (tmp_path / f"log1{suffix}", decoy)):
+        text = HEADER + "\n" + "\n".join(body) + "\n"
+        if suffix == ".csv":
+            target.write_text(text, encoding="utf-8")
+        else:
+            pl.read_csv(text.encode(), infer_schema=False).write_parquet(target)
+    result = read_logs([tmp_path / name])
+    assert sorted(r.case for r in result.rows) == [f"K{i}" for i in range(5)] and not result.problems

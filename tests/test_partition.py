@@ -405,6 +405,52 @@ def test_out_of_core_holds_one_pieces_texts_at_a_time(project, monkeypatch: pyte
     assert max(held) < 300, held  # a piece's or a partition's cases, never all 600
 
 
+def _enospc_parquet(real_write, where: str):
+    def fake(self, file, *args, **kwargs):
+        if Path(file).parent.name == where or where == "partisi" and Path(file).parent.name.isdigit():
+            raise pl.exceptions.ComputeError("parquet: File out of specification: underlying IO error: No space left on device (os error 28)")
+        return real_write(self, file, *args, **kwargs)
+
+    return fake
+
+
+def _enospc_piece(real_open):
+    def fake(file, mode="r", *args, **kwargs):
+        if "w" in mode and Path(file).name.startswith("potongan"):
+            raise OSError(28, "No space left on device")
+        return real_open(file, mode, *args, **kwargs)
+
+    return fake
+
+
+@pytest.mark.parametrize("where", ["partisi", "potongan", "temuan"])
+def test_a_full_temporary_disk_is_said_as_such_and_the_folder_goes(project, where: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A temporary folder that cannot be written (its disk full) is one Indonesian sentence
+    naming that folder (exit 2), never a traceback nor an input file said to be unreadable."""
+    import builtins
+
+    from click.testing import CliRunner
+
+    from sopgen.cli import main
+    from sopgen.conformance import outofcore
+
+    root, proj, sops = project
+    logs = _logs(root, 31, cases=120)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    if where != "potongan":  # a partition's rows, or its findings
+        monkeypatch.setattr(pl.DataFrame, "write_parquet", _enospc_parquet(pl.DataFrame.write_parquet, where))
+    else:
+        monkeypatch.setattr(builtins, "open", _enospc_piece(builtins.open))
+    res = CliRunner().invoke(main, ["check", *[p.name for p in logs], "--memori", "1KB", "--format", "json"])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output and res.exception is None or isinstance(res.exception, SystemExit)
+    assert "folder sementara" in res.output and "penuh" in res.output and str(tmp_path) in res.output
+    assert "tidak bisa dibuka" not in res.output and '"findings"' not in res.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_out_of_core_a_files_rows_follow_the_budget_not_batas(project, monkeypatch: pytest.MonkeyPatch) -> None:
     """`[batas] baris` bounds what one frame holds: the one-frame check refuses a longer file,
     out of core the pieces are bounded by the budget and the file is checked (as with a

@@ -322,3 +322,32 @@ def test_a_file_name_that_is_not_utf8_does_not_break_the_cache(tmp_path: Path) -
     assert _validated(root, cache) == expected
     cache.save(root)  # cannot be written as UTF-8 JSON: nothing written, no traceback
     assert _validated(root, _opened(root)) == expected
+
+
+def _coarse_stat(real_stat):
+    """os.stat as a filesystem whose clock ticks in whole seconds (FAT, ext3, a share over
+    SMB or sshfs) shows it when two writes fall in the same tick: the same times for both."""
+
+    def fake(path, *args, **kwargs):
+        st = real_stat(path, *args, **kwargs)
+        if not os.fspath(path).endswith(".yaml"):
+            return st
+        s = 1_700_000_000
+        return os.stat_result((*tuple(st)[:7], s, s, s, float(s), float(s), float(s), s * 10**9, s * 10**9, s * 10**9))
+
+    return fake
+
+
+def test_a_change_within_one_tick_of_a_coarse_clock_is_still_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Times in whole seconds cannot tell two writes of one second apart: such a file is not
+    stamped, it is read again each run."""
+    root = _project(tmp_path / "p", count=3)
+    monkeypatch.setattr(validate_module.os, "stat", _coarse_stat(os.stat))
+    cache = _opened(root)
+    _validated(root, cache)
+    cache.save(root)
+    one = root / "sops" / "001-sop.yaml"
+    text = one.read_text(encoding="utf-8")
+    one.write_text(text.replace('nomor: "800/001', 'nomor: "800/000', 1), encoding="utf-8")  # same size, same inode
+    after = _validated(root, _opened(root))
+    assert any("SOP501" in line for line in after) and after == _validated(root, False)

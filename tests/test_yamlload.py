@@ -295,6 +295,32 @@ def test_unreadable_file(tmp_path: Path):
     assert codes(loaded) == ["SOP002"] and "tidak dapat dibaca" in loaded.diagnostics[0].message
 
 
+def test_a_device_or_a_pipe_is_never_read_without_end(tmp_path: Path):
+    """A file named on the command line that is no regular file: a device is refused before
+    reading (/dev/zero never ends), a pipe is read only up to the size limit."""
+    import os
+    import threading
+
+    if os.path.exists("/dev/zero"):
+        loaded = load_file(Path("/dev/zero"), "/dev/zero")
+        assert codes(loaded) == ["SOP002"] and "bukan berkas biasa" in loaded.diagnostics[0].message
+    pipe = tmp_path / "pipa.yaml"
+    os.mkfifo(pipe)
+
+    def write() -> None:
+        try:
+            with open(pipe, "wb") as fh:
+                fh.write(b"a: 1\n" + b"#" * (3 * MAX_BYTES))
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    loaded = load_file(pipe, "pipa.yaml")
+    writer.join(timeout=10)
+    assert codes(loaded) == ["SOP006"] and "lebih dari" in loaded.diagnostics[0].message
+
+
 def test_loaders_agree_on_the_real_sops():
     """libyaml and PyYAML give the same data and the same positions for every SOP in sops/."""
     if not getattr(yaml, "__with_libyaml__", False):

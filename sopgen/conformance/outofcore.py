@@ -17,18 +17,19 @@ reports read them merged in order (`spill.SpilledFindings`), a batch of each at 
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from sopgen.conformance.engine import CheckPlan, CheckResult, FileError, check_partition, merge
+from sopgen.conformance.engine import CheckError, CheckPlan, CheckResult, FileError, check_partition, merge
 from sopgen.conformance.engine.intake import files_without_sop, reject_files
 from sopgen.conformance.engine.read import LogInput, fold_people, people_note, shown_path
 from sopgen.conformance.partition import partition_of
@@ -180,7 +181,8 @@ def _spill_file(
         del frame, part
         while groups:
             (k,), group = groups.popitem()
-            group.write_parquet(root / str(k) / f"{fi:06d}-{count:08d}.parquet", compression="lz4")
+            target = root / str(k) / f"{fi:06d}-{count:08d}.parquet"
+            spill_write(root, lambda: group.write_parquet(target, compression="lz4"))
             del group
         count += 1
         got.add(piece)
@@ -259,9 +261,9 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
     piece = root / f"potongan{path.suffix}"
     rows = 0
     for head, first_line, offset, taken in record_pieces(path, piece_bytes, csv=suffix == ".csv"):
-        with open(piece, "wb") as fh:
-            fh.write(head)
-            fh.write(taken.pop())
+        body = taken.pop()
+        spill_write(root, lambda: _write_piece(piece, head, body))
+        del body
         shift = first_line - (head.count(b"\n") + 1)
         try:
             result = _read_one(file, piece, timezone, True, bounds)
@@ -279,6 +281,28 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
         del result
         yield [(frame, piece_result)]
         del frame  # before the next piece is read: see _pieces
+
+
+def _write_piece(piece: Path, head: bytes, body: bytes) -> None:
+    with open(piece, "wb") as fh:
+        fh.write(head)
+        fh.write(body)
+
+
+def spill_write(root: Path, write: Callable[[], Any]) -> None:
+    """A write into the temporary folder. Its failure (most often a full disk) ends the check
+    in one sentence naming the folder: it is no fault of an input file, and a check that went
+    on without the rows not written would report less than the logs hold."""
+    try:
+        write()
+    except (OSError, pl.exceptions.PolarsError) as err:
+        full = getattr(err, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "os error 28" in str(err) or "os error 122" in str(err)
+        where = root.parent
+        if full:
+            raise CheckError(f"disk folder sementara '{where}' penuh saat log dipilah per partisi; kosongkan ruang di disk itu atau arahkan TMPDIR ke folder di disk yang lebih lega, lalu ulangi") from None
+        text = str(err).strip()
+        why = getattr(err, "strerror", None) or (text.splitlines()[0][:200] if text else type(err).__name__)
+        raise CheckError(f"folder sementara '{where}' tidak bisa ditulisi ({why}); arahkan TMPDIR ke folder yang bisa ditulisi, lalu ulangi") from None
 
 
 def _shifted(evidence: Any, shift: int) -> Any:

@@ -52,8 +52,10 @@ class SpilledFindings(FindingsStore):
         """A partition's findings (sorted as reported) to disk."""
         if findings.height == 0:
             return
+        from sopgen.conformance.outofcore import spill_write
+
         path = self.root / f"{len(self.files):06d}.parquet"
-        findings.write_parquet(path, compression="lz4", row_group_size=self.batch)
+        spill_write(Path(self.folder.name), lambda: findings.write_parquet(path, compression="lz4", row_group_size=self.batch))
         self.files.append(path)
         self.sizes.append(findings.height)
 

@@ -331,8 +331,13 @@ def stamp_of(st: os.stat_result, digest: str) -> list | None:
     with this status need not read it. Any change of a file's bytes sets its ctime to the time
     of the change (no program can set ctime), so only a file whose ctime is well in the past
     is stamped: a write in the same clock tick as the stamp, the one change a stamp could miss,
-    cannot happen later."""
+    cannot happen later. That holds only where the file's times come from this machine's
+    clock in fine steps: times in whole seconds are a filesystem that ticks in seconds or more
+    (FAT, ext3, a share over SMB, NFS or sshfs, whose server clock may also lag this one), where
+    two writes in one tick leave the same times, so such a file is not stamped (it is read)."""
     if st.st_ctime_ns >= time.time_ns() - SETTLED_NS or st.st_mtime_ns >= time.time_ns() - SETTLED_NS:
+        return None
+    if st.st_ctime_ns % 1_000_000_000 == 0 and st.st_mtime_ns % 1_000_000_000 == 0:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import stat
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from sopgen.source import shape
 from sopgen.source import suppress
 from sopgen.source.diagnostics import ERROR, Diagnostic, Severities, diag, did_you_mean
 from sopgen.source.project import Project, discover, forget_folders, load_project, real_path, resolved_folder
-from sopgen.source.yamlload import MAX_BYTES, SourceMap, load_file, load_text
+from sopgen.source.yamlload import MAX_BYTES, Loaded, SourceMap, load_file, load_text, read_source
 from sopgen.textsafe import clip, one_line
 
 if TYPE_CHECKING:  # the model is built only when asked for: `sopgen validate` never imports it
@@ -107,12 +108,13 @@ def validate_file(
         result.cacheable = False
         result.diagnostics.append(diag(file, 1, 1, "SOP507", "berkas ini tautan (symlink) ke luar folder proyek; salin berkasnya ke sops/ bila memang bagian proyek ini"))
         return result
-    loaded = load_file(path, file) if raw is None else load_text(raw, file)
+    got = read_source(path, file) if raw is None else raw  # read once: a pipe cannot be read again
+    loaded = got if isinstance(got, Loaded) else load_text(got, file)
     result.diagnostics.extend(loaded.diagnostics)
-    if loaded.data is None:
+    if loaded.data is None or isinstance(got, Loaded):
         return result
     data = loaded.data
-    text = _text(path) if raw is None else raw.decode("utf-8-sig", errors="replace")
+    text = got.decode("utf-8-sig", errors="replace")
     result.suppressions, problems = suppress.find(text, file)
     result.diagnostics.extend(problems)
     result.diagnostics.extend(shape.check(data, loaded.source, file))
@@ -170,14 +172,6 @@ def _rows_fit(sop: Sop, source: SourceMap, file: str, project: Project) -> list[
     paper = project.config.paper
     line, col = source.key_pos(("langkah", step - 1))
     return [diag(file, line, col, "SOP509", f"baris langkah {step} lebih tinggi dari satu halaman kertas {paper.ukuran} {paper.orientasi} (teksnya terlalu panjang); persingkat teks langkah itu, bagi menjadi dua langkah, atau pakai kertas F4 lanskap")]
-
-
-def _text(path: Path) -> str:
-    """The text of a file that has just loaded (so it is within the size limit), for comments."""
-    try:
-        return path.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError:
-        return ""
 
 
 def _instansi(data: dict, source, file: str, project: Project) -> list[Diagnostic]:
@@ -350,7 +344,7 @@ def _keyed(path: Path, file: str, project: Project, cache: filecache.ValidationC
     rel = real[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
     try:
         st = os.stat(path)
-        if st.st_size > MAX_BYTES:
+        if st.st_size > MAX_BYTES or not stat.S_ISREG(st.st_mode):  # a pipe or a device: `load_file` says so
             return None
         digest = cache.stamped_digest(rel, st) if cache is not None else None
         raw = None if digest is not None else path.read_bytes()

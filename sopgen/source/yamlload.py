@@ -9,6 +9,7 @@ where every value and key stands so later stages can point at line and column.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -372,11 +373,25 @@ def load_text(raw: bytes, file: str) -> Loaded:
 
 def load_file(path: Path, display: str | None = None) -> Loaded:
     file = display or str(path)
+    got = read_source(path, file)
+    return got if isinstance(got, Loaded) else load_text(got, file)
+
+
+def read_source(path: Path, file: str) -> bytes | Loaded:
+    """A file's bytes, or the failure to load it. A file named by the user may be anything: a
+    device (/dev/zero) is refused unread, and a pipe is read once and only up to the size
+    limit, so no file's content costs more than that."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+            return Loaded(file, None, SourceMap(), [diag(file, 1, 1, "SOP002", "berkas tidak dapat dibaca: bukan berkas biasa (perangkat atau folder); sebutkan berkas SOP .yaml")])
+        size = st.st_size
         if size > MAX_BYTES:
             return Loaded(file, None, SourceMap(), [diag(file, 1, 1, "SOP006", f"berkas {_n(size)} bita, melebihi batas {_n(MAX_BYTES)} bita (1 MiB); pecah SOP menjadi beberapa berkas")])
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as e:
         return Loaded(file, None, SourceMap(), [diag(file, 1, 1, "SOP002", f"berkas tidak dapat dibaca: {e.strerror}")])
-    return load_text(raw, file)
+    if len(raw) > MAX_BYTES:  # a pipe, or a file that grew while it was read
+        return Loaded(file, None, SourceMap(), [diag(file, 1, 1, "SOP006", f"berkas lebih dari batas {_n(MAX_BYTES)} bita (1 MiB); pecah SOP menjadi beberapa berkas")])
+    return raw

@@ -27,6 +27,7 @@ from sopgen.textsafe import CONTROL_PATTERN
 def _line_query(path: Path, layout: _CsvLayout) -> pl.LazyFrame:
     return pl.scan_csv(
         path,
+        glob=False,  # 'log[1].csv' is that file, not a pattern
         has_header=False,
         separator="\x00",
         quote_char=None,
@@ -44,6 +45,7 @@ def _csv_query(path: Path, layout: _CsvLayout, quotes: bool = True) -> pl.LazyFr
     width = len(layout.header.names)
     return pl.scan_csv(
         path,
+        glob=False,  # 'log[1].csv' is that file, not a pattern
         has_header=True,
         separator=layout.separator,
         quote_char='"' if quotes else None,

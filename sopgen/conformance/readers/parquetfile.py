@@ -26,7 +26,7 @@ def parquet_shape(file: str, path: Path) -> tuple[pl.Schema, int]:
     """The schema and row count from the file's metadata; a file that is not Parquet is a
     LogFileError."""
     try:
-        lazy = pl.scan_parquet(path)
+        lazy = pl.scan_parquet(path, glob=False)
         schema = lazy.collect_schema()
         rows = int(lazy.select(pl.len()).collect().item())
     except (pl.exceptions.PolarsError, OSError) as err:
@@ -57,7 +57,7 @@ def read_parquet(file: str, path: Path, timezone: str, bounds: Bounds, offset: i
                 file, f"berkas log '{file}': kolom '{name}' bertipe {kind}, bukan teks, angka atau waktu; ekspor kolom {header.label(column)} sebagai teks"
             )
     try:
-        frame = pl.scan_parquet(path).slice(offset, length).select(list(dict.fromkeys(used.values()))).collect()
+        frame = pl.scan_parquet(path, glob=False).slice(offset, length).select(list(dict.fromkeys(used.values()))).collect()
     except (pl.exceptions.PolarsError, OSError) as err:
         raise LogFileError(file, f"berkas log '{file}' rusak di tengah ({_short(err)}); ekspor ulang sebagai Parquet") from None
     raw = frame.select(

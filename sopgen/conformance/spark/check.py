@@ -31,6 +31,7 @@ from sopgen.conformance.spark.inputs import (
     SparkFile,
     failure_message,
     list_files,
+    loadable,
     merge_meta,
     oversized,
     path_key,
@@ -150,7 +151,7 @@ def _read(spark: Any, files: list[SparkFile], plan: Any, timezone: str, limits: 
     read = functools.partial(read_partitioned, files=lookup, timezone=timezone, limits=limits, plan=plan, buckets=BUCKETS, people=people)
     if not paths:
         return spark.createDataFrame([], ROW_SCHEMA).drop("meta"), refused
-    rows = spark.read.format("binaryFile").load(paths).mapInArrow(read, ROW_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
+    rows = spark.read.format("binaryFile").load([loadable(p) for p in paths]).mapInArrow(read, ROW_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
     with executor_errors("membaca log"):
         pieces = rows.filter(F.col("part") == -1).select("fi", "row", "meta").collect()
     metas = unpickle_pieces([(r["fi"], r["row"], r["meta"]) for r in pieces])

@@ -81,10 +81,17 @@ def list_files(spark: Any, uris: Sequence[str]) -> list[SparkFile]:
 
 
 def _length(spark: Any, path: str) -> int:
-    """A file's size as its file system (local, HDFS, S3) tells it, without reading it."""
+    """A file's size as its file system (local, HDFS, S3) tells it, without reading it.
+
+    Spark lists a file as an encoded URI (a space is %20, '#' is %23): the Hadoop path is
+    made from that URI, not from its text, which names another file ('a%20b.csv')."""
     context = spark.sparkContext
-    hadoop = context._jvm.org.apache.hadoop.fs.Path(path)
-    return int(hadoop.getFileSystem(context._jsc.hadoopConfiguration()).getFileStatus(hadoop).getLen())
+    jvm = context._jvm
+    try:
+        hadoop = jvm.org.apache.hadoop.fs.Path(jvm.java.net.URI(path))
+        return int(hadoop.getFileSystem(context._jsc.hadoopConfiguration()).getFileStatus(hadoop).getLen())
+    except Exception as err:  # py4j's Java error: the file went, or cannot be asked about
+        raise CheckError(one_line(f"ukuran berkas log '{clip(_shown(path), 200)}' tidak bisa dibaca Spark ({_first_line(err)})")) from None
 
 
 # Spark's binaryFile source holds a file in one byte array: at most 2 GB.
@@ -134,13 +141,29 @@ def _names_file(uri: str, path: str) -> bool:
     """Whether the URI the user wrote is the file itself (not a folder or pattern holding it)."""
     if any(c in uri for c in "*?[{"):
         return False
-    return PurePosixPath(uri.rstrip("/")).name == PurePosixPath(urlsplit(path).path).name
+    return PurePosixPath(uri.rstrip("/")).name == PurePosixPath(unquote(urlsplit(path).path)).name
+
+
+def loadable(path: str) -> str:
+    """A listed file's URI as `DataFrameReader.load` finds that file: load reads a path's text,
+    not a URI ('a%20b.csv' there is another file), and expands patterns, so the path is
+    decoded and its pattern characters escaped."""
+    parts = urlsplit(path)
+    plain = re.sub(r"([\\\[\]{}*?])", r"\\\1", unquote(parts.path))
+    return f"{parts.scheme}://{parts.netloc}{plain}" if parts.scheme else plain
 
 
 def path_key(path: str) -> tuple[str, str, str]:
     """A file's URI as one key however Spark writes it (file:/x and file:///x alike)."""
     parts = urlsplit(path)
     return parts.scheme, parts.netloc, unquote(parts.path)
+
+
+def row_key(path: str) -> tuple[str, str, str]:
+    """The `path_key` of a file as a `binaryFile` row names it: Hadoop's text of the path,
+    not a URI (a file 'a#b.csv' or 'e%20f.csv' is written as it is, so no URI parsing)."""
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):(?://([^/]*))?(.*)\Z", path, re.S)
+    return (m.group(1).lower(), m.group(2) or "", m.group(3)) if m and len(m.group(1)) > 1 else ("", "", path)
 
 
 def _shown(path: str) -> str:
@@ -159,14 +182,14 @@ def read_partitioned(
     the bucket of the row's case, `partition.partition_of`) and one record of its
     `FileMeta` (`part` -1).
 
-    files: `path_key` of Spark's path -> (file index, shown name) of each time the file was
+    files: `path_key` of Spark's listed path (`row_key` of a row's) -> (file index, shown name) of each time the file was
     named. plan: the engine's `CheckPlan` (its SOPs decide a row's case). people:
     pegawai.csv, for a pegawai column. A failure names the file (`ExecutorFailure`)."""
     for batch in batches:
         paths = batch.column("path").to_pylist()
         for k, path in enumerate(paths):
             content = batch.column("content")[k].as_py()
-            for fi, shown in files[path_key(path)]:
+            for fi, shown in files[row_key(path)]:
                 try:
                     out = _file_batches(fi, shown, path, content, timezone, limits, plan, buckets, people)
                 except Exception as err:
@@ -201,6 +224,7 @@ class ExecutorFailure(Exception):
         return cls(f"{cls.MARK}{json.dumps(shown)} {json.dumps(f'{type(err).__name__}: {err}')}")
 
 
+_UNREAD = re.compile(r"\[FAILED_READ_FILE[^\]]*\] Encountered error while reading file (\S+?)\.?\s")
 _PY_ERROR = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)): (.*)$", re.M)
 
 
@@ -217,10 +241,16 @@ def failure_message(err: BaseException, doing: str) -> str:
         except ValueError:
             pass
         else:
-            return one_line(
-                f"Spark gagal membaca berkas log '{clip(shown, 200)}' di executor ({clip(cause, 300)}); "
-                "periksa berkasnya, atau periksa di satu mesin: sopgen check BERKAS"
-            )
+            if isinstance(shown, str) and isinstance(cause, str):  # not a mark quoted from a file's content
+                return one_line(
+                    f"Spark gagal membaca berkas log '{clip(shown, 200)}' di executor ({clip(cause, 300)}); "
+                    "periksa berkasnya, atau periksa di satu mesin: sopgen check BERKAS"
+                )
+    unread = _UNREAD.search(text)
+    if unread:  # Hadoop could not open the file at all
+        shown = _shown(unread.group(1))
+        hint = "nama berkas dengan ':' tidak bisa dibaca Hadoop: ganti namanya" if ":" in PurePosixPath(shown).name else "periksa berkasnya, atau periksa di satu mesin: sopgen check BERKAS"
+        return one_line(f"Spark gagal membaca berkas log '{clip(shown, 200)}' di executor; {hint}")
     found = [m for m in _PY_ERROR.finditer(text) if not m.group(1).startswith(("org.", "java.", "scala.", "py4j."))]
     cause = f"{found[-1].group(1)}: {found[-1].group(2)}" if found else _first_line(err)
     return one_line(
@@ -233,7 +263,7 @@ def read_one(fi: int, shown: str, path: str, content: bytes, timezone: str, limi
     """One file's bytes read like `sopgen check` reads the file, under its shown name."""
     from sopgen.conformance.engine.read import read_input
 
-    suffix = PurePosixPath(urlsplit(path).path).suffix
+    suffix = PurePosixPath(row_key(path)[2]).suffix
     with tempfile.TemporaryDirectory(prefix="sopgen-spark-") as folder:
         copy = Path(folder) / f"log{suffix}"
         copy.write_bytes(content)

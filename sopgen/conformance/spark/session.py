@@ -125,21 +125,32 @@ def spark_session(master: str, settings: dict[str, str] | None = None) -> Iterat
             shutil.rmtree(shipped, ignore_errors=True)
 
 
-def _ship_sopgen(session: Any) -> Path:
+def _ship_sopgen(session: Any, package: Path | None = None) -> Path:
     """Send this sopgen to the executors of a cluster (`addPyFile`, ahead of any sopgen
     installed there): the groups are checked by the very code that plans and merges them,
-    whatever version the cluster's Python has or lacks. Returns the folder to remove."""
+    whatever version the cluster's Python has or lacks. Returns the folder to remove.
+
+    Only its own Python files go (the executors read no other of its files): not whatever
+    else lies in its folder (an editable install is a working copy), no hidden file, and
+    nothing through a link, which could point anywhere on this machine."""
     import tempfile
     import zipfile
 
-    package = Path(__file__).resolve().parents[2]  # the sopgen folder
+    package = package or Path(__file__).resolve().parents[2]  # the sopgen folder
     folder = Path(tempfile.mkdtemp(prefix="sopgen-spark-"))
-    archive = folder / "sopgen.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(package.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                zf.write(path, path.relative_to(package.parent).as_posix())
-    session.sparkContext.addPyFile(str(archive))
+    try:
+        archive = folder / "sopgen.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+            for top, dirs, files in os.walk(package):  # links to folders are not entered
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+                for name in sorted(files):
+                    path = Path(top) / name
+                    if name.endswith(".py") and not name.startswith(".") and not path.is_symlink() and path.is_file():
+                        zf.write(path, (package.name / path.relative_to(package)).as_posix())
+        session.sparkContext.addPyFile(str(archive))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return folder
 
 
