@@ -377,22 +377,23 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, 
     finally:
         gc.enable()
     options = ReportOptions(project=project, color=sys.stdout.isatty(), csv_plain=csv_plain or None)
-    if output is None and fmt == "text":
-        print_text(result, options)
-    elif output is None:
-        from sopgen.conformance.report import write_report
+    with result:  # a check out of core keeps its findings on disk until the report is written
+        if output is None and fmt == "text":
+            print_text(result, options)
+        elif output is None:
+            from sopgen.conformance.report import write_report
 
-        sys.stdout.flush()
-        stream = sys.stdout.buffer
-        write_report(result, fmt, stream, options)
-        stream.flush()
-    else:
-        try:
-            save_report(result, fmt, output, options, inputs)
-        except OSError as err:
-            click.echo(one_line(f"laporan tidak bisa ditulis ke '{output}': {err.strerror or err}"), err=True)
-            sys.exit(1)
-        click.echo(report_summary_line(result, output))
+            sys.stdout.flush()
+            stream = sys.stdout.buffer
+            write_report(result, fmt, stream, options)
+            stream.flush()
+        else:
+            try:
+                save_report(result, fmt, output, options, inputs)
+            except OSError as err:
+                click.echo(one_line(f"laporan tidak bisa ditulis ke '{output}': {err.strerror or err}"), err=True)
+                sys.exit(1)
+            click.echo(report_summary_line(result, output))
     code = 0
     for e in result.file_errors:
         click.echo(f"galat: {one_line(e.message)}", err=True)

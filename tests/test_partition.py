@@ -190,9 +190,36 @@ def test_record_pieces_end_at_record_ends_and_keep_line_numbers(tmp_path: Path) 
         assert text.encode().split(b"\n")[line - 1] == body.split(b"\n")[0]
 
 
+FAST_FORMATS = ("json", "csv", "text", "html")  # every finding (json, csv) or the first ones and the counts
+SLOW_FORMATS = ("pdf", "monitoring-xlsx", "monitoring-pdf")
+
+
+def _reports(result, project, formats) -> dict[str, bytes]:
+    options = ReportOptions(project=project, generated=datetime(2023, 12, 1, 9, 30), findings_limit=25)
+    return {fmt: report_bytes(result, fmt, options) for fmt in formats}
+
+
+def _spilled_check(project, logs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """The out-of-core check of logs with many pieces, partitions and merge rounds (batches of
+    a few findings, chunks of a few), and the sizes of the partitions it checked."""
+    from sopgen.conformance import outofcore, spill
+    from sopgen.conformance.report import export
+
+    root, proj, sops = project
+    monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)  # many pieces of every file
+    monkeypatch.setattr(spill, "MIN_BATCH", 7)  # a merge round or more per few rows
+    monkeypatch.setattr(export, "CHUNK", 11)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen: list[int] = []
+    real = outofcore.check_partition
+    monkeypatch.setattr(outofcore, "check_partition", lambda frame, plan: seen.append(frame.height) or real(frame, plan))
+    return check_logs(proj, sops, logs, memory=20_000), seen
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_out_of_core_check_is_the_one_frame_check_to_the_byte(project, seed: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from sopgen.conformance import outofcore
+    """Every report format, with the findings on disk and merged as the report is written."""
+    from sopgen.conformance.spill import SpilledFindings
 
     root, proj, sops = project
     logs = _logs(root, 10 + seed, cases=200)
@@ -201,15 +228,61 @@ def test_out_of_core_check_is_the_one_frame_check_to_the_byte(project, seed: int
     rows.with_columns(pl.col("langkah").cast(pl.Int32, strict=False)).write_parquet(root / f"ooc-{seed}.parquet", row_group_size=50)
     logs += [root / f"ooc-{seed}.jsonl", root / f"ooc-{seed}.parquet"]
     whole = check_logs(proj, sops, logs)
-    monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)  # many pieces of every file
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    seen: list[int] = []
-    real = outofcore.check_partition
-    monkeypatch.setattr(outofcore, "check_partition", lambda frame, plan: seen.append(frame.height) or real(frame, plan))
-    parted = check_logs(proj, sops, logs, memory=20_000)
+    expected = _reports(whole, proj, FAST_FORMATS)
+    parted, seen = _spilled_check(project, logs, monkeypatch, tmp_path)
     assert len(seen) > 3 and max(seen) < sum(seen) / 2
-    assert _json(parted, proj) == _json(whole, proj)
-    assert parted.notes == whole.notes and list(tmp_path.iterdir()) == []
+    assert isinstance(parted.store, SpilledFindings) and len(parted.store.files) > 3 and parted.store.height == whole.findings_count > 100
+    assert whole.summary["rows"]["invalid"] and parted.store.frame().height  # refused rows' findings among the partitions'
+    got = _reports(parted, proj, FAST_FORMATS)
+    for fmt in FAST_FORMATS:
+        assert got[fmt] == expected[fmt], fmt
+    assert parted.findings_frame.equals(whole.findings_frame) and parted.notes == whole.notes
+    assert any(tmp_path.rglob("*.parquet"))  # the findings, until the result is closed
+    parted.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_of_core_pdf_and_monitoring_form_are_the_one_frame_ones(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    root, proj, sops = project
+    logs = _logs(root, 13, cases=120)
+    expected = _reports(check_logs(proj, sops, logs), proj, SLOW_FORMATS)
+    with _spilled_check(project, logs, monkeypatch, tmp_path)[0] as parted:
+        got = _reports(parted, proj, SLOW_FORMATS)
+    for fmt in SLOW_FORMATS:
+        assert got[fmt] == expected[fmt], fmt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_spilled_findings_merge_in_the_report_order() -> None:
+    """Sorted files of findings of disjoint rows (several sheets, and none) merged in rounds
+    of a few findings are the findings of all of them sorted (`merge_sorted`), ties in
+    source order, whatever the batch."""
+    from sopgen.conformance.engine import FINDINGS_SCHEMA
+    from sopgen.conformance.engine.findings import merge_sorted, sorted_findings
+    from sopgen.conformance.spill import SpilledFindings
+
+    rnd = random.Random(7)
+    rows = []
+    for i in range(900):
+        fi, sheet, row = rnd.randrange(3), rnd.choice([None, None, "Lembar A", "lembar a", "Ä", "B"]), rnd.randrange(60)
+        for k in range(rnd.choice([1, 1, 2, 4])):
+            rows.append({"fi": fi, "sheet": sheet, "row": row, "kind": rnd.randrange(14), "step": rnd.choice([None, 1, 2]), "message": f"{i}-{k}"})
+    frame = pl.DataFrame(rows).select([pl.col(c).cast(t) if c in rows[0] else pl.lit(None, dtype=t).alias(c) for c, t in FINDINGS_SCHEMA.items()])
+    owner = frame.select((pl.struct("fi", "sheet", "row").hash(3) % 5).alias("p"))["p"]  # a row's findings in one source
+    sources = [sorted_findings(frame.filter(owner == p)) for p in range(5)]
+    expected = merge_sorted([f.clone() for f in sources])
+    for batch in (1, 3, 50, 10_000):
+        with tempfile.TemporaryDirectory() as base:
+            store = SpilledFindings(tempfile.TemporaryDirectory(dir=base), batch)
+            store.batch = batch  # below MIN_BATCH: rounds of a row or two
+            store.refused(sources[0])
+            for f in sources[1:]:
+                store.add(f)
+            assert store.height == frame.height
+            got = pl.concat(list(store.chunks(17)))
+            assert got.equals(expected), batch
+            assert store.head(40).equals(expected.head(40))
+            store.close()
 
 
 def test_the_partition_folder_goes_also_when_the_check_is_interrupted(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -244,7 +317,7 @@ def test_a_file_unreadable_halfway_is_a_file_error_out_of_core(project, monkeypa
     assert parted.accounting == whole.accounting and parted.summary["kinds"] == whole.summary["kinds"]
 
 
-def test_the_cli_memory_budget(project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_memory_budget(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from sopgen.cli import main
@@ -254,12 +327,15 @@ def test_the_cli_memory_budget(project, monkeypatch: pytest.MonkeyPatch) -> None
     root, proj, sops = project
     logs = _logs(root, 30, cases=80)
     monkeypatch.chdir(root)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     runner = CliRunner()
     names = [p.name for p in logs]
-    small = runner.invoke(main, ["check", *names, "--memori", "1KB", "--format", "json"])
-    plain = runner.invoke(main, ["check", *names, "--format", "json"])
-    assert small.exit_code == plain.exit_code == 0, small.output
-    assert small.stdout == plain.stdout and '"findings"' in small.stdout
+    for fmt in ("json", "csv", "text"):
+        small = runner.invoke(main, ["check", *names, "--memori", "1KB", "--format", fmt])
+        plain = runner.invoke(main, ["check", *names, "--format", fmt])
+        assert small.exit_code == plain.exit_code == 0, small.output
+        assert small.stdout == plain.stdout and len(small.stdout) > 1000
+        assert list(tmp_path.iterdir()) == []  # the findings' folder goes once the report is written
     for bad in ("banyak", "0GB", "4 PB"):
         res = runner.invoke(main, ["check", *names, "--memori", bad])
         assert res.exit_code == 2 and "--memori" in res.output and "Traceback" not in res.output
@@ -327,3 +403,29 @@ def test_out_of_core_holds_one_pieces_texts_at_a_time(project, monkeypatch: pyte
     result = check_logs(proj, sops, [log], memory=1000)
     assert result.summary["cases"]["total"] == 600 and len(held) > 20
     assert max(held) < 300, held  # a piece's or a partition's cases, never all 600
+
+
+def test_out_of_core_a_files_rows_follow_the_budget_not_batas(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`[batas] baris` bounds what one frame holds: the one-frame check refuses a longer file,
+    out of core the pieces are bounded by the budget and the file is checked (as with a
+    higher `baris`); the caps of the file are the schema's."""
+    import dataclasses
+    import json
+
+    from sopgen.conformance import outofcore
+    from sopgen.source.limits import MAX_BARIS, MAX_LOG_MB, Limits
+
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "config.schema.json").read_text(encoding="utf-8"))
+    batas = schema["properties"]["batas"]["properties"]
+    assert (batas["baris"]["maximum"], batas["log_mb"]["maximum"]) == (MAX_BARIS, MAX_LOG_MB)
+    root, proj, sops = project
+    logs = _logs(root, 41, cases=120)[:2]
+    rows = pl.read_csv(logs[0], infer_schema=False)
+    rows.with_columns(pl.col("langkah").cast(pl.Int32, strict=False)).write_parquet(root / "batas.parquet", row_group_size=40)
+    logs.append(root / "batas.parquet")
+    small = dataclasses.replace(proj, config=dataclasses.replace(proj.config, limits=Limits(baris=200)))
+    refused = check_logs(small, sops, logs)
+    assert len(refused.file_errors) == 3 and all("200 baris" in e.message for e in refused.file_errors)
+    monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)
+    with check_logs(small, sops, logs, memory=20_000) as parted:
+        assert parted.file_errors == [] and _json(parted, proj) == _json(check_logs(proj, sops, logs), proj)

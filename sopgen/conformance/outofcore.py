@@ -6,11 +6,13 @@ at a time (CSV and JSON Lines cut at record boundaries, Parquet by rows; an xlsx
 most a million rows and is read whole), each piece's rows go to their partition
 (`partition.partition_of`) as a Parquet file in a temporary folder, and then each partition
 is read back and checked alone (`engine.check_partition`) and the results merged: the same
-report as the one-frame check. The folder is removed when the check ends, also on Ctrl-C and
-SIGTERM (the CLI turns SIGTERM into the same unwinding).
+report as the one-frame check. The rows' files go once their partition is checked; the
+findings' files (`spill`) when the result is closed, after the report is written. The folder
+goes also on Ctrl-C and SIGTERM (the CLI turns SIGTERM into the same unwinding).
 
-What stays in memory: one piece or one partition at a time, the findings of all partitions
-(they are the report), the refused rows, and the small tallies.
+What stays in memory: one piece or one partition at a time, the refused rows, and the small
+tallies the summary is made from. Each partition's findings go to disk, sorted, and the
+reports read them merged in order (`spill.SpilledFindings`), a batch of each at a time.
 """
 
 from __future__ import annotations
@@ -79,15 +81,23 @@ class _Pieces:
 
 
 def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int, timezone: str, limits: Any = None) -> CheckResult:
-    """Check the logs within about `budget` bytes of memory, through partitions on disk."""
-    # A quarter of the budget for checking one partition; the rest for the findings (the
-    # report) that grow partition by partition.
+    """Check the logs within about `budget` bytes of memory, through partitions on disk.
+
+    The result's findings stay on disk (`spill.SpilledFindings`) until it is closed
+    (`CheckResult.close`, or when it is collected or the program ends)."""
+    from sopgen.conformance.spill import SpilledFindings
+
+    # A quarter of the budget for checking one partition.
     partitions = max(2, math.ceil(needed(paths) / max(budget // 4, 1)))
     # A piece of a text file costs about four times its bytes while it is read and split
     # (the bytes, the reader's frames): a sixteenth of the budget keeps that within a quarter.
     piece_bytes = max(MIN_PIECE, budget // 16)
-    with tempfile.TemporaryDirectory(prefix="sopgen-partisi-") as folder:
-        root = Path(folder)
+    folder = tempfile.TemporaryDirectory(prefix="sopgen-partisi-")
+    try:
+        root = Path(folder.name)
+        # Merging the findings holds a batch of each partition's: an eighth of the budget
+        # (about 200 bytes a finding).
+        found = SpilledFindings(folder, budget // 8 // (partitions * 200))
         read = _spill(plan, paths, root, partitions, piece_bytes, timezone, limits)
         data = read.data
         plan.files = list(data.files)
@@ -100,11 +110,20 @@ def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int,
             pieces = sorted((root / str(k)).glob("*.parquet"))
             frame = pl.read_parquet(pieces) if pieces else None
             if frame is not None:
-                parts.append(check_partition(frame, plan))
+                part = check_partition(frame, plan)
                 del frame
                 for f in pieces:
                     f.unlink()
-        return merge(parts, plan, data)
+                found.add(part.findings)
+                part.findings = part.findings.clear()
+                parts.append(part)
+        result = merge(parts, plan, data)  # the findings of the refused rows only
+        found.refused(result.findings_frame)
+        result.store = found
+        return result
+    except BaseException:
+        folder.cleanup()
+        raise
 
 
 def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions: int, piece_bytes: int, timezone: str, limits: Any) -> _Pieces:
@@ -224,7 +243,7 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
     from sopgen.conformance.readers.filecheck import _require_file
     from sopgen.conformance.readers.logs import _read_one
 
-    bounds = Bounds.of(limits)
+    bounds = Bounds.of(piece_limits(limits))
     _require_file(file, path)
     suffix = path.suffix.lower()
     size = path.stat().st_size
@@ -277,6 +296,18 @@ def _relocated(message: str, piece: str, file: str, byte_shift: int, line_shift:
     message = message.replace(piece, file)
     message = re.sub(r"posisi byte (\d+)", lambda m: f"posisi byte {int(m.group(1)) + byte_shift}", message)
     return re.sub(r"\bbaris (\d+)", lambda m: f"baris {int(m.group(1)) + line_shift}", message)
+
+
+def piece_limits(limits: Any) -> Any:
+    """`[batas]` for a file read in pieces: `baris` and `log_mb` bound the memory of one
+    frame (the one-frame check holds a file at once), and out of core a piece's memory is
+    bounded by the budget instead, so the file's rows and size are held only to the hard caps
+    (docs/decisions.md). A file read whole (xlsx, small, XES) keeps `[batas]`."""
+    from dataclasses import replace
+
+    from sopgen.source.limits import DEFAULT, MAX_BARIS, MAX_LOG_MB
+
+    return replace(limits or DEFAULT, baris=MAX_BARIS, log_mb=MAX_LOG_MB)
 
 
 def _head(path: Path) -> bytes:

@@ -40,3 +40,9 @@ class Limits:
 
 
 DEFAULT = Limits()
+
+# The hard caps of a log file's rows and size (config.schema.json's maxima for `baris` and
+# `log_mb`): out of core the whole file is bounded by these, not by `[batas]`, which bounds
+# what one frame holds (`sopgen.conformance.outofcore`).
+MAX_BARIS = 1_000_000_000
+MAX_LOG_MB = 1_000_000

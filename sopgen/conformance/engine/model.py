@@ -5,6 +5,7 @@ rule modules and the reports share one vocabulary."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -150,6 +151,34 @@ class RowAccounting:
         }
 
 
+class FindingsStore:
+    """Where the findings of a check are, sorted as reported (FINDINGS_SCHEMA): in memory,
+    one frame (this class), or on disk, one sorted file per partition merged as they are
+    read (`sopgen.conformance.spill.SpilledFindings`, a log bigger than memory)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self._frame = frame
+
+    @property
+    def height(self) -> int:
+        return self._frame.height
+
+    def frame(self) -> pl.DataFrame:
+        """All findings in one frame (for tests and small checks; reports read `chunks`)."""
+        return self._frame
+
+    def head(self, n: int) -> pl.DataFrame:
+        return self._frame.head(n)
+
+    def chunks(self, size: int) -> Iterator[pl.DataFrame]:
+        """The findings in order, at most `size` at a time."""
+        for offset in range(0, self._frame.height, size):
+            yield self._frame.slice(offset, size)
+
+    def close(self) -> None:
+        """Nothing to remove: the frame goes with the result."""
+
+
 @dataclass
 class CheckResult:
     sops: list[Sop]
@@ -158,15 +187,37 @@ class CheckResult:
     period: tuple[date | None, date | None]
     elapsed: bool
     accounting: RowAccounting
-    findings_frame: pl.DataFrame  # FINDINGS_SCHEMA, sorted by fi, sheet, row, ROW_ORDER of kind, step
+    store: FindingsStore  # the findings, sorted by fi, sheet, row, ROW_ORDER of kind, step
     summary: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    tally: Any = None  # engine.tally.Tally: the sums the summary was made from
+
+    def __enter__(self) -> CheckResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove what the findings keep on disk (a check out of core); also done when the
+        result is collected or the program ends."""
+        self.store.close()
 
     @property
     def compliance(self) -> float | None:
         """Percent of checked rows without a violation; None when nothing was checked."""
         return self.summary["compliance"]["percent"]
+
+    @property
+    def findings_frame(self) -> pl.DataFrame:
+        """All findings in one frame (FINDINGS_SCHEMA); reports of big checks read
+        `output_chunks` instead."""
+        return self.store.frame()
+
+    @property
+    def findings_count(self) -> int:
+        return self.store.height
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -192,8 +243,21 @@ class CheckResult:
         return out
 
     def output_frame(self) -> pl.DataFrame:
-        """The findings with public columns (kind and file as text), for JSON and CSV."""
-        f = self.findings_frame
+        """All findings with public columns (kind and file as text), for JSON and CSV."""
+        return self.public(self.findings_frame)
+
+    def output_head(self, n: int) -> pl.DataFrame:
+        """The first n findings with public columns (what the text and HTML reports list)."""
+        return self.public(self.store.head(n))
+
+    def output_chunks(self, size: int) -> Iterator[pl.DataFrame]:
+        """The findings with public columns in order, at most about `size` at a time: the
+        reports that list every finding never hold them all."""
+        for chunk in self.store.chunks(size):
+            yield self.public(chunk)
+
+    def public(self, f: pl.DataFrame) -> pl.DataFrame:
+        """Findings (FINDINGS_SCHEMA) with public columns: kind and file as text."""
         files = pl.Series("files", self.files, dtype=pl.String)
         kinds = pl.Series("kinds", list(KINDS), dtype=pl.String)
         return f.select(

@@ -14,7 +14,6 @@ from typing import Any
 
 import polars as pl
 
-from sopgen.conformance.engine.model import KIND_CODE, VIOLATION_KINDS
 from sopgen.conformance.engine.normalise import norm_name
 from sopgen.conformance.engine.tables import SopTables
 
@@ -56,11 +55,12 @@ def _actors_of(tables: SopTables, sop_i: int) -> list[tuple[str, tuple[str, ...]
     return [(a.nama, a.names) for a in tables.flows[sop_i].sop.pelaksana]
 
 
-def unrecognized(tables: SopTables, per: pl.DataFrame, votes: pl.DataFrame, findings: pl.DataFrame, checked: int) -> dict[str, Any]:
+def unrecognized(tables: SopTables, per: pl.DataFrame, votes: pl.DataFrame, named: pl.DataFrame, checked: int, bad: int) -> dict[str, Any]:
     """`{names: [{name, rows, suggestion, wrong_actor}], wrong_actor, percent_if_recognized}`.
 
     per: rows per (sop_i, actor), sorted; votes: rows per (sop_i, step, actor) of the names
-    no actor of their SOP has (`tally.Tally`). A name is unrecognised when it matches no actor of its SOP
+    no actor of their SOP has; named: per actor, its wrong_actor findings and the rows whose
+    only violations they are (`tally.Tally`); bad: the rows with a violation. A name is unrecognised when it matches no actor of its SOP
     and no person of pegawai.csv. The suggestion is the actor the name resembles; failing
     that, the pelaksana most of its rows' steps expect (the position it stands in for)."""
     counts: dict[str, Counter] = {}
@@ -87,7 +87,7 @@ def unrecognized(tables: SopTables, per: pl.DataFrame, votes: pl.DataFrame, find
             if hint:
                 break
         out.append({"name": spelling, "rows": n, "suggestion": hint or expected.get(key), "wrong_actor": 0})
-    wrong, percent = _effect(findings, {e["name"]: e for e in out}, set(total), checked)
+    wrong, percent = _effect(named, {e["name"]: e for e in out}, set(total), checked, bad)
     return {"names": out, "wrong_actor": wrong, "percent_if_recognized": percent}
 
 
@@ -103,23 +103,21 @@ def _expected_actor(tables: SopTables, votes: pl.DataFrame) -> dict[str, str]:
     return {k: v.most_common(1)[0][0] for k, v in tally.items()}
 
 
-def _effect(findings: pl.DataFrame, entries: dict[str, dict[str, Any]], keys: set[str], checked: int) -> tuple[int, float | None]:
+def _effect(named: pl.DataFrame, entries: dict[str, dict[str, Any]], keys: set[str], checked: int, bad: int) -> tuple[int, float | None]:
     """The wrong_actor findings of unrecognised names (counted into entries), and the
     compliance if those names were recognised as the right actor: rows whose only violation
-    is such a finding would comply."""
-    codes = [KIND_CODE[k] for k in VIOLATION_KINDS]
-    viol = findings.lazy().filter(pl.col("kind").is_in(codes)).select("fi", "sheet", "row", "kind", "actor").collect()
-    spellings = {a for a in viol.filter(pl.col("kind") == KIND_CODE["wrong_actor"])["actor"].unique().to_list() if a is not None}
-    mine = {a: norm_name(a) for a in spellings if norm_name(a) in keys}
+    is such a finding would comply (a row's findings all name its actor; an empty actor is
+    no name to recognise and does not keep the row bad)."""
     by_key = {norm_name(e["name"]): e for e in entries.values()}
-    flagged = viol.with_columns(
-        ((pl.col("kind") == KIND_CODE["wrong_actor"]) & pl.col("actor").is_in(pl.Series(sorted(mine), dtype=pl.String).implode())).alias("name")
-    )
-    for actor, n in flagged.filter(pl.col("name")).group_by("actor").len().iter_rows():
-        by_key[mine[actor]]["wrong_actor"] += n
-    per_row = flagged.group_by("fi", "sheet", "row").agg(pl.col("name").all().alias("only"))
-    still_bad = per_row.filter(~pl.col("only")).height
-    wrong = int(flagged["name"].sum())
+    wrong = freed = 0
+    for actor, n, only in named.iter_rows():
+        mine = actor is not None and norm_name(actor) in keys
+        if mine and n:
+            by_key[norm_name(actor)]["wrong_actor"] += n
+            wrong += n
+        if mine or actor is None:
+            freed += only
+    still_bad = bad - freed
     return wrong, (round(100.0 * (checked - still_bad) / checked, 1) if checked else None)
 
 

@@ -26,7 +26,7 @@ import polars as pl
 
 from sopgen.conformance.engine.findings import Findings, merge_sorted
 from sopgen.conformance.engine.intake import admit, invalid_rows
-from sopgen.conformance.engine.model import FINDINGS_SCHEMA, CheckResult, RowAccounting
+from sopgen.conformance.engine.model import FINDINGS_SCHEMA, CheckResult, FindingsStore, RowAccounting
 from sopgen.conformance.engine.path_rules import check_paths
 from sopgen.conformance.engine.read import ROW_SCHEMA, LogInput
 from sopgen.conformance.engine.row_rules import check_rows
@@ -122,6 +122,7 @@ def merge(parts: Sequence[PartialResult], plan: CheckPlan, data: LogInput) -> Ch
     tables = plan.tables
     refused = Findings(tables)
     invalid_rows(data, refused)
+    made = refused.parts[0] if refused.parts else pl.DataFrame(schema=FINDINGS_SCHEMA)
     frames = [f for f in (*refused.parts, *(p.findings for p in parts)) if f.height]
     for p in parts:
         p.findings = p.findings.clear()  # taken: held once, in the result
@@ -141,8 +142,8 @@ def merge(parts: Sequence[PartialResult], plan: CheckPlan, data: LogInput) -> Ch
         checked=sum(p.checked for p in parts),
         merged=merged,
     )
-    counted = Tally.add([p.tally for p in parts]) if parts else tally_of_nothing(tables)
-    summary = summarise(counted, found, accounting, tables=tables, data=data, period=plan.period, elapsed=plan.elapsed)
+    counted = (Tally.add([p.tally for p in parts]) if parts else tally_of_nothing(tables)).with_findings(made)
+    summary = summarise(counted, accounting, tables=tables, data=data, period=plan.period, elapsed=plan.elapsed)
     return CheckResult(
         sops=tables.sops,
         files=data.files,
@@ -150,10 +151,11 @@ def merge(parts: Sequence[PartialResult], plan: CheckPlan, data: LogInput) -> Ch
         period=plan.period,
         elapsed=plan.elapsed,
         accounting=accounting,
-        findings_frame=found,
+        store=FindingsStore(found),
         summary=summary,
         notes=date_notes(summary["date_readings"]) + data.notes + plan.notes + untimed_notes(tables.sops),
         ignored_columns=data.ignored,
+        tally=counted,
     )
 
 

@@ -1,7 +1,7 @@
 """The summary the reports print: compliance, durations per step, SOPs, actors, worst cases.
 
-The independent queries over the rows and findings are collected together, so polars runs
-them side by side; what is left is small and put together in Python."""
+Everything comes from the `tally.Tally` of the check (sums over its rows and findings), so
+what is left is small and put together in Python."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import polars as pl
 
 from sopgen.conformance.engine.names import people_table, unrecognized
 from sopgen.conformance.engine.trend import months
-from sopgen.conformance.engine.model import KIND_CODE, KINDS, VIOLATION_KINDS, RowAccounting
+from sopgen.conformance.engine.model import KINDS, VIOLATION_KINDS, RowAccounting
 from sopgen.conformance.engine.normalise import norm_name
 from sopgen.conformance.engine.read import LogInput
 from sopgen.conformance.engine.tables import MINUTE_US, SopTables
@@ -56,7 +56,6 @@ def step_stats(t: Tally) -> pl.DataFrame:
 
 def summarise(
     t: Tally,
-    findings: pl.DataFrame,
     accounting: RowAccounting,
     *,
     tables: SopTables,
@@ -65,29 +64,20 @@ def summarise(
     elapsed: bool,
 ) -> dict[str, Any]:
     """The summary of a check (its keys, in this order, are the JSON report's), from the
-    tally of its rows (`tally.Tally`, of the whole log or added up over partitions) and all
-    its findings."""
+    tally of its rows and findings alone (`tally.Tally`, of the whole log or added up over
+    partitions): the findings themselves may be on disk (`sopgen.conformance.outofcore`)."""
     kind_counts = dict.fromkeys(KINDS, 0)
-    for code, n in findings.group_by("kind").len().iter_rows():
+    for code, n in t.kinds.group_by("kind").agg(pl.col("n").sum()).iter_rows():
         kind_counts[KINDS[code]] = n
-    violation_codes = [KIND_CODE[k] for k in VIOLATION_KINDS]
-    # A row violates when a violation finding names it; count each row once.
-    bad_rows_query = (
-        findings.lazy()
-        .select("fi", "sheet", "row", "kind", "sop_i", "actor")
-        .filter(pl.col("kind").is_in(violation_codes))
-        .unique(["fi", "sheet", "row"])
-    )
-    kind_step_query = findings.lazy().select("sop_i", "step", "kind").filter(pl.col("sop_i") >= 0).group_by("sop_i", "step", "kind").len()
     checked = accounting.checked
-    bad_rows, by_kind_step_frame = pl.collect_all([bad_rows_query, kind_step_query])
-    by_kind_step = {(s, st, KINDS[k]): n for s, st, k, n in by_kind_step_frame.iter_rows()}
+    by_kind_step = {(s, st, KINDS[k]): n for s, st, k, n, _ in t.kinds.filter(pl.col("sop_i") >= 0).iter_rows()}
+    bad_total = int(t.bad["rows"].sum())
     stats = {(r["sop_i"], r["step"]): r for r in step_stats(t).iter_rows(named=True)}
     steps_out = _steps(tables, stats, by_kind_step)
-    sops_out = _sops(tables, steps_out, stats, by_kind_step, bad_rows, t)
+    sops_out = _sops(tables, steps_out, stats, by_kind_step, t)
     fin_all = sum(s["finished"] for s in sops_out)
     win_all = sum(s["within_standard"] for s in sops_out)
-    names = unrecognized(tables, t.actors, t.votes, findings, checked)
+    names = unrecognized(tables, t.actors, t.votes, t.names, checked, bad_total)
     n_cases = int(t.cases["cases"].sum())
     n_complete = int(t.cases["complete"].sum())
     return {
@@ -103,7 +93,7 @@ def summarise(
         "kinds": kind_counts,
         "violations": sum(kind_counts[k] for k in VIOLATION_KINDS),
         "within_standard": {"finished": fin_all, "within": win_all, "percent": _pct(win_all, fin_all)},
-        "compliance": {"rows": checked, "compliant": checked - bad_rows.height, "percent": _pct(checked - bad_rows.height, checked)},
+        "compliance": {"rows": checked, "compliant": checked - bad_total, "percent": _pct(checked - bad_total, checked)},
         "cases": {
             "total": n_cases,
             "complete": n_complete,
@@ -112,8 +102,8 @@ def summarise(
         },
         "sops": sops_out,
         "steps": steps_out,
-        "actors": _actors(tables, t.actors, bad_rows, t.unknown_steps),
-        "people": people_table(tables, t.actors, _bad_per_actor(bad_rows)),
+        "actors": _actors(tables, t.actors, t.bad, t.unknown_steps),
+        "people": people_table(tables, t.actors, _bad_per_actor(t.bad)),
         "unrecognized_actors": names["names"],
         "unrecognized_effect": {"wrong_actor": names["wrong_actor"], "percent_if_recognized": names["percent_if_recognized"]},
         "worst_cases": _worst_cases(tables, data.files, t.worst),
@@ -156,7 +146,6 @@ def _sops(
     steps_out: list[dict[str, Any]],
     stats: dict[tuple[int, int], dict[str, Any]],
     by_kind_step: dict[tuple[int, int, str], int],
-    bad_rows: pl.DataFrame,
     t: Tally,
 ) -> list[dict[str, Any]]:
     """One entry per chosen SOP; its rows include those of unknown steps."""
@@ -168,7 +157,7 @@ def _sops(
     rows_by_sop: dict[int, int] = dict(t.unknown_steps.group_by("sop_i").agg(pl.col("rows").sum()).iter_rows())
     for r in stats.values():
         rows_by_sop[r["sop_i"]] = rows_by_sop.get(r["sop_i"], 0) + r["rows"]
-    bad_by_sop = dict(bad_rows.filter(pl.col("sop_i") >= 0).group_by("sop_i").len().iter_rows())
+    bad_by_sop = dict(t.bad.filter(pl.col("sop_i") >= 0).group_by("sop_i").agg(pl.col("rows").sum()).iter_rows())
     sops_out = []
     for i, flow in enumerate(tables.flows):
         fin = sum(s["finished"] for s in steps_out if s["sop"] == flow.sop.nomor)
@@ -207,7 +196,8 @@ def _label(tables: SopTables, sop_i: int, actor: str | None) -> str:
 
 
 def _actors(tables: SopTables, per: pl.DataFrame, bad_rows: pl.DataFrame, unknown_steps: pl.DataFrame) -> list[dict[str, Any]]:
-    """One entry per actor as the report names it (several spellings of one actor add up)."""
+    """One entry per actor as the report names it (several spellings of one actor add up);
+    bad_rows: `Tally.bad`."""
     extra = unknown_steps
     bad = _bad_per_actor(bad_rows)
     table: dict[str, dict[str, Any]] = {}
@@ -232,9 +222,9 @@ def _actors(tables: SopTables, per: pl.DataFrame, bad_rows: pl.DataFrame, unknow
     return out
 
 
-def _bad_per_actor(bad_rows: pl.DataFrame) -> pl.DataFrame:
-    """Violating rows per (sop_i, actor)."""
-    return bad_rows.filter(pl.col("sop_i") >= 0).group_by("sop_i", "actor").agg(pl.len().alias("violations"))
+def _bad_per_actor(bad: pl.DataFrame) -> pl.DataFrame:
+    """Violating rows per (sop_i, actor) of the chosen SOPs (bad: `Tally.bad`)."""
+    return bad.filter(pl.col("sop_i") >= 0).select("sop_i", "actor", pl.col("rows").alias("violations"))
 
 
 def _worst_cases(tables: SopTables, files: list[str], worst: pl.DataFrame) -> list[dict[str, Any]]:

@@ -29,6 +29,9 @@ _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "cases": {"sop_i": pl.Int32, "cases": pl.UInt32, "complete": pl.UInt32, "with_rework": pl.UInt32},
     "votes": {"sop_i": pl.Int32, "step": pl.Int32, "actor": pl.String, "n": pl.UInt32},
     "months": {"m": pl.Int32, "rows": pl.UInt32, "fin": pl.UInt32, "win": pl.UInt32, "bad": pl.UInt32},
+    "kinds": {"sop_i": pl.Int32, "step": pl.Int64, "kind": pl.UInt8, "n": pl.UInt32, "cases": pl.UInt32},
+    "bad": {"sop_i": pl.Int32, "actor": pl.String, "rows": pl.UInt32},
+    "names": {"actor": pl.String, "wrong_actor": pl.UInt32, "only": pl.UInt32},
     "worst": {
         "sop_i": pl.Int32,
         "case": pl.String,
@@ -50,6 +53,9 @@ _KEYS = {
     "cases": ["sop_i"],
     "votes": ["sop_i", "step", "actor"],
     "months": ["m"],
+    "kinds": ["sop_i", "step", "kind"],
+    "bad": ["sop_i", "actor"],
+    "names": ["actor"],
 }
 WORST_ORDER = (["violations", "over", "rework", "case", "sop_i"], [True, True, True, False, False])
 
@@ -66,6 +72,10 @@ class Tally:
     votes: pl.DataFrame  # rows of names no actor of their SOP has, per (SOP, step, name)
     months: pl.DataFrame  # per month (yyyymm): rows, finished, within, violating
     worst: pl.DataFrame  # the WORST cases by WORST_ORDER, with rows, first start, file, complete
+    # From the findings, so that the summary never needs them (they may be on disk):
+    kinds: pl.DataFrame  # findings per (SOP, step, kind), and their cases (distinct per SOP: sop_i >= 0)
+    bad: pl.DataFrame  # rows with a violation finding, per (SOP, actor as written)
+    names: pl.DataFrame  # per actor as written: wrong_actor findings, rows whose only violations they are
 
     @classmethod
     def add(cls, tallies: Sequence[Tally]) -> Tally:
@@ -76,13 +86,24 @@ class Tally:
         out = {}
         for f in fields(cls):
             frame = pl.concat([getattr(t, f.name) for t in tallies])
-            if f.name == "worst":
-                out[f.name] = _top(frame)
-            else:
-                keys = _KEYS[f.name]
-                sums = [pl.col(c).sum().cast(t) for c, t in _SCHEMAS[f.name].items() if c not in keys]
-                out[f.name] = frame.group_by(keys).agg(sums).sort(keys)
+            out[f.name] = _top(frame) if f.name == "worst" else _summed(f.name, frame)
         return cls(**out)
+
+    def with_findings(self, findings: pl.DataFrame) -> Tally:
+        """This tally and findings made outside any partition (the rows the readers refused)."""
+        if findings.height == 0:
+            return self
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name, frame in finding_sums(findings).items():
+            out[name] = _summed(name, pl.concat([out[name], frame]))
+        return Tally(**out)
+
+
+def _summed(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of a table of `_SCHEMAS` with equal keys added up, sorted by the keys."""
+    keys = _KEYS[name]
+    sums = [pl.col(c).sum().cast(t) for c, t in _SCHEMAS[name].items() if c not in keys]
+    return frame.group_by(keys).agg(sums).sort(keys)
 
 
 def _frame(name: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -129,7 +150,28 @@ def tally(rows: pl.DataFrame, findings: pl.DataFrame, paths: CasePaths, unknown_
         votes=_frame("votes", _votes(rows, actors, tables)),
         months=_frame("months", month_counts(rows, bad)),
         worst=_frame("worst", _worst(paths, rows, findings)),
+        **finding_sums(findings),
     )
+
+
+def finding_sums(findings: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The tables of a `Tally` made from findings alone: `kinds`, `bad`, `names`. Findings
+    of one row are all made by the partition that holds the row, so these add up."""
+    violation = pl.col("kind").is_in([KIND_CODE[k] for k in VIOLATION_KINDS])
+    wrong = pl.col("kind") == KIND_CODE["wrong_actor"]
+    kinds = (
+        findings.lazy()
+        .group_by("sop_i", "step", "kind")
+        .agg(pl.len().alias("n"), pl.when(pl.col("sop_i") >= 0).then(pl.col("case").n_unique()).otherwise(0).first().alias("cases"))
+        .sort("sop_i", "step", "kind")
+    )
+    per_row = findings.lazy().filter(violation).group_by("fi", "sheet", "row").agg(pl.col("sop_i").first(), pl.col("actor").first(), wrong.all().alias("only"))
+    bad = per_row.group_by("sop_i", "actor").agg(pl.len().alias("rows")).sort("sop_i", "actor")
+    only = per_row.filter(pl.col("only")).group_by("actor").agg(pl.len().alias("only"))
+    named = findings.lazy().filter(wrong & pl.col("actor").is_not_null()).group_by("actor").agg(pl.len().alias("wrong_actor"))
+    names = named.join(only, on="actor", how="full", coalesce=True, nulls_equal=True).with_columns(pl.col("wrong_actor", "only").fill_null(0)).sort("actor")
+    kinds, bad, names = pl.collect_all([kinds, bad, names])
+    return {"kinds": _frame("kinds", kinds), "bad": _frame("bad", bad), "names": _frame("names", names)}
 
 
 def _votes(rows: pl.DataFrame, actors: pl.DataFrame, tables: SopTables) -> pl.DataFrame:

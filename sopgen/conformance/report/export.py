@@ -52,17 +52,18 @@ def write_json(result: CheckResult, out: BinaryIO, options: ReportOptions) -> No
     out.write(b'{\n"summary": ')
     out.write(summary.encode("utf-8"))
     out.write(b',\n"findings": [')
-    frame = result.output_frame()
+    total = result.findings_count
     out.write(b"\n")
     # Each chunk is encoded in one piece per polars thread: a query evaluates an expression
     # over a one-chunk frame on one thread, and this is the slowest part of the report.
     pieces = max(1, pl.thread_pool_size())
-    for offset in range(0, frame.height, CHUNK):
-        chunk = frame.slice(offset, CHUNK)
+    offset = 0
+    for chunk in result.output_chunks(CHUNK):
         step = -(-chunk.height // pieces)
-        queries = [_json_lines(chunk.slice(o, step).lazy(), last=offset + o + step >= frame.height) for o in range(0, chunk.height, step)]
+        queries = [_json_lines(chunk.slice(o, step).lazy(), last=offset + min(o + step, chunk.height) >= total) for o in range(0, chunk.height, step)]
         for part in pl.collect_all(queries):
             part.write_csv(out, include_header=False, quote_style="never")
+        offset += chunk.height
     out.write(b"]}\n")
 
 
@@ -97,12 +98,12 @@ def excel_safe_text(value: str) -> str:
 
 @reporter("csv")
 def write_csv(result: CheckResult, out: BinaryIO, options: ReportOptions) -> None:
-    frame = result.output_frame()
     labels = pl.DataFrame({"kind": list(KINDS), "label": [KIND_LABELS[k] for k in KINDS]})
     out.write(b"\xef\xbb\xbf")
     header = True
-    for offset in range(0, max(frame.height, 1), CHUNK):
-        part = frame.slice(offset, CHUNK).join(labels, on="kind", how="left", maintain_order="left")
+    chunks = result.output_chunks(CHUNK) if result.findings_count else iter([result.output_head(0)])
+    for chunk in chunks:
+        part = chunk.join(labels, on="kind", how="left", maintain_order="left")
         part = part.select(
             *[
                 (excel_safe(pl.col(c)) if part.schema[c] == pl.String else pl.col(c)).alias(CSV_HEADERS[c])

@@ -44,8 +44,8 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         for key in ("pemerintah", "nama", "unit", "alamat"):
             instansi.setdefault(key, getattr(first, key, ""))
     limit = HTML_FINDINGS_LIMIT if options.findings_limit is None else options.findings_limit
-    frame = result.output_frame()
-    shown = frame.head(limit).to_dicts()
+    total = result.findings_count
+    shown = result.output_head(limit).to_dicts()
     for f in shown:
         f["label"] = KIND_LABELS[f["kind"]]
         f["where"] = where(f["file"], f["sheet"], f["row"])
@@ -84,8 +84,8 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         "violation_kinds": VIOLATION_KINDS,
         "info_kinds": INFO_KINDS,
         "findings": shown,
-        "findings_total": frame.height,
-        "findings_hidden": max(frame.height - len(shown), 0),
+        "findings_total": total,
+        "findings_hidden": max(total - len(shown), 0),
         "angka": angka,
         "persen": persen,
         "menit": menit,

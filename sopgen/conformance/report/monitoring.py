@@ -103,14 +103,13 @@ def build_form(result: CheckResult, options: ReportOptions) -> Form:
 
 def _case_shares(result: CheckResult) -> dict[str, list[tuple[str, int, int, float]]]:
     """Per SOP: (kind, step, findings, share of its cases with it) of every violation kind
-    on a step, most findings first."""
+    on a step, most findings first (from the check's tally: the findings may be on disk)."""
     codes = [KINDS.index(k) for k in VIOLATION_KINDS]
-    frame = result.findings_frame
+    nomor = pl.Series([s.nomor for s in result.sops], dtype=pl.String)
     per = (
-        frame.lazy()
-        .filter(pl.col("kind").is_in(codes) & pl.col("sop").is_not_null() & pl.col("step").is_not_null())
-        .group_by("sop", "kind", "step")
-        .agg(pl.len().alias("n"), pl.col("case").n_unique().alias("cases"))
+        result.tally.kinds.lazy()
+        .filter(pl.col("kind").is_in(codes) & (pl.col("sop_i") >= 0) & pl.col("step").is_not_null())
+        .select(pl.lit(nomor).gather(pl.col("sop_i")).alias("sop"), "kind", "step", "n", "cases")
         .sort(["sop", "n", "kind", "step"], descending=[False, True, False, False])
         .collect()
     )

@@ -272,16 +272,16 @@ def _print_findings(result: CheckResult, console: Any, options: ReportOptions) -
     from rich.padding import Padding
 
     limit = TEXT_FINDINGS_LIMIT if options.findings_limit is None else options.findings_limit
-    frame = result.output_frame()
-    if frame.height:
-        console.print("[bold]Temuan[/bold]" + (f" (pertama {limit} dari {angka(frame.height)})" if frame.height > limit else ""))
-        for r in frame.head(limit).iter_rows(named=True):
+    total = result.findings_count
+    if total:
+        console.print("[bold]Temuan[/bold]" + (f" (pertama {limit} dari {angka(total)})" if total > limit else ""))
+        for r in result.output_head(limit).iter_rows(named=True):
             style = "dim" if r["kind"] in INFO_KINDS else ("yellow" if r["kind"] in ("invalid_row", "duplicate_row") else "red")
             case = f" · kasus {escape_rich(r['case'])}" if r["case"] is not None else ""
             console.print(f"{escape_rich(where(r['file'], r['sheet'], r['row']))} · [{style}]{KIND_LABELS[r['kind']]}[/]{case}")
             console.print(Padding(escape_rich(r["message"]), (0, 0, 0, 4)))
-        if frame.height > limit:
-            console.print(f"… dan {angka(frame.height - limit)} temuan lain: simpan semuanya dengan --format csv/json/html --output BERKAS")
+        if total > limit:
+            console.print(f"… dan {angka(total - limit)} temuan lain: simpan semuanya dengan --format csv/json/html --output BERKAS")
     else:
         console.print("[green]Tidak ada temuan.[/green]")
 

@@ -1,0 +1,170 @@
+"""Findings kept on disk, one sorted file per partition, merged in order as a report reads them.
+
+A log of a hundred million events has about eleven million findings (2 GB in memory): the
+out-of-core check (`outofcore`) writes each partition's findings, already in the report's
+order, to a Parquet file of small row groups, and keeps only their count. A report then
+reads them through `SpilledFindings.chunks`, a k-way merge that holds a batch of each file:
+
+- every partition's findings are sorted by (file, sheet, row, ROW_ORDER of the kind, step),
+  and all the findings of one row come from the partition that holds the row; so a merge
+  round may hand out every finding of a row before the smallest row still to come in any
+  file (the "frontier": the least of the last rows of the files' batches);
+- what a round hands out is sorted again with `findings.merge_sorted`, sources in the order
+  `merge` concatenates them (the refused rows' findings, then partition 0, 1, ...), which is
+  the order the one-frame check gives to the byte (the refused rows' findings alone are
+  taken as they are, as `merge` takes a single frame).
+
+The files live in the check's temporary folder (`tempfile.TemporaryDirectory`): removed by
+`close`, when the result is collected, at the end of the program, and so on Ctrl-C and
+SIGTERM (the CLI turns SIGTERM into the same unwinding).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+from sopgen.conformance.engine import FINDINGS_SCHEMA
+from sopgen.conformance.engine.findings import merge_sorted, sorted_findings
+from sopgen.conformance.engine.model import FindingsStore
+
+BATCH = 50_000  # findings of one file held at a time while merging (about 9 MB), at most
+MIN_BATCH = 1_000  # and at least (a row has at most a dozen findings)
+
+
+class SpilledFindings(FindingsStore):
+    """The findings of a check out of core: the refused rows' in memory, the partitions' on
+    disk (`add`, in partition order), merged when read."""
+
+    def __init__(self, folder: tempfile.TemporaryDirectory, batch: int = BATCH) -> None:
+        super().__init__(pl.DataFrame(schema=FINDINGS_SCHEMA))
+        self.folder = folder
+        self.root = Path(folder.name) / "temuan"
+        self.root.mkdir(exist_ok=True)
+        self.files: list[Path] = []
+        self.sizes: list[int] = []
+        self.batch = max(MIN_BATCH, batch)
+
+    def add(self, findings: pl.DataFrame) -> None:
+        """A partition's findings (sorted as reported) to disk."""
+        if findings.height == 0:
+            return
+        path = self.root / f"{len(self.files):06d}.parquet"
+        findings.write_parquet(path, compression="lz4", row_group_size=self.batch)
+        self.files.append(path)
+        self.sizes.append(findings.height)
+
+    def refused(self, findings: pl.DataFrame) -> None:
+        """The findings `merge` made for the rows the readers refused (sorted as reported)."""
+        self._frame = findings
+
+    @property
+    def height(self) -> int:
+        return self._frame.height + sum(self.sizes)
+
+    def frame(self) -> pl.DataFrame:
+        parts = list(self.chunks(self.batch))
+        return pl.concat(parts) if parts else pl.DataFrame(schema=FINDINGS_SCHEMA)
+
+    def head(self, n: int) -> pl.DataFrame:
+        taken: list[pl.DataFrame] = []
+        left = n
+        for chunk in self.chunks(max(n, 1)):
+            if left <= 0:
+                break
+            taken.append(chunk.head(left))
+            left -= taken[-1].height
+        return pl.concat(taken) if taken else pl.DataFrame(schema=FINDINGS_SCHEMA)
+
+    def chunks(self, size: int) -> Iterator[pl.DataFrame]:
+        """The findings in the report's order, a merge round at a time (each at most about
+        `size`, or the files' batches together when they hold more)."""
+        if not self.files:  # as `merge` gives the refused rows' findings alone
+            yield from super().chunks(size)
+            return
+        sources = [_Cursor.of_frame(sorted_findings(self._frame))] if self._frame.height else []
+        sources += [_Cursor(path, self.batch, total) for path, total in zip(self.files, self.sizes)]
+        while sources:
+            for s in sources:
+                s.fill()
+            open_ = [s for s in sources if not s.done]
+            frontier = min((s.last_row() for s in open_), default=None)
+            taken = [s.take_before(frontier) for s in sources]
+            frames = [t for t in taken if t.height]
+            sources = [s for s in sources if not (s.done and s.buffer.height == 0)]
+            if not frames:
+                for s in open_:  # a batch of one row only: read more of its file
+                    s.want *= 2
+                continue
+            merged = frames[0] if len(frames) == 1 else merge_sorted(frames)
+            for offset in range(0, merged.height, max(size, 1)):
+                yield merged.slice(offset, size)
+
+    def close(self) -> None:
+        self.folder.cleanup()
+
+
+class _Cursor:
+    """A sorted source of findings read a batch at a time: a Parquet file, or a frame."""
+
+    def __init__(self, path: Path | None, batch: int, total: int = 0) -> None:
+        self.path = path
+        self.want = batch
+        self.read = 0
+        self.total = total
+        self.buffer = pl.DataFrame(schema=FINDINGS_SCHEMA)
+
+    @classmethod
+    def of_frame(cls, frame: pl.DataFrame) -> _Cursor:
+        cursor = cls(None, frame.height)
+        cursor.buffer = frame
+        return cursor
+
+    @property
+    def done(self) -> bool:
+        return self.read >= self.total
+
+    def fill(self) -> None:
+        """At least `want` findings in the buffer, or the rest of the file."""
+        if self.done or self.buffer.height >= self.want:
+            return
+        n = self.want - self.buffer.height
+        more = pl.scan_parquet(self.path).slice(self.read, n).collect()
+        self.read += more.height
+        # One new chunk: what was taken from the old buffer is freed, not kept by a slice.
+        self.buffer = pl.concat([self.buffer, more], rechunk=True) if self.buffer.height else more
+
+    def last_row(self) -> tuple:
+        """The (file, sheet, row) of the last finding in the buffer, as a sort key."""
+        fi, sheet, row = self.buffer.select("fi", "sheet", "row").row(-1)
+        return _key(fi, sheet, row)
+
+    def take_before(self, frontier: tuple | None) -> pl.DataFrame:
+        """The findings of the buffer on rows before the frontier (all: None), taken out."""
+        if frontier is None:
+            n = self.buffer.height
+        else:
+            n = self.buffer.select(_before(frontier).sum()).item()
+        taken, self.buffer = self.buffer.head(n), self.buffer.slice(n)
+        return taken
+
+
+def _key(fi: int, sheet: str | None, row: int) -> tuple:
+    """(file, sheet, row) ordered as polars sorts them: a missing sheet first, text by code point."""
+    return (fi, (0, "") if sheet is None else (1, sheet), row)
+
+
+def _before(frontier: tuple) -> pl.Expr:
+    """Whether a finding's (file, sheet, row) comes before the frontier's."""
+    fi, (has_sheet, sheet), row = frontier
+    f, s, r = pl.col("fi"), pl.col("sheet"), pl.col("row")
+    if has_sheet:
+        sheet_before = s.is_null() | (s < sheet).fill_null(False)
+        same_sheet = (s == sheet).fill_null(False)
+    else:
+        sheet_before = pl.lit(False)
+        same_sheet = s.is_null()
+    return (f < fi) | ((f == fi) & (sheet_before | (same_sheet & (r < row))))
