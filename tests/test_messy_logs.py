@@ -600,3 +600,24 @@ def test_a_month_of_a_few_rows_is_not_plotted_as_a_full_month(project_dir: Path,
     # Months of like size: none is thin, every point is joined.
     even = render_html(check(project_dir, _three_months(project_dir)), ReportOptions())
     assert "Titik berongga" not in even and 'fill="#ffffff"' not in even
+
+
+@pytest.mark.parametrize("count", [2, 12, 13, 24, 60])
+def test_month_names_and_values_of_a_long_trend_never_run_into_each_other(count: int) -> None:
+    """A year fits the chart with every name and value; more months and they would print over
+    each other (24 months: 25 px a month for 40 px of 'Jan 2024'), so every k-th month is
+    named and the values are left to the table under the chart, which has them all."""
+    import re
+
+    from sopgen.conformance.report.charts import trend_chart
+
+    months = [
+        {"month": f"{2020 + i // 12}-{i % 12 + 1:02d}", "rows": 100, "percent_compliant": 50.0 + i % 7, "percent_within": 80.0 - i % 5}
+        for i in range(count)
+    ]
+    svg = str(trend_chart(months))
+    names = [(float(x), t) for x, t in re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="9" text-anchor="middle" fill="#222">([A-Z][a-z]{2} \d{4})</text>', svg)]
+    values = re.findall(r">\d+,\d %</text>", svg)
+    assert names and names[0][1] == "Jan 2020" and len(names) <= 12
+    assert all(b[0] - a[0] >= 45 for a, b in zip(names, names[1:]))  # 'Agu 2023' at 9 px is about 40 px wide
+    assert len(values) == (2 * count if count <= 12 else 0)

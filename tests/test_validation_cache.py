@@ -351,3 +351,21 @@ def test_a_change_within_one_tick_of_a_coarse_clock_is_still_seen(tmp_path: Path
     one.write_text(text.replace('nomor: "800/001', 'nomor: "800/000', 1), encoding="utf-8")  # same size, same inode
     after = _validated(root, _opened(root))
     assert any("SOP501" in line for line in after) and after == _validated(root, False)
+
+
+def test_a_pipe_in_place_of_the_cache_is_replaced_not_written_into(tmp_path: Path) -> None:
+    """Anyone who can write the project can leave a named pipe where the cache goes: opening
+    it to write waits for a reader that never comes (validate hung)."""
+    import threading
+
+    root = _project(tmp_path / "p", count=3)
+    (root / ".sopgen-cache").mkdir()
+    pipe = root / ".sopgen-cache" / filecache.CACHE_FILE
+    os.mkfifo(pipe)
+    cache = _opened(root)
+    expected = _validated(root, cache)
+    saver = threading.Thread(target=cache.save, args=(root,), daemon=True)
+    saver.start()
+    saver.join(timeout=30)
+    assert not saver.is_alive() and pipe.is_file() and not pipe.is_symlink()
+    assert _validated(root, _opened(root)) == expected and _opened(root).entries

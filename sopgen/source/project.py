@@ -461,19 +461,23 @@ def discover(paths: list[Path]) -> list[Path]:
 
 def _sop_files(folder: Path) -> Iterator[Path]:
     """*.yaml and *.yml files (or links to files) under folder, not in or named like hidden
-    entries, not through linked folders (as `Path.rglob`, at a third of its cost)."""
-    try:
-        with os.scandir(folder) as it:
-            entries = list(it)
-    except OSError:
-        return
-    for e in entries:
-        if e.name.startswith("."):
-            continue
+    entries, not through linked folders (as `Path.rglob`, at a third of its cost). Folders
+    wait on a list, not on the call stack: a nest of a thousand folders is no RecursionError."""
+    waiting = [folder]
+    while waiting:
+        current = waiting.pop()
         try:
-            if e.is_dir(follow_symlinks=False):
-                yield from _sop_files(folder / e.name)
-            elif e.name.endswith((".yaml", ".yml")) and e.is_file():
-                yield folder / e.name
+            with os.scandir(current) as it:
+                entries = list(it)
         except OSError:
             continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    waiting.append(current / e.name)
+                elif e.name.endswith((".yaml", ".yml")) and e.is_file():
+                    yield current / e.name
+            except OSError:
+                continue

@@ -129,6 +129,7 @@ def kinds_chart(kinds: dict[str, int], *, width: float = 640) -> Markup:
 # 30 rows) is drawn hollow and left out of the lines: one row makes 0 % or 100 %, which says
 # nothing of the month. An office whose every month is small has no thin month.
 THIN_MONTH_ROWS = 30
+TREND_NAMED_MONTHS = 12  # month names (and values) the trend chart's width holds
 
 
 def thin_limit(months: list[dict[str, Any]]) -> float:
@@ -159,7 +160,8 @@ def _value_label_y(month: dict[str, Any], y_of: Any, bottom: float) -> dict[str,
 
 def trend_chart(months: list[dict[str, Any]], *, width: float = 640) -> Markup:
     """Compliance (solid) and within time (dashed) per month, 0-100 %, one point a month,
-    each labelled with its value; the month names under the axis. A thin month
+    each labelled with its value; the month names under the axis (past a year: every k-th
+    name, no values, which the table under the chart holds). A thin month
     (`thin_limit`) is a hollow grey point with its row count under its name, and the
     lines join the other months only."""
     from sopgen.render.html import BULAN
@@ -172,6 +174,9 @@ def trend_chart(months: list[dict[str, Any]], *, width: float = 640) -> Markup:
     y_of = lambda p: top + plot_h * (1 - p / 100)  # noqa: E731
     limit = thin_limit(months)
     thin = [m["rows"] < limit for m in months]
+    # A year fits with every name and value; past that they would print over each other, so
+    # every `every`-th month is named and the values are left to the table under the chart.
+    every = -(-n // TREND_NAMED_MONTHS)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="grafik" viewBox="0 0 {_t(width)} {_t(h)}" width="{_t(width)}" height="{_t(h)}" role="img">']
     for p in range(0, 101, 25):
         y = y_of(p)
@@ -190,8 +195,11 @@ def trend_chart(months: list[dict[str, Any]], *, width: float = 640) -> Markup:
             x, y = x_of(i), y_of(m[key])
             fill, ring, ink = ("#ffffff", _THIN, _THIN) if thin[i] else (_color(m[key]), color, color)
             out.append(f'<circle cx="{_t(x)}" cy="{_t(y)}" r="3" fill="{fill}" stroke="{ring}" stroke-width="1"/>')
-            out.append(f'<text x="{_t(x)}" y="{_t(label_y[i][key])}" font-size="8.5" text-anchor="middle" fill="{ink}">{escape(persen(m[key]))}</text>')
+            if every == 1:
+                out.append(f'<text x="{_t(x)}" y="{_t(label_y[i][key])}" font-size="8.5" text-anchor="middle" fill="{ink}">{escape(persen(m[key]))}</text>')
     for i, m in enumerate(months):
+        if i % every:
+            continue  # a thin month not named here is named in the legend
         year, mon = m["month"].split("-")
         label = f"{BULAN[int(mon) - 1][:3]} {year}"
         out.append(f'<text x="{_t(x_of(i))}" y="{_t(top + plot_h + 14)}" font-size="9" text-anchor="middle" fill="{_INK}">{escape(label)}</text>')
