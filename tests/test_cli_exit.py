@@ -1,4 +1,4 @@
-"""The `sopgen` process leaves without Python's teardown (`cli.run`/`leave`), and loses
+"""The `sopgen` process leaves without Python's teardown (`entry.run`/`leave`), and loses
 nothing by it: the exit code, every byte written to a pipe, the exit functions, a thread
 still at work."""
 
@@ -38,14 +38,14 @@ def test_a_report_on_a_pipe_arrives_whole_with_its_exit_code(project_dir: Path) 
 
 
 def test_leaving_runs_the_exit_functions_and_flushes_the_streams() -> None:
-    done = _python("import atexit, sys; from sopgen.cli import leave; atexit.register(lambda: print('bye', flush=True)); sys.stdout.write('x' * 100000); sys.stderr.write('err'); leave(4)")
+    done = _python("import atexit, sys; from sopgen.entry import leave; atexit.register(lambda: print('bye', flush=True)); sys.stdout.write('x' * 100000); sys.stderr.write('err'); leave(4)")
     assert done.returncode == 4
     assert done.stdout == b"x" * 100000 + b"bye\n" and done.stderr == b"err"
 
 
 def test_leaving_waits_for_a_thread_still_at_work() -> None:
     code = (
-        "import threading, time; from sopgen.cli import leave\n"
+        "import threading, time; from sopgen.entry import leave\n"
         "t = threading.Thread(target=lambda: (time.sleep(0.3), print('thread done', flush=True)))\n"
         "t.start(); leave(3)"
     )
@@ -54,6 +54,6 @@ def test_leaving_waits_for_a_thread_still_at_work() -> None:
 
 
 def test_leaving_with_a_message_exits_as_python_does() -> None:
-    done = _python("from sopgen.cli import leave; leave('pesan galat')")
+    done = _python("from sopgen.entry import leave; leave('pesan galat')")
     assert done.returncode == 1 and done.stderr.strip() == b"pesan galat"
-    assert _python("from sopgen.cli import leave; leave(None)").returncode == 0
+    assert _python("from sopgen.entry import leave; leave(None)").returncode == 0

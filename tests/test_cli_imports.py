@@ -29,10 +29,10 @@ HEAVY = (
 
 _PROBE = """
 import json, runpy, sys
-import sopgen.cli
-def _stay(code):  # the command leaves without teardown (cli.leave): here it must come back
+import sopgen.entry
+def _stay(code):  # the command leaves without teardown (entry.leave): here it must come back
     raise SystemExit(code)
-sopgen.cli.leave = _stay
+sopgen.entry.leave = _stay
 sys.argv = ["sopgen", *sys.argv[1:]]
 try:
     runpy.run_module("sopgen", run_name="__main__")

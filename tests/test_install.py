@@ -41,7 +41,7 @@ def test_wheel_declares_console_script(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as z:
         entry = next(n for n in z.namelist() if n.endswith("entry_points.txt"))
         text = z.read(entry).decode()
-    assert "sopgen = sopgen.cli:run" in text
+    assert "sopgen = sopgen.entry:run" in text
 
 
 def test_validate_runs_from_another_folder(tmp_path: Path) -> None:
