@@ -134,11 +134,9 @@ TREND_NAMED_MONTHS = 12  # month names (and values) the trend chart's width hold
 
 def thin_limit(months: list[dict[str, Any]]) -> float:
     """Months with fewer rows than this are thin (see THIN_MONTH_ROWS)."""
-    rows = sorted(m["rows"] for m in months)
-    if not rows:
-        return 0
-    median = rows[len(rows) // 2] if len(rows) % 2 else (rows[len(rows) // 2 - 1] + rows[len(rows) // 2]) / 2
-    return min(THIN_MONTH_ROWS, median / 4)
+    import statistics
+
+    return min(THIN_MONTH_ROWS, statistics.median(m["rows"] for m in months) / 4) if months else 0
 
 
 def _value_label_y(month: dict[str, Any], y_of: Any, bottom: float) -> dict[str, float]:

@@ -37,6 +37,7 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
     from sopgen.render.html import FONT_STACK, tanggal_id
 
     s = result.summary
+    thin = thin_limit(s.get("months", []))  # months with fewer rows are drawn hollow
     project = options.project
     instansi = dict(getattr(getattr(project, "config", None), "instansi", {}) or {})
     if result.sops:
@@ -76,8 +77,8 @@ def html_context(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         "sops_empty": empty,
         "months": [{**m, "label": bulan_text(m["month"])} for m in s.get("months", [])],
         "trend_chart": trend_chart(s["months"]) if len(s.get("months", [])) > 1 else None,
-        "thin_months": [{"label": bulan_text(m["month"])} for m in s.get("months", []) if m["rows"] < thin_limit(s["months"])],
-        "thin_rows": math.ceil(thin_limit(s.get("months", []))),
+        "thin_months": [{"label": bulan_text(m["month"])} for m in s.get("months", []) if m["rows"] < thin],
+        "thin_rows": math.ceil(thin),
         "unrecognized": unrecognized_lines(s),
         "name_line": name_line,
         "signature": signature(options),
