@@ -334,11 +334,12 @@ class _Keyed:
     stamp: list | None  # what `ValidationCache.keep_stamp` records (None: changed too recently)
 
 
-def _keyed(path: Path, file: str, project: Project, cache: filecache.ValidationCache | None = None) -> _Keyed | None:
+def _keyed(path: Path, file: str, project: Project, cache: filecache.ValidationCache | None = None, root: str | None = None) -> _Keyed | None:
     """Read a file for the cache (never one that links out of the project or is too big).
     A file whose status (size, times, inode) is the one the cache stamped is not read: its
-    bytes are the ones hashed then (1,000 files: the reading took a tenth of validating one)."""
-    real, root = real_path(path), _root(project)
+    bytes are the ones hashed then (1,000 files: the reading took a tenth of validating one).
+    `root`: `_root(project)`, when the caller asked for it once for many files."""
+    real, root = real_path(path), root or _root(project)
     if not _within(real, root) or real == root:  # outside, or a link out of the project
         return None
     rel = real[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
@@ -360,18 +361,20 @@ def _keyed(path: Path, file: str, project: Project, cache: filecache.ValidationC
 def _validate_files(
     targets: list[Path], project: Project, models: bool, cache: filecache.ValidationCache | None, pages: bool = True
 ) -> list[FileResult]:
-    """The cache's answers, and the other files validated (and kept in the cache)."""
+    """The cache's answers, and the other files validated (and kept in the cache). With
+    `pages=False` (files read only for their facts) the cache answers with the facts alone."""
     if cache is None:
         return _validate_all(targets, project, models, {}, pages)
     found: dict[Path, FileResult] = {}
     keyed: dict[Path, _Keyed] = {}
+    cwd, root = os.getcwd(), _root(project)
     for p in targets:
-        file = project.display(p)
-        k = _keyed(p, file, project, cache)
+        file = project.display(p, cwd)
+        k = _keyed(p, file, project, cache, root)
         if k is None:
             continue
         entry = cache.get(k.rel, k.key)
-        hit = filecache.result_of(p, file, entry, project) if entry is not None else None
+        hit = filecache.result_of(p, file, entry, project, not pages) if entry is not None else None
         if hit is not None:
             hit.cache_key = (k.rel, k.key)
             cache.keep_stamp(k.rel, k.key, k.stamp)
