@@ -450,15 +450,17 @@ def load_project(start: Path) -> tuple[Project, list[Diagnostic]]:
     return Project(root, config), diags
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """SOP files under the given files or folders, sorted so every run reads them alike."""
+def discover(paths: list[Path], ordered: bool = True) -> list[Path]:
+    """SOP files under the given files or folders, sorted so every run reads them alike.
+    `ordered=False`: one folder's files as the system lists them (for a caller that reports
+    nothing in their order: sorting 1,000 paths cost more than finding them)."""
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
             found.extend(_sop_files(p))
         else:
             found.append(p)
-    return sorted(dict.fromkeys(found))
+    return sorted(dict.fromkeys(found)) if ordered or len(paths) != 1 else found
 
 
 def _sop_files(folder: Path) -> Iterator[Path]:
