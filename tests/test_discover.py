@@ -50,3 +50,26 @@ def _unnest(top: Path) -> None:
             os.rmdir("a")
     finally:
         os.chdir(here)
+
+
+def test_unordered_finds_the_same_files_and_real_paths(tmp_path: Path) -> None:
+    """`ordered=False` (the rest of a project, when one file is validated) finds what the
+    sorted walk finds; what it tells `real_path` is the real place, also behind a linked
+    project folder and for a file that is a link."""
+    from sopgen.source.project import forget_folders, real_path
+
+    top = tmp_path / "p" / "sops"
+    (top / "bab").mkdir(parents=True)
+    for name in ("b.yaml", "a.yml", "bab/c.yaml"):
+        (top / name).write_text("a: 1\n", encoding="utf-8")
+    (tmp_path / "luar.yaml").write_text("a: 1\n", encoding="utf-8")
+    (top / "tautan.yaml").symlink_to(tmp_path / "luar.yaml")
+    (tmp_path / "lewat").symlink_to(tmp_path / "p", target_is_directory=True)
+    linked = tmp_path / "lewat" / "sops"
+    forget_folders()
+    unordered = discover([linked], ordered=False)
+    assert sorted(unordered) == discover([linked]) and len(unordered) == 4
+    found = {p.name: real_path(p) for p in unordered}
+    forget_folders()
+    assert found == {p.name: str(p.resolve()) for p in discover([linked])}
+    assert found["tautan.yaml"] == str((tmp_path / "luar.yaml").resolve()) and found["c.yaml"] == str((top / "bab" / "c.yaml").resolve())
