@@ -392,3 +392,26 @@ def test_a_pipe_in_place_of_the_cache_is_replaced_not_written_into(tmp_path: Pat
     saver.join(timeout=30)
     assert not saver.is_alive() and pipe.is_file() and not pipe.is_symlink()
     assert _validated(root, _opened(root)) == expected and _opened(root).entries
+
+
+def test_the_code_is_known_by_its_files_status_and_any_change_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's context knows sopgen's code by each file's status (not its bytes): the same
+    while nothing changes, another after any change of a file, and the bytes' hash while a file
+    changed too recently to trust its times."""
+    from sopgen import fingerprint
+
+    files = [(name, tmp_path / name) for name in ("a.py", "b.json")]
+    for _, path in files:
+        path.write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(fingerprint, "_code_files", lambda: files)
+    monkeypatch.setattr(fingerprint, "_CODE_FP", None)
+    assert fingerprint.code_status() == fingerprint.code_fingerprint()  # just written: the bytes
+    clock = filecache.time.time_ns
+    monkeypatch.setattr(filecache.time, "time_ns", lambda: clock() + 10 * filecache.SETTLED_NS)  # files look old
+    first = fingerprint.code_status()
+    assert first.startswith("status ") and fingerprint.code_status() == first
+    before = files[0][1].stat()
+    time.sleep(0.05)
+    files[0][1].write_text("x = 2\n", encoding="utf-8")  # same size, old mtime put back
+    os.utime(files[0][1], ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert fingerprint.code_status() not in (first, fingerprint.code_fingerprint())

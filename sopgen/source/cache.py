@@ -314,11 +314,11 @@ def _u64(v: object) -> bool:
 
 def context_of(project: Project) -> str:
     """Everything besides a file's bytes that its diagnostics depend on, as one hash."""
-    from sopgen.fingerprint import code_fingerprint
+    from sopgen.fingerprint import code_status
     from sopgen.source.project import CONFIG_NAME
 
     config = read_plain(project.root / CONFIG_NAME, MAX_BYTES)
-    parts = [CACHE_VERSION, code_fingerprint(), repr(project.config), sha256(config) if config is not None else "-", str(project.root.resolve())]
+    parts = [CACHE_VERSION, code_status(), repr(project.config), sha256(config) if config is not None else "-", str(project.root.resolve())]
     return sha256(json.dumps(parts).encode("utf-8", "surrogatepass"))
 
 

@@ -333,7 +333,7 @@ class _Keyed:
     rel: str
     raw: bytes | None  # None: the cache's stamp of the file's status vouched for its bytes
     key: str
-    stamp: list | None  # what `ValidationCache.keep_stamp` records (None: changed too recently)
+    stamp: list | None  # what `ValidationCache.keep_stamp` records (None: changed too recently, or the stamp was used)
 
 
 def _keyed(
@@ -359,7 +359,8 @@ def _keyed(
         if len(raw) > MAX_BYTES:
             return None
         digest = filecache.sha256(raw)
-    return _Keyed(rel, raw, filecache.key_of(file, rel, digest), filecache.stamp_of(st, digest, now))
+    stamp = filecache.stamp_of(st, digest, now) if raw is not None else None  # else: the entry has this very stamp
+    return _Keyed(rel, raw, filecache.key_of(file, rel, digest), stamp)
 
 
 def _validate_files(
@@ -381,7 +382,8 @@ def _validate_files(
         hit = filecache.result_of(p, file, entry, project, not pages) if entry is not None else None
         if hit is not None:
             hit.cache_key = (k.rel, k.key)
-            cache.keep_stamp(k.rel, k.key, k.stamp)
+            if k.stamp is not None:
+                cache.keep_stamp(k.rel, k.key, k.stamp)
             found[p] = hit
         elif k.raw is not None or (k := _keyed(p, file, project)) is not None:  # validated from these very bytes
             keyed[p] = k
