@@ -32,44 +32,10 @@ import polars as pl
 from sopgen.conformance.engine import CheckError, CheckPlan, CheckResult, FileError, check_partition, merge
 from sopgen.conformance.engine.intake import files_without_sop, reject_files
 from sopgen.conformance.engine.read import LogInput, fold_people, people_note, shown_path
+from sopgen.conformance.budget import PEAK_PER_INPUT_BYTE, BudgetError, default_budget, needed, parse_budget  # noqa: F401  (their home before)
 from sopgen.conformance.partition import partition_of
 
-# Peak memory of the one-frame check per byte of CSV input (measured: bench/bench_check.py,
-# 10M events, 1.1 GB of CSV, 1.7 GB peak), rounded up.
-PEAK_PER_INPUT_BYTE = 2.0
 MIN_PIECE = 1 << 20  # bytes of a file read at once, at least
-_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2, "G": 1024**3, "GB": 1024**3, "T": 1024**4, "TB": 1024**4}
-
-
-class BudgetError(ValueError):
-    """A --memori value that is not a size; the message is Indonesian."""
-
-
-def parse_budget(text: str) -> int:
-    """'4GB', '512 MB', '1.5G', '2000000000' as bytes."""
-    m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([KMGT]?B?)\s*", text.upper())
-    if not m or float(m.group(1).replace(",", ".")) <= 0:
-        raise BudgetError(f"--memori '{text}' bukan ukuran memori; tulis mis. 4GB, 512MB atau 1,5GB")
-    return int(float(m.group(1).replace(",", ".")) * _UNITS[m.group(2)])
-
-
-def default_budget() -> int:
-    """Half of the machine's memory (the rest for the system and the report)."""
-    try:
-        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
-    except (ValueError, OSError, AttributeError):
-        return 4 * 1024**3
-
-
-def needed(paths: Sequence[str | Path]) -> int:
-    """The memory the one-frame check of these files would need, estimated from their size."""
-    total = 0
-    for p in paths:
-        try:
-            total += os.stat(p).st_size
-        except OSError:
-            continue
-    return int(total * PEAK_PER_INPUT_BYTE)
 
 
 @dataclass
