@@ -29,7 +29,7 @@ from typing import Any
 
 import polars as pl
 
-from sopgen.conformance.engine import CheckError, CheckPlan, CheckResult, FileError, check_partition, merge
+from sopgen.conformance.engine import CheckError, CheckPlan, CheckResult, FileError, check_partition
 from sopgen.conformance.engine.intake import files_without_sop, reject_files
 from sopgen.conformance.engine.read import LogInput, fold_people, people_note, shown_path
 from sopgen.conformance.budget import PEAK_PER_INPUT_BYTE, BudgetError, default_budget, needed, parse_budget  # noqa: F401  (their home before)
@@ -84,10 +84,7 @@ def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int,
                 found.add(part.findings)
                 part.findings = part.findings.clear()
                 parts.append(part)
-        result = merge(parts, plan, data)  # the findings of the refused rows only
-        found.refused(result.findings_frame)
-        result.store = found
-        return result
+        return found.result(parts, plan, data)
     except BaseException:
         folder.cleanup()
         raise
