@@ -316,6 +316,12 @@ def test_file_names_with_spaces_and_uri_characters_are_read_as_on_one_machine(sp
     assert local.files == logs and not local.file_errors
     on_spark = check_spark(proj, sops, "local[2]", [folder.name])
     assert json_report(on_spark, proj) == json_report(local, proj)
+    # A file named on the command line is that file, as on one machine: not a pattern that
+    # finds nothing, or 'k1.csv'.
+    (project / "k[1].csv").write_bytes((folder / names[0]).read_bytes())
+    (project / "k1.csv").write_bytes(b"sop,kasus\n")
+    named = check_spark(proj, sops, "local[2]", ["k[1].csv"])
+    assert named.files == ["k[1].csv"] and json_report(named, proj) == json_report(check_logs(proj, sops, ["k[1].csv"]), proj)
     # A ':' in a name is one Hadoop cannot open: the message names the file and says so.
     colon = project / "log titik dua"
     colon.mkdir(exist_ok=True)
