@@ -105,6 +105,7 @@ def rules_cmd() -> None:
               help="Variabel lingkungan berisi sandi sertifikat (bila kosong, sandi ditanyakan).")
 def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int, certificate: Path | None, sandi_env: str) -> None:
     """Validasi semua SOP, lalu tulis PDF, tampilan HTML dan katalog output/index.html."""
+    from sopgen.files import OutputRefused
     from sopgen.render.build import BuildError
     from sopgen.render.build import build as run
     from sopgen.source.project import load_project
@@ -125,9 +126,9 @@ def build_cmd(paths: tuple[Path, ...], force: bool, jobs: int, certificate: Path
     try:
         with _build_progress() as progress:
             result = run(project, list(paths) or None, force=force, jobs=jobs, progress=progress, sign=sign)
-    except BuildError as err:
+    except (BuildError, OutputRefused) as err:  # OutputRefused: a pipe or link where an output goes
         click.echo(f"galat: {err}", err=True)
-        sys.exit(1)
+        sys.exit(2 if isinstance(err, OutputRefused) else 1)
     if result.errors:
         click.echo(REPORTERS["text"](result.validation))
         click.echo("Tidak ada berkas yang ditulis.")
@@ -439,7 +440,7 @@ def book_cmd(output: Path | None, strict: bool) -> None:
         path, book = write_book(result.project, result.sops, output)
     except (RenderError, OutputRefused) as err:
         click.echo(f"buku tidak ditulis: {err}", err=True)
-        sys.exit(1)
+        sys.exit(2 if isinstance(err, OutputRefused) else 1)
     except OSError as err:
         click.echo(f"buku tidak bisa ditulis: {err.strerror or err}", err=True)
         sys.exit(1)

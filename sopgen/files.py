@@ -6,6 +6,11 @@ complete. Three things are never done: replacing what is not a regular file (ren
 point anywhere), and writing over one of the command's own inputs. A temporary left by a
 killed process carries its process id, so the next write of the same file removes it once
 that process is gone.
+
+A device or a named pipe is written straight into only when the user named it (`-o
+/dev/stdout`). A file sopgen owns (a build output, the build record, the catalog, a cache) is
+written with `owned=True`: anything but a regular file there is refused, since writing into a
+pipe nobody reads waits forever (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -61,9 +66,10 @@ def remove_stale_temporaries(path: Path) -> None:
                 p.unlink()
 
 
-def check_target(path: Path, inputs: Iterable[Path] = ()) -> bool:
+def check_target(path: Path, inputs: Iterable[Path] = (), owned: bool = False) -> bool:
     """Whether `path` is a plain file to replace atomically (True) or a device or pipe to
-    write straight into (False); OutputRefused for anything else and for an input."""
+    write straight into (False); OutputRefused for anything else and for an input. `owned`:
+    a file sopgen writes on its own account, never a device or a pipe (`check_owned`)."""
     for source in inputs:
         if same_file(path, source):
             raise OutputRefused(f"'{path}' adalah berkas masukan; tulis keluaran ke berkas lain")
@@ -73,11 +79,53 @@ def check_target(path: Path, inputs: Iterable[Path] = ()) -> bool:
         return True
     if stat.S_ISREG(st.st_mode):
         return True
+    if owned:
+        raise OutputRefused(_owned_refusal(path, st.st_mode, folder=False))
     if stat.S_ISLNK(st.st_mode):
         raise OutputRefused(f"'{path}' adalah tautan (symlink); tulis ke berkas biasa, bukan tautan")
     if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
         return False
     raise OutputRefused(f"'{path}' bukan berkas biasa (folder atau berkas khusus); pilih nama berkas lain")
+
+
+def check_owned(path: Path, folder: bool = False) -> None:
+    """OutputRefused when anything but a regular file (with `folder`: a real folder) sits where
+    sopgen writes one of its own files: a pipe would make the write wait forever, a device or
+    what a link points to is not sopgen's to replace, and removing what a user put there is not
+    sopgen's to decide either."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):  # nothing there (a folder in the way is said where it is made)
+        return
+    except OSError as e:
+        raise OutputRefused(f"'{_shown(path)}' tidak bisa diperiksa ({e.strerror or e})") from None
+    if stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode):
+        return
+    raise OutputRefused(_owned_refusal(path, mode, folder))
+
+
+def _owned_refusal(path: Path, mode: int, folder: bool) -> str:
+    if stat.S_ISLNK(mode):
+        what = "tautan (symlink)"
+    elif stat.S_ISDIR(mode):
+        what = "folder"
+    elif stat.S_ISFIFO(mode):
+        what = "pipa bernama (FIFO)"
+    elif stat.S_ISREG(mode):
+        what = "berkas"
+    else:
+        what = "berkas khusus (perangkat atau soket)"
+    shown = _shown(path)
+    plain, own = ("folder biasa", "folder ini diisi") if folder else ("berkas biasa", "berkas ini ditulis")
+    return f"'{shown}' adalah {what}, bukan {plain}; {own} oleh sopgen sendiri: hapus atau pindahkan '{shown}' lalu jalankan lagi"
+
+
+def _shown(path: Path) -> str:
+    """A path as the user knows it: relative to the working folder when inside it."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -88,11 +136,12 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, inputs: Iterable[Path] = (), durable: bool = True) -> Iterator[BinaryIO]:
+def atomic_output(path: Path, inputs: Iterable[Path] = (), durable: bool = True, owned: bool = False) -> Iterator[BinaryIO]:
     """A binary stream whose content becomes `path` only when the block ends without error.
-    `durable=False` skips the flush to disk: for a cache, which a power cut may lose whole."""
+    `durable=False` skips the flush to disk: for a cache, which a power cut may lose whole.
+    `owned`: a file sopgen writes on its own account (`check_owned`), never a pipe or device."""
     path = Path(path)
-    if not check_target(path, inputs):
+    if not check_target(path, inputs, owned):
         with open(path, "wb") as direct:  # a device or a pipe: nothing to replace
             yield direct
         return
@@ -115,9 +164,9 @@ def atomic_output(path: Path, inputs: Iterable[Path] = (), durable: bool = True)
         raise
 
 
-def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = (), durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = (), durable: bool = True, owned: bool = False) -> None:
     """Write a file so readers see the old content or the new one, never a partial file."""
-    with atomic_output(path, inputs, durable) as f:
+    with atomic_output(path, inputs, durable, owned) as f:
         f.write(data)
 
 

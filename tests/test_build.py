@@ -273,10 +273,10 @@ def test_disk_full_while_writing_is_a_failed_sop_and_the_old_files_stay(built: P
     good = outputs(root)
     real = build_module.write_atomic
 
-    def full(path: Path, data: bytes) -> None:
+    def full(path: Path, data: bytes, **options) -> None:
         if path.name.startswith("800-002"):
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
+        real(path, data, **options)
 
     monkeypatch.setattr(build_module, "write_atomic", full)
     project, _ = load_project(root)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sopfactory import make_project, sop_yaml
+from sopgen.files import OutputRefused
 from sopgen.render.build import DIBUAT, STATE_NAME, build
 from sopgen.render.buildstate import MAX_STATE_BYTES, load_state
 from sopgen.source.project import load_project
@@ -133,12 +134,15 @@ def test_the_record_is_not_read_through_a_link(built: Path, tmp_path: Path) -> N
     (out / STATE_NAME).symlink_to(elsewhere)
     assert load_state(out) == {}
     assert load_state(elsewhere.parent) == {}  # named differently there: nothing found
+    # nor written through it: the build refuses, the link and what it points to stay as they are
+    with pytest.raises(OutputRefused, match="tautan"):
+        rebuild(root)
+    assert (out / STATE_NAME).is_symlink() and json.loads(elsewhere.read_text(encoding="utf-8"))["versi"] == 2
+    (out / STATE_NAME).unlink()  # what the message says to do
     result = rebuild(root)
     assert result.ok and result.validated
     assert [o.status for o in result.outcomes] == [DIBUAT, DIBUAT]
-    # the link is replaced by a record of sopgen's own; what it pointed to is untouched
     assert not (out / STATE_NAME).is_symlink() and load_state(out)["keluaran"]
-    assert json.loads(elsewhere.read_text(encoding="utf-8"))["versi"] == 2
 
 
 def _broken_states(good: dict) -> list[object]:

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from sopfactory import make_project, sop_yaml
+from sopgen.files import OutputRefused
 from sopgen.cli import main
 from sopgen.publish.identity import verification_key
 from sopgen.render.build import build
@@ -156,8 +157,9 @@ def test_verification_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
     (tmp_path / "p" / "output").mkdir()
     (tmp_path / "p" / "output" / "verifikasi").symlink_to(elsewhere, target_is_directory=True)
     project, _ = load_project(tmp_path / "p")
-    result = build(project)
-    assert not result.ok and "tautan" in result.catalog_error
+    with pytest.raises(OutputRefused, match="tautan"):  # before anything is written
+        build(project)
+    assert [p.name for p in (tmp_path / "p" / "output").iterdir()] == ["verifikasi"]
     assert keep.read_text(encoding="utf-8") == "milik orang lain"
     assert [p.name for p in elsewhere.iterdir()] == [keep.name]
 

@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-from sopgen.files import write_atomic
+from sopgen.files import read_plain, write_atomic
 from sopgen.publish.identity import REGISTER_NAME, VERIFY_DIR, verification_path
+from sopgen.publish.verify import MAX_PDF_BYTES
 
 REGISTER_VERSION = 1
 STAMP_NAME = ".sopgen-verifikasi"  # what the pages were last written from (a no-change build skips them)
@@ -36,10 +37,8 @@ def pdf_sha256(out: Path, slug: str, entry: dict | None) -> str | None:
     """The sha256 of a published PDF: from the build record, else read from the file."""
     if entry and isinstance(entry.get("sha256"), str):
         return entry["sha256"]
-    try:
-        return hashlib.sha256((out / f"{slug}.pdf").read_bytes()).hexdigest()
-    except OSError:
-        return None
+    data = read_plain(out / f"{slug}.pdf", MAX_PDF_BYTES)  # never blocks on a pipe
+    return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
 def register(summaries: Sequence[dict[str, Any]], hashes: dict[str, str | None], alamat: str) -> dict[str, Any]:
@@ -65,12 +64,8 @@ def register(summaries: Sequence[dict[str, Any]], hashes: dict[str, str | None],
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    write_atomic(path, data)
+    if read_plain(path, len(data)) != data:  # never blocks on a pipe, never through a link
+        write_atomic(path, data, owned=True)
 
 
 def write_register(out: Path, summaries: Sequence[dict[str, Any]], entries: dict[str, dict], templates, title: str, alamat: str) -> None:
@@ -90,7 +85,7 @@ def write_register(out: Path, summaries: Sequence[dict[str, Any]], entries: dict
     folder.mkdir(exist_ok=True)
     # A no-change build skips the pages: same register, templates and title, and every page there.
     stamp = hashlib.sha256(content + templates.fingerprint().encode() + title.encode("utf-8")).hexdigest().encode()
-    if _read(folder / STAMP_NAME) == stamp and all((folder / f"{s['verifikasi']}.html").is_file() for s in summaries):
+    if read_plain(folder / STAMP_NAME, len(stamp)) == stamp and all((folder / f"{s['verifikasi']}.html").is_file() for s in summaries):
         return
     by_nomor = {s["nomor"]: s for s in summaries}
     wanted = set()
@@ -111,10 +106,3 @@ def write_register(out: Path, summaries: Sequence[dict[str, Any]], entries: dict
         if old.name not in wanted and len(old.stem) == 64:
             old.unlink()
     _write_if_changed(folder / STAMP_NAME, stamp)
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None

@@ -191,11 +191,14 @@ def make_book(project: Project, sops: Sequence[Sop], templates: Templates | None
 
 
 def write_book(project: Project, sops: Sequence[Sop], output: Path | None = None) -> tuple[Path, Book]:
-    """Make the book and write it atomically (never over an input, a device or a link)."""
-    from sopgen.files import write_atomic
+    """Make the book and write it atomically (never over an input or through a link; into a
+    device or pipe only when the user named it: the default file is sopgen's own)."""
+    from sopgen.files import check_owned, write_atomic
 
     target = output or project.output / BOOK_NAME
+    if output is None:
+        check_owned(target)  # said before the book is made, not after
     book = make_book(project, sops)
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, book.pdf, [s.path for s in sops])
+    write_atomic(target, book.pdf, [s.path for s in sops], owned=output is None)
     return target, book

@@ -40,6 +40,7 @@ from sopgen.files import write_atomic
 from sopgen.fingerprint import code_fingerprint
 from sopgen.render.buildstate import (
     STATE_NAME,
+    check_outputs,
     STATE_VERSION,
     load_state,
     output_path,
@@ -285,6 +286,7 @@ def build(
         result.outcomes.append(SopOutcome(summaries[r]["slug"], r, TIDAK_BERUBAH))
 
     # 3. Render and write what is stale, then 4. the catalog; the build record in any case.
+    check_outputs(out, list(summaries.values()))  # OutputRefused before anything is written
     _prepare_output(project, out)
     entries = inputs.entries
     new_entries = {k: v for k, v in entries.items() if k in {s["slug"] for s in summaries.values()}}
@@ -493,8 +495,8 @@ def _write_outputs(
     pdf_path, html_path = output_path(out, task.slug, "pdf"), output_path(out, task.slug, "html")
     html_bytes = output.html.encode("utf-8")
     try:
-        write_atomic(pdf_path, output.pdf)
-        write_atomic(html_path, html_bytes)
+        write_atomic(pdf_path, output.pdf, owned=True)
+        write_atomic(html_path, html_bytes, owned=True)
     except OSError as e:
         message = f"tidak bisa menulis ke {_display_dir(project, out)} ({e.strerror or e}); berkas lama tetap utuh"
         result.outcomes.append(SopOutcome(task.slug, task.file, GAGAL, message, seconds=output.seconds))

@@ -20,7 +20,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from sopgen.files import read_plain, write_atomic
+from sopgen.files import OutputRefused, check_owned, read_plain, write_atomic
 
 STATE_NAME = ".sopgen-build.json"
 STATE_VERSION = 2  # 2: outputs recorded with their SHA-256
@@ -146,12 +146,28 @@ def _valid_state(state: object) -> bool:
 
 
 def save_state(out: Path, state: dict[str, Any]) -> None:
-    """Write the record; a link put in its place is removed (the link, never what it points to)."""
+    """Write the record; never into a pipe, a device or through a link put in its place."""
     data = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
-    path = out / STATE_NAME
-    if path.is_symlink():
-        path.unlink()
-    write_atomic(path, data)
+    write_atomic(out / STATE_NAME, data, owned=True)
+
+
+def check_outputs(out: Path, summaries: list[dict[str, Any]]) -> None:
+    """OutputRefused, before anything is written, when something that is not a plain file (a
+    named pipe, a device, a link, a folder) sits where the build writes one of its own files:
+    each SOP's PDF and HTML view, this record, the catalog, katalog.json, the verification
+    pages (writing into a pipe nobody reads waits forever; what a user put there is not
+    sopgen's to remove)."""
+    from sopgen.publish.identity import REGISTER_NAME, VERIFY_DIR
+    from sopgen.publish.register import STAMP_NAME
+
+    pages = out / VERIFY_DIR
+    names = [STATE_NAME, "index.html", REGISTER_NAME] + [f"{s['slug']}.{ext}" for s in summaries for ext in OUTPUT_EXTENSIONS]
+    try:
+        check_owned(pages, folder=True)
+        for path in [out / n for n in names] + [pages / STAMP_NAME] + [pages / f"{s['verifikasi']}.html" for s in summaries]:
+            check_owned(path)
+    except OutputRefused as e:
+        raise OutputRefused(f"{e.strerror}; tidak ada berkas yang ditulis") from None
 
 
 def output_path(out: Path, slug: str, ext: str) -> Path:

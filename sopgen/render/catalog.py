@@ -119,7 +119,7 @@ def render_catalog(
 
 def write_catalog(project, out, summaries: list[dict[str, Any]], templates: Templates, entries: dict[str, dict]) -> bool:
     """Write index.html (when its content changed), katalog.json and the verification pages."""
-    from sopgen.files import write_atomic
+    from sopgen.files import read_plain, write_atomic
     from sopgen.publish.register import write_register
 
     names = [s.get("instansi") for s in summaries if s.get("instansi")]
@@ -131,10 +131,7 @@ def write_catalog(project, out, summaries: list[dict[str, Any]], templates: Temp
     history = git_history(project.root, [s["file"] for s in summaries])
     html = render_catalog(summaries, templates, title, history).encode("utf-8")
     path = out / "index.html"
-    try:
-        if path.read_bytes() == html:
-            return False
-    except OSError:
-        pass
-    write_atomic(path, html)
+    if read_plain(path, len(html)) == html:  # never blocks on a pipe, never through a link
+        return False
+    write_atomic(path, html, owned=True)
     return True

@@ -164,10 +164,10 @@ class ValidationCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             ignore = self.path.parent / ".gitignore"
             if not ignore.exists():
-                write_atomic(ignore, b"# sopgen's cache: safe to delete, not for version control\n*\n")
+                write_atomic(ignore, b"# sopgen's cache: safe to delete, not for version control\n*\n", owned=True)
             if os.path.lexists(self.path) and not stat.S_ISREG(os.lstat(self.path).st_mode):
                 self.path.unlink()  # a link (never what it points to), or a pipe: writing into it would wait forever
-            write_atomic(self.path, data, durable=False)  # lost or torn: the seal fails, files are parsed
+            write_atomic(self.path, data, durable=False, owned=True)  # lost or torn: the seal fails, files are parsed
         except OSError:
             return
         self.changed = False

@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+MAX_CACHE_BYTES = 4 * 1024 * 1024  # a century of holidays is some 100 KB; more is not this cache
+
 
 @functools.lru_cache(maxsize=8)
 def _country_probe(country: str) -> Any:
@@ -116,13 +118,18 @@ class HolidayTable:
     def _load(self) -> bool:
         if self._file is None:
             return False
+        from sopgen.files import read_plain
+
+        raw = read_plain(self._file, MAX_CACHE_BYTES)  # never blocks on a pipe left in its place
+        if raw is None:
+            return False
         try:
-            data = json.loads(self._file.read_bytes())
+            data = json.loads(raw)
             if not isinstance(data, dict) or data.get("identity") != self._identity():
                 return False
             names = {date.fromisoformat(d): str(n) for d, n in data["names"].items()}
             years = {int(y) for y in data["years"]}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return False
         self._names, self._years = names, years
         return True
@@ -141,8 +148,8 @@ class HolidayTable:
             self._file.parent.mkdir(parents=True, exist_ok=True)
             ignore = self._file.parent / ".gitignore"
             if not ignore.exists():
-                write_atomic(ignore, b"# sopgen's cache: safe to delete, not for version control\n*\n")
-            write_atomic(self._file, json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8"))
-        except OSError:
+                write_atomic(ignore, b"# sopgen's cache: safe to delete, not for version control\n*\n", owned=True)
+            write_atomic(self._file, json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8"), owned=True)
+        except OSError:  # OutputRefused too: a pipe, link or folder in its place is left alone
             return  # a read-only project: the next run asks the package again
         self._new_years = False
