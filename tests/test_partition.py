@@ -493,3 +493,56 @@ def test_durations_computed_in_slices_are_those_of_one_piece(project, monkeypatc
     monkeypatch.setattr(pl, "collect_all", lambda queries, **kw: (pieces.append(len(queries)), real(queries, **kw))[1])
     cut = sliced.sliced(pl.DataFrame({"x": range(100)}), lambda q: q.select(pl.col("x") * 2))
     assert pieces == ([pl.thread_pool_size()] if pl.thread_pool_size() > 1 else []) and cut["x"].to_list() == [2 * x for x in range(100)]
+
+
+def _partitions_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The partition folders each out-of-core check makes, as they are filled."""
+    from sopgen.conformance import outofcore
+
+    made: list[int] = []
+    real = outofcore._spill
+
+    def spill(plan, paths, root, partitions, *args):
+        pieces = real(plan, paths, root, partitions, *args)
+        made.append(sum(1 for p in root.iterdir() if p.is_dir() and p.name.isdigit()))
+        return pieces
+
+    monkeypatch.setattr(outofcore, "_spill", spill)
+    return made
+
+
+def test_a_tiny_budget_makes_few_partitions_and_the_same_report(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--memori 1KB` made a partition per 256 bytes of log (10,000 folders for 1.3 MB, 115
+    CPU-seconds instead of 1): a budget below the one whose pieces are the smallest is planned
+    as that one, and no check makes more than MAX_PARTITIONS."""
+    from sopgen.conformance.outofcore import MAX_PARTITIONS, MIN_PIECE, PIECES_PER_BUDGET, needed, partition_count
+
+    root, proj, sops = project
+    logs = _logs(root, 50, cases=700)
+    assert needed(logs) > 256 * MAX_PARTITIONS  # a partition per 256 bytes would pass the cap
+    made = _partitions_made(monkeypatch)
+    expected = _json(check_logs(proj, sops, logs), proj)
+    for budget in (1, 1000, 100_000):
+        with check_logs(proj, sops, logs, memory=budget) as parted:
+            assert _json(parted, proj) == expected, budget
+    assert made == [2, 2, 2]  # the log is far below a quarter of the smallest budget planned with
+    floor = PIECES_PER_BUDGET * MIN_PIECE
+    assert partition_count(10**15, 1) == partition_count(10**15, 4 * 1024**3) == MAX_PARTITIONS == 1024
+    assert partition_count(floor, 1) == partition_count(floor, floor) == 4 and partition_count(1, 1) == 2
+
+
+def test_the_partition_cap_keeps_the_report(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log that would need more partitions than the cap for its budget gets bigger ones, and
+    the same report (the cap made small here so that a small log reaches it)."""
+    from sopgen.conformance import outofcore
+
+    root, proj, sops = project
+    logs = _logs(root, 51, cases=300)
+    expected = _json(check_logs(proj, sops, logs), proj)
+    monkeypatch.setattr(outofcore, "MIN_PIECE", 3000)
+    monkeypatch.setattr(outofcore, "MAX_PARTITIONS", 5)
+    made = _partitions_made(monkeypatch)
+    assert outofcore.needed(logs) > 5 * 16 * 3000 // 4  # uncapped, more than 5 at the smallest budget
+    with check_logs(proj, sops, logs, memory=1) as parted:
+        assert _json(parted, proj) == expected
+    assert made == [5]

@@ -36,6 +36,29 @@ from sopgen.conformance.budget import PEAK_PER_INPUT_BYTE, BudgetError, default_
 from sopgen.conformance.partition import partition_of
 
 MIN_PIECE = 1 << 20  # bytes of a file read at once, at least
+PIECES_PER_BUDGET = 16  # a piece is a sixteenth of the budget (see check_out_of_core)
+# Partitions of one check, at most. Each costs a fixed price whatever its size: a file per piece
+# read (pieces x partitions files in the temporary folder), a check of its own (reading its
+# files, the engine's setup: about 11 ms of CPU all told for a nearly empty one), its tallies
+# until the merge, and a batch of at least spill.MIN_BATCH findings (about 200 KB) held at once
+# while the report merges them, so 1,024 partitions may hold 200 MB there. Beyond this,
+# partitions would cost more than they save; a log that would need more for its budget gets
+# bigger partitions (the 100M-event bench log needs 22 at 4 GB; 1,024 are reached by a log of
+# 128 times the budget: 51 GB at 400 MB, 512 GB at 4 GB).
+MAX_PARTITIONS = 1024
+
+
+def effective_budget(budget: int) -> int:
+    """The budget the check plans with: at least the one whose pieces are MIN_PIECE. Below it
+    the pieces stay MIN_PIECE anyway, and a smaller budget would only make more, smaller
+    partitions (`--memori 1KB` made 10,000 for a log of 1.3 MB: 115 CPU-seconds instead of 1)."""
+    return max(budget, PIECES_PER_BUDGET * MIN_PIECE)
+
+
+def partition_count(need: int, budget: int) -> int:
+    """Partitions of a check needing `need` bytes in one frame: a quarter of the budget for
+    checking one, at least 2, at most MAX_PARTITIONS."""
+    return min(MAX_PARTITIONS, max(2, math.ceil(need / max(effective_budget(budget) // 4, 1))))
 
 
 @dataclass
@@ -54,11 +77,11 @@ def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int,
     (`CheckResult.close`, or when it is collected or the program ends)."""
     from sopgen.conformance.spill import SpilledFindings
 
-    # A quarter of the budget for checking one partition.
-    partitions = max(2, math.ceil(needed(paths) / max(budget // 4, 1)))
+    budget = effective_budget(budget)
+    partitions = partition_count(needed(paths), budget)
     # A piece of a text file costs about four times its bytes while it is read and split
     # (the bytes, the reader's frames): a sixteenth of the budget keeps that within a quarter.
-    piece_bytes = max(MIN_PIECE, budget // 16)
+    piece_bytes = budget // PIECES_PER_BUDGET
     folder = tempfile.TemporaryDirectory(prefix="sopgen-partisi-")
     try:
         root = Path(folder.name)
