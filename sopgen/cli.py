@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from sopgen import __version__, clitext
+from sopgen.entry import exit_cleanly_on_sigterm as _exit_cleanly_on_sigterm
 from sopgen.textsafe import one_line
+from sopgen.validatecmd import FORMATS
 
 
 clitext.install()
@@ -49,39 +51,25 @@ def main() -> None:
     _exit_cleanly_on_sigterm()
 
 
-def _exit_cleanly_on_sigterm() -> None:
-    """`kill` (SIGTERM) unwinds like Ctrl-C, so temporaries are removed and no half file stays."""
-    import signal
-    import threading
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminate)
-
-
-def _terminate(signum, frame) -> None:
-    raise SystemExit(128 + signum)
-
-
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]), default="text", show_default=True,
+    "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
     help="Bentuk laporan: teks, JSON, anotasi GitHub Actions, SARIF 2.1.0, JUnit XML.",
 )
 @click.option("--strict", is_flag=True, help="Peringatan juga menggagalkan (exit 1).")
 def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Periksa berkas SOP (bawaan: folder sops/ proyek) dan sopgen.toml."""
-    from sopgen.source.reporters import REPORTERS
-    from sopgen.source.validate import validate as run
+    from sopgen.validatecmd import report
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"tidak ditemukan: {', '.join(map(str, missing))}")
-    result = run(list(paths) or None, models=False, cache=True)
-    if not paths and not (result.project.root / "sops").is_dir():
-        raise click.UsageError(f"folder sops/ tidak ada di {result.project.root}; sebutkan berkas atau folder SOP")
-    click.echo(REPORTERS[fmt](result, strict=strict))
-    sys.exit(1 if result.failed(strict) else 0)
+    text, code, root = report(list(paths), fmt, strict)
+    if not paths and not (root / "sops").is_dir():
+        raise click.UsageError(f"folder sops/ tidak ada di {root}; sebutkan berkas atau folder SOP")
+    click.echo(text)
+    sys.exit(code)
 
 
 @main.command("rules")

@@ -1,4 +1,5 @@
-"""The `sopgen` process: the CLI (`cli.main`), then out without Python's teardown (`leave`)."""
+"""The `sopgen` process: the CLI (`cli.main`, or `validatecmd.run_plain` for the plain forms of
+`sopgen validate`), then out without Python's teardown (`leave`)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,31 @@ def run() -> None:
     process without Python's teardown, which frees every object one by one (the rows and
     findings of a big check: 0.1 to 0.6 s after the report is written, measured with a
     million rows). Tests call `main` through click's runner, which never gets here."""
-    from sopgen.cli import main
+    from sopgen.validatecmd import run_plain
 
     try:
-        main()
-        code: object = 0
+        code: object = run_plain(sys.argv[1:])  # `sopgen validate FILE` without click's imports
+        if code is None:
+            from sopgen.cli import main
+
+            main()
+            code = 0
     except SystemExit as exc:
         code = exc.code
     leave(code)
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """`kill` (SIGTERM) unwinds like Ctrl-C, so temporaries are removed and no half file stays."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def leave(code: object) -> None:

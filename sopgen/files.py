@@ -16,6 +16,7 @@ pipe nobody reads waits forever (docs/decisions.md).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -147,9 +148,7 @@ def atomic_output(path: Path, inputs: Iterable[Path] = (), durable: bool = True,
         return
     folder = path.parent if str(path.parent) else Path(".")
     remove_stale_temporaries(path)
-    import tempfile  # shutil, bz2, random...: imported only when a file is written
-
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=folder)
+    fd, tmp = _new_temporary(folder, _temp_prefix(path), ".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
@@ -162,6 +161,25 @@ def atomic_output(path: Path, inputs: Iterable[Path] = (), durable: bool = True,
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+_TEMP_FLAGS = (
+    os.O_RDWR | os.O_CREAT | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+def _new_temporary(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
+    """A file made now (never one that was there), readable by this user only, as
+    `tempfile.mkstemp` makes it: importing tempfile (shutil, random...) cost a thirtieth of
+    `sopgen validate FILE`, which writes its cache this way."""
+    for _ in range(100):
+        name = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(name, _TEMP_FLAGS, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "tidak ada nama berkas sementara yang bebas", str(folder))
 
 
 def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = (), durable: bool = True, owned: bool = False) -> None:

@@ -25,6 +25,8 @@ HEAVY = (
     "docx", "PIL", "pypdfium2", "markdown", "segno", "multiprocessing", "concurrent.futures",
     "importlib.metadata", "email.parser",
     "sopgen.render", "sopgen.conformance", "sopgen.publish", "sopgen.authoring", "sopgen.source.model",
+    "click", "sopgen.cli", "uuid",  # the plain forms of `validate` run without click (sopgen.validatecmd)
+    "tempfile",  # its cache is written without it (sopgen.files)
 )
 
 _PROBE = """

@@ -108,6 +108,29 @@ def _validated(root: Path, cache) -> list[str]:
     return [d.format() for d in validate([root / "sops"], load_project(root)[0], cache=cache).diagnostics]
 
 
+def test_saving_writes_each_entry_as_it_now_is(tmp_path: Path) -> None:
+    """`save` writes an entry nobody touched as the text it was read from (not encoded anew);
+    an entry given a summary or a stamp since, a new entry and a gone file's are written as
+    they now are."""
+    root = _project(tmp_path / "p", count=4)
+    first = _opened(root)
+    _validated(root, first)
+    first.save(root)
+    cache = _opened(root)
+    assert cache.entries == first.entries and len(cache.texts) == 4
+    rels = sorted(cache.entries)
+    cache.set_extra(rels[0], cache.entries[rels[0]]["kunci"], {"judul": "Pelayanan 0"})
+    cache.keep_stamp(rels[1], cache.entries[rels[1]]["kunci"], [1, 2, 3, 4, "a" * 64])
+    cache.put("sops/baru.yaml", {**cache.entries[rels[3]], "nomor": "800/999/416-317/2023"})
+    (root / "sops" / "baru.yaml").write_text("x", encoding="utf-8")
+    (root / rels[2]).unlink()
+    cache.save(root)
+    again = _opened(root)
+    assert again.entries == {r: e for r, e in cache.entries.items() if r != rels[2]}
+    assert again.entries[rels[0]]["ekstra"] == {"judul": "Pelayanan 0"} and again.entries[rels[1]]["stat"][:4] == [1, 2, 3, 4]
+    assert again.entries["sops/baru.yaml"]["nomor"] == "800/999/416-317/2023"
+
+
 def test_a_forged_entry_sealed_with_another_key_is_ignored(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")
     (root / "sops" / "000-sop.yaml").write_text("nomor: [rusak\n", encoding="utf-8")

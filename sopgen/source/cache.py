@@ -27,6 +27,7 @@ Nothing in it is a parsed model: the build parses again the few files it renders
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -35,22 +36,24 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from sopgen.files import read_plain, write_atomic
+from sopgen.source.diagnostics import Diagnostic
+from sopgen.source.suppress import Suppression
 
 if TYPE_CHECKING:
     from sopgen.source.project import Project
     from sopgen.source.validate import FileResult
 
 CACHE_FILE = "validasi.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: one entry per line
 MAX_BYTES = 64 * 1024 * 1024  # a 10,000-file project needs a few MB
 MAX_ENTRIES = 100_000
 KEY_NAME = "kunci-cache"
 _MAGIC = b"sopgen-validasi "
 _KEY_BYTES = 32
-_HEX64 = frozenset("0123456789abcdef")
+_HEX_DIGITS = "0123456789abcdef"
 _SEVERITIES = ("error", "warning")
 
 
@@ -93,7 +96,9 @@ def secret_key(folder: Path | None = None) -> bytes | None:
 
 @dataclass
 class ValidationCache:
-    """The entries of one project's cache; `get` answers only for a matching, well-formed entry."""
+    """The entries of one project's cache; `get` answers only for a matching, well-formed entry.
+    Entries change only through `put`, `keep_stamp` and `set_extra`: `save` writes the text an
+    untouched entry was read from again instead of encoding it anew."""
 
     path: Path
     secret: bytes
@@ -101,11 +106,12 @@ class ValidationCache:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     changed: bool = False
     seen: set[str] = field(default_factory=set)  # files asked for in this run: they exist
+    texts: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict, repr=False)  # rel -> (entry as read, its JSON)
 
     @classmethod
     def open(cls, path: Path, secret: bytes, context: str) -> ValidationCache:
         cache = cls(path, secret, context)
-        cache.entries = _load(path, secret, context)
+        cache.entries, cache.texts = _load(path, secret, context)
         return cache
 
     def get(self, rel: str, key: str) -> dict[str, Any] | None:
@@ -133,6 +139,7 @@ class ValidationCache:
         entry = self.get(rel, key)
         if entry is not None and stamp is not None and entry.get("stat") != stamp:
             entry["stat"] = stamp
+            self.texts.pop(rel, None)
             self.changed = True
 
     def set_extra(self, rel: str, key: str, extra: dict[str, Any]) -> None:
@@ -140,6 +147,7 @@ class ValidationCache:
         entry = self.get(rel, key)
         if entry is not None and entry.get("ekstra") != extra and _plain(extra):
             entry["ekstra"] = extra
+            self.texts.pop(rel, None)
             self.changed = True
 
     def save(self, root: Path) -> None:
@@ -151,7 +159,7 @@ class ValidationCache:
         if len(kept) > MAX_ENTRIES:
             return
         try:  # a file name that is not valid UTF-8 cannot be written: no cache then
-            body = json.dumps({"versi": CACHE_VERSION, "konteks": self.context, "berkas": kept}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            body = _body(self.context, kept, self.texts).encode("utf-8")
         except (UnicodeEncodeError, ValueError):
             return
         data = _MAGIC + _seal(self.secret, body).encode() + b"\n" + body
@@ -173,41 +181,69 @@ class ValidationCache:
         self.changed = False
 
 
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _body(context: str, entries: dict[str, dict[str, Any]], texts: dict[str, tuple[dict[str, Any], str]]) -> str:
+    """One JSON object, each file's entry on a line of its own (`_load` finds the lines again),
+    an entry read and not changed since written as the text it was read from."""
+    lines = []
+    for rel, entry in entries.items():
+        known = texts.get(rel)
+        lines.append(known[1] if known is not None and known[0] is entry else f"{_dump(rel)}:{_dump(entry)}")
+    head = _dump({"versi": CACHE_VERSION, "konteks": context})
+    return head[:-1] + ',"berkas":{\n' + ",\n".join(lines) + "\n}}"
+
+
 def _seal(secret: bytes, body: bytes) -> str:
     return hmac.new(secret, body, hashlib.sha256).hexdigest()
 
 
-def _load(path: Path, secret: bytes, context: str) -> dict[str, dict[str, Any]]:
-    """The entries of a sealed, well-formed cache of this context; {} on any doubt."""
+def _load(path: Path, secret: bytes, context: str) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[dict[str, Any], str]]]:
+    """The entries of a sealed, well-formed cache of this context, and the text of each
+    (for `save`); ({}, {}) on any doubt."""
     raw = read_plain(path, MAX_BYTES)
     if raw is None or not raw.startswith(_MAGIC):
-        return {}
+        return {}, {}
     seal, newline, body = raw[len(_MAGIC) :].partition(b"\n")
     if not newline or not hmac.compare_digest(seal, _seal(secret, body).encode()):
-        return {}
+        return {}, {}
     try:
-        data = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        data = json.loads(text)
     except (ValueError, RecursionError):
-        return {}
+        return {}, {}
     if not isinstance(data, dict) or set(data) != {"versi", "konteks", "berkas"}:
-        return {}
+        return {}, {}
     if data["versi"] != CACHE_VERSION or data["konteks"] != context:
-        return {}
+        return {}, {}
     files = data["berkas"]
     if not isinstance(files, dict) or len(files) > MAX_ENTRIES:
-        return {}
-    if not all(isinstance(rel, str) and valid_entry(e) for rel, e in files.items()):
-        return {}
-    return files
+        return {}, {}
+    if not all(type(rel) is str and valid_entry(e) for rel, e in files.items()):
+        return {}, {}
+    lines = text.split("\n")[1:-1]  # as `_body` writes it: the lines of the entries, in order
+    if len(lines) != len(files):
+        return files, {}
+    texts = {rel: (e, line[:-1] if line.endswith(",") else line) for (rel, e), line in zip(files.items(), lines)}
+    return files, texts
 
 
 # --- the structure of an entry ---------------------------------------------------------------
 
-_ENTRY_KEYS = {"kunci", "diagnostik", "abaikan", "nomor", "posisi_nomor", "tautan", "diganti_oleh", "logo"}
+_ENTRY_KEYS = frozenset({"kunci", "diagnostik", "abaikan", "nomor", "posisi_nomor", "tautan", "diganti_oleh", "logo"})
+_ALL_KEYS = _ENTRY_KEYS | {"ekstra", "stat"}
+_LIMIT = 1 << 31
+_U64 = 1 << 64
 
 
 def _int(v: object) -> bool:
-    return type(v) is int and 0 <= v < 1 << 31
+    return type(v) is int and 0 <= v < _LIMIT
+
+
+def _hex64(v: object) -> bool:
+    return type(v) is str and len(v) == 64 and not v.strip(_HEX_DIGITS)  # only those digits
 
 
 def _pos(v: object) -> bool:
@@ -222,8 +258,8 @@ def _target(v: object) -> bool:
 def _diagnostic(v: object) -> bool:
     """[line, column, code, severity, message]"""
     return (
-        type(v) is list and len(v) == 5 and _int(v[0]) and _int(v[1]) and type(v[2]) is str
-        and v[3] in _SEVERITIES and type(v[4]) is str
+        type(v) is list and len(v) == 5 and type(v[0]) is int and 0 <= v[0] < _LIMIT and type(v[1]) is int
+        and 0 <= v[1] < _LIMIT and type(v[2]) is str and v[3] in _SEVERITIES and type(v[4]) is str
     )
 
 
@@ -243,19 +279,22 @@ def _plain(v: object, depth: int = 0) -> bool:
     return v is None or type(v) in (str, int, float, bool)
 
 
+def _all(check: Callable[[object], bool], v: object) -> bool:
+    """A list whose items all pass `check`."""
+    return type(v) is list and (not v or all(map(check, v)))
+
+
 def valid_entry(e: object) -> bool:
-    """Exactly what `sopgen.source.validate` writes: anything else makes the cache unusable."""
-    if type(e) is not dict or not (_ENTRY_KEYS <= set(e) <= _ENTRY_KEYS | {"ekstra", "stat"}):
+    """Exactly what `sopgen.source.validate` writes: anything else makes the cache unusable.
+    (Checked for every entry each time a cache is opened: kept lean.)"""
+    if type(e) is not dict or not (e.keys() >= _ENTRY_KEYS and e.keys() <= _ALL_KEYS):
         return False
-    key = e["kunci"]
+    nomor, replaced, logo = e["nomor"], e["diganti_oleh"], e["logo"]
     return (
-        type(key) is str and len(key) == 64 and set(key) <= _HEX64
-        and type(e["diagnostik"]) is list and all(_diagnostic(d) for d in e["diagnostik"])
-        and type(e["abaikan"]) is list and all(_suppression(s) for s in e["abaikan"])
-        and (e["nomor"] is None or type(e["nomor"]) is str) and _pos(e["posisi_nomor"])
-        and type(e["tautan"]) is list and all(_target(t) for t in e["tautan"])
-        and (e["diganti_oleh"] is None or _target(e["diganti_oleh"]))
-        and (e["logo"] is None or (type(e["logo"]) is list and len(e["logo"]) == 2 and all(type(x) is str for x in e["logo"])))
+        _hex64(e["kunci"]) and _all(_diagnostic, e["diagnostik"]) and _all(_suppression, e["abaikan"])
+        and (nomor is None or type(nomor) is str) and _pos(e["posisi_nomor"]) and _all(_target, e["tautan"])
+        and (replaced is None or _target(replaced))
+        and (logo is None or (type(logo) is list and len(logo) == 2 and type(logo[0]) is str and type(logo[1]) is str))
         and ("ekstra" not in e or (type(e["ekstra"]) is dict and _plain(e["ekstra"])))
         and ("stat" not in e or _stamp(e["stat"]))
     )
@@ -263,10 +302,11 @@ def valid_entry(e: object) -> bool:
 
 def _stamp(v: object) -> bool:
     """[size, mtime, ctime, inode, sha256]"""
-    return (
-        type(v) is list and len(v) == 5 and all(type(x) is int and 0 <= x < 1 << 64 for x in v[:4])
-        and type(v[4]) is str and len(v[4]) == 64 and set(v[4]) <= _HEX64
-    )
+    return type(v) is list and len(v) == 5 and _u64(v[0]) and _u64(v[1]) and _u64(v[2]) and _u64(v[3]) and _hex64(v[4])
+
+
+def _u64(v: object) -> bool:
+    return type(v) is int and 0 <= v < _U64
 
 
 # --- opening a project's cache ---------------------------------------------------------------
@@ -326,7 +366,7 @@ def key_of(file: str, rel: str, digest: str) -> str:
 SETTLED_NS = 2_000_000_000  # a file last changed this long ago is stamped
 
 
-def stamp_of(st: os.stat_result, digest: str) -> list | None:
+def stamp_of(st: os.stat_result, digest: str, now: int | None = None) -> list | None:
     """[size, mtime, ctime (ns), inode, SHA-256 of the bytes]: a later run that finds the file
     with this status need not read it. Any change of a file's bytes sets its ctime to the time
     of the change (no program can set ctime), so only a file whose ctime is well in the past
@@ -335,7 +375,8 @@ def stamp_of(st: os.stat_result, digest: str) -> list | None:
     clock in fine steps: times in whole seconds are a filesystem that ticks in seconds or more
     (FAT, ext3, a share over SMB, NFS or sshfs, whose server clock may also lag this one), where
     two writes in one tick leave the same times, so such a file is not stamped (it is read)."""
-    if st.st_ctime_ns >= time.time_ns() - SETTLED_NS or st.st_mtime_ns >= time.time_ns() - SETTLED_NS:
+    settled = (now or time.time_ns()) - SETTLED_NS
+    if st.st_ctime_ns >= settled or st.st_mtime_ns >= settled:
         return None
     if st.st_ctime_ns % 1_000_000_000 == 0 and st.st_mtime_ns % 1_000_000_000 == 0:
         return None
@@ -376,15 +417,25 @@ def entry_of(result: FileResult, key: str, project: Project) -> dict[str, Any] |
     }
 
 
-def result_of(path: Path, file: str, entry: dict[str, Any], project: Project) -> FileResult | None:
-    """The validation result an entry holds (no model), or None when its logo changed since."""
-    from sopgen.source.diagnostics import Diagnostic
-    from sopgen.source.suppress import Suppression
+@functools.cache
+def _file_result() -> type[FileResult]:
+    """validate's FileResult, imported once (validate imports this module; an import statement
+    run for each of 1,000 files cost 3 µs each)."""
     from sopgen.source.validate import FileResult
 
+    return FileResult
+
+
+def result_of(path: Path, file: str, entry: dict[str, Any], project: Project, facts_only: bool = False) -> FileResult | None:
+    """The validation result an entry holds (no model), or None when its logo changed since.
+    `facts_only`: just the nomor, for a file of the project that is not being checked (the
+    project-wide rules read nothing else of it: 1,000 files' diagnostics are not rebuilt)."""
+    FileResult = _file_result()
     logo = entry["logo"]
     if logo is not None and logo_state(project, logo[0]) != logo[1]:
         return None
+    if facts_only:
+        return FileResult(path, file, nomor=entry["nomor"], nomor_pos=tuple(entry["posisi_nomor"]), logo=logo[0] if logo else None, cached=True)
     return FileResult(
         path,
         file,

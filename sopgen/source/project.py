@@ -125,10 +125,12 @@ class Project:
     def cache(self) -> Path:
         return self.root / CACHE_NAME
 
-    def display(self, path: Path) -> str:
-        """Paths in messages are relative to where the user stands when possible."""
-        folder, name = os.path.split(os.path.abspath(path))
-        shown = _shown_folder(folder, os.getcwd())
+    def display(self, path: Path, cwd: str | None = None) -> str:
+        """Paths in messages are relative to where the user stands when possible (`cwd`: the
+        working folder, when the caller names many files and has asked for it once)."""
+        cwd = cwd or os.getcwd()
+        folder, name = os.path.split(os.path.normpath(os.path.join(cwd, path)))  # abspath, with cwd
+        shown = _shown_folder(folder, cwd)
         return str(path) if shown is None else os.path.join(shown, name) if shown else name
 
 
@@ -448,15 +450,17 @@ def load_project(start: Path) -> tuple[Project, list[Diagnostic]]:
     return Project(root, config), diags
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """SOP files under the given files or folders, sorted so every run reads them alike."""
+def discover(paths: list[Path], ordered: bool = True) -> list[Path]:
+    """SOP files under the given files or folders, sorted so every run reads them alike.
+    `ordered=False`: one folder's files as the system lists them (for a caller that reports
+    nothing in their order: sorting 1,000 paths cost more than finding them)."""
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
             found.extend(_sop_files(p))
         else:
             found.append(p)
-    return sorted(dict.fromkeys(found))
+    return sorted(dict.fromkeys(found)) if ordered or len(paths) != 1 else found
 
 
 def _sop_files(folder: Path) -> Iterator[Path]:
@@ -471,6 +475,7 @@ def _sop_files(folder: Path) -> Iterator[Path]:
                 entries = list(it)
         except OSError:
             continue
+        real = _real_folder(current)
         for e in entries:
             if e.name.startswith("."):
                 continue
@@ -478,6 +483,15 @@ def _sop_files(folder: Path) -> Iterator[Path]:
                 if e.is_dir(follow_symlinks=False):
                     waiting.append(current / e.name)
                 elif e.name.endswith((".yaml", ".yml")) and e.is_file():
-                    yield current / e.name
+                    found = current / e.name
+                    if real is not None and not e.is_symlink():  # `real_path` then needs no system call
+                        _REAL[os.fspath(found)] = os.path.join(real, e.name)
+                    yield found
             except OSError:
                 continue
+
+
+def _real_folder(folder: Path) -> str | None:
+    """The real path of an absolute folder (for `real_path` of the files in it), else None."""
+    key = os.fspath(folder)
+    return str(resolved_folder(os.path.abspath(key))) if os.path.isabs(key) and len(_REAL) < 100_000 else None

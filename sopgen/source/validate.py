@@ -13,6 +13,7 @@ import gc
 import os
 import stat
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -189,9 +190,10 @@ def _instansi(data: dict, source, file: str, project: Project) -> list[Diagnosti
     return out
 
 
-def _links_out(path: Path, project: Project) -> bool:
-    """A file that stands inside the project but whose real place is outside it."""
-    root = _root(project)
+def _links_out(path: Path, project: Project, root: str | None = None) -> bool:
+    """A file that stands inside the project but whose real place is outside it (`root`:
+    `_root(project)`, when the caller asked for it once for many files)."""
+    root = root or _root(project)
     return _within(os.path.abspath(path), root) and not _within(real_path(path), root)
 
 
@@ -334,11 +336,14 @@ class _Keyed:
     stamp: list | None  # what `ValidationCache.keep_stamp` records (None: changed too recently)
 
 
-def _keyed(path: Path, file: str, project: Project, cache: filecache.ValidationCache | None = None) -> _Keyed | None:
+def _keyed(
+    path: Path, file: str, project: Project, cache: filecache.ValidationCache | None = None, root: str | None = None, now: int | None = None
+) -> _Keyed | None:
     """Read a file for the cache (never one that links out of the project or is too big).
     A file whose status (size, times, inode) is the one the cache stamped is not read: its
-    bytes are the ones hashed then (1,000 files: the reading took a tenth of validating one)."""
-    real, root = real_path(path), _root(project)
+    bytes are the ones hashed then (1,000 files: the reading took a tenth of validating one).
+    `root`, `now`: `_root(project)` and the clock, when the caller asked once for many files."""
+    real, root = real_path(path), root or _root(project)
     if not _within(real, root) or real == root:  # outside, or a link out of the project
         return None
     rel = real[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
@@ -354,30 +359,34 @@ def _keyed(path: Path, file: str, project: Project, cache: filecache.ValidationC
         if len(raw) > MAX_BYTES:
             return None
         digest = filecache.sha256(raw)
-    return _Keyed(rel, raw, filecache.key_of(file, rel, digest), filecache.stamp_of(st, digest))
+    return _Keyed(rel, raw, filecache.key_of(file, rel, digest), filecache.stamp_of(st, digest, now))
 
 
 def _validate_files(
     targets: list[Path], project: Project, models: bool, cache: filecache.ValidationCache | None, pages: bool = True
 ) -> list[FileResult]:
-    """The cache's answers, and the other files validated (and kept in the cache)."""
+    """The cache's answers, and the other files validated (and kept in the cache). With
+    `pages=False` (files read only for their facts) the cache answers with the facts alone."""
     if cache is None:
         return _validate_all(targets, project, models, {}, pages)
     found: dict[Path, FileResult] = {}
     keyed: dict[Path, _Keyed] = {}
+    cwd, root, now = os.getcwd(), _root(project), time.time_ns()
     for p in targets:
-        file = project.display(p)
-        k = _keyed(p, file, project, cache)
+        file = project.display(p, cwd)
+        k = _keyed(p, file, project, cache, root, now)
         if k is None:
             continue
         entry = cache.get(k.rel, k.key)
-        hit = filecache.result_of(p, file, entry, project) if entry is not None else None
+        hit = filecache.result_of(p, file, entry, project, not pages) if entry is not None else None
         if hit is not None:
             hit.cache_key = (k.rel, k.key)
             cache.keep_stamp(k.rel, k.key, k.stamp)
             found[p] = hit
         elif k.raw is not None or (k := _keyed(p, file, project)) is not None:  # validated from these very bytes
             keyed[p] = k
+    if len(found) == len(targets):
+        return list(found.values())
     missing = [p for p in targets if p not in found]
     fresh = _validate_all(missing, project, models, {p: k.raw for p, k in keyed.items() if k.raw is not None}, pages)
     for p, r in zip(missing, fresh):
@@ -428,15 +437,20 @@ def _validate_chunk(paths: list[Path]) -> list[FileResult]:
 
 def _rest_paths(project: Project, targets: list[Path]) -> list[Path]:
     chosen = {real_path(p) for p in targets}
-    return [p for p in discover([project.root / "sops"]) if real_path(p) not in chosen] if (project.root / "sops").is_dir() else []
+    found = discover([project.root / "sops"], ordered=False) if (project.root / "sops").is_dir() else []
+    return [p for p in found if real_path(p) not in chosen]  # in no order: _project_rules sorts
 
 
 def _rest_of_project(project: Project, rest: list[Path], cache: filecache.ValidationCache | None) -> list[FileResult]:
     """The project's other SOPs when only some files are validated: their nomor still counts
     for uniqueness and as keterkaitan targets. Never reported on. With a cache, the files it
     does not hold are validated whole and kept, so the next run reads none of them."""
-    inside = [p for p in rest if not _links_out(p, project)] if cache is not None else []
-    known = dict(zip(inside, _validate_files(inside, project, False, cache, pages=False))) if inside else {}
+    root = _root(project)
+    inside = [p for p in rest if not _links_out(p, project, root)] if cache is not None else []
+    answered = _validate_files(inside, project, False, cache, pages=False) if inside else []
+    if len(inside) == len(rest):
+        return answered
+    known = dict(zip(inside, answered))
     out = []
     for p in rest:
         if p in known:
