@@ -260,7 +260,7 @@ def _load_checked_sops():
 
 def _budget(text: str | None) -> int:
     """--memori in bytes (the machine's half when not given); a usage error when not a size."""
-    from sopgen.conformance.outofcore import BudgetError, default_budget, parse_budget
+    from sopgen.conformance.budget import BudgetError, default_budget, parse_budget
 
     if text is None:
         return default_budget()
@@ -294,19 +294,24 @@ def _budget(text: str | None) -> int:
 )
 def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, csv_plain, memory, spark_master) -> None:
     """Periksa log kegiatan (.xlsx, .csv, .jsonl, .parquet) terhadap SOP proyek."""
+    local = [Path(p) for p in logs if spark_master is None or "://" not in p]
+    missing = [str(p) for p in local if not p.exists()] if spark_master is None else []
+    if missing:
+        raise click.UsageError(one_line(f"berkas log tidak ditemukan: {', '.join(missing)}"))
+    budget = _budget(memory)
     # Importing, loading, reading and checking build almost no reference cycles, yet the cyclic
     # collector would rescan every object the imports made, again and again (0.1 s of a
     # one-million-row check). The reports (jinja2, WeasyPrint) run with it on again.
     gc.disable()
+    # The logs are read on a thread from here on (`early`) while the imports and SOPs take this one.
+    from sopgen.conformance.early import start as start_reading
+
+    early = start_reading(local, budget) if spark_master is None else None
     from sopgen.conformance.engine import CheckError, check_logs
     from sopgen.conformance.report import BINARY_FORMATS, ReportOptions, report_summary_line, save_report, print_text
     from sopgen.source.project import CONFIG_NAME
 
     try:
-        local = [Path(p) for p in logs if spark_master is None or "://" not in p]
-        missing = [str(p) for p in local if not p.exists()] if spark_master is None else []
-        if missing:
-            raise click.UsageError(one_line(f"berkas log tidak ditemukan: {', '.join(missing)}"))
         if fmt in BINARY_FORMATS and output is None:
             raise click.UsageError(f"--format {fmt} butuh --output BERKAS" + (" (.xlsx atau .pdf)" if fmt == "monitoring" else ""))
         if fmt == "monitoring":
@@ -314,7 +319,6 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, 
             if suffix not in ("xlsx", "pdf"):
                 raise click.UsageError(f"--format monitoring: --output '{output}' harus berakhiran .xlsx atau .pdf")
             fmt = f"monitoring-{suffix}"
-        budget = _budget(memory)
         project, sops = _load_checked_sops()
         inputs = [*local, *(s.path for s in sops), project.root / CONFIG_NAME]
         if output is not None:
@@ -325,7 +329,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, 
 
             result = check_spark(project, sops, spark_master, list(logs), **settings)
         else:
-            result = check_logs(project, sops, local, memory=budget, **settings)
+            result = check_logs(project, sops, local, memory=budget, early=early, **settings)
     except CheckError as err:
         raise click.UsageError(str(err)) from None
     finally:

@@ -23,10 +23,11 @@ from click.testing import CliRunner
 
 from sopfactory import make_project, sop_yaml
 from sopgen.cli import main
-from sopgen.conformance.engine import check_logs
+from sopgen.conformance.engine import CheckError, check_logs
 from sopgen.conformance.report import ReportOptions, write_report
 from sopgen.conformance.spark import missing_requirement
 from sopgen.conformance.spark.session import LOG_CONFIG
+from sopgen.conformance.spill import SpilledFindings
 from sopgen.source.project import load_project
 from sopgen.source.validate import validate
 
@@ -159,6 +160,11 @@ def test_the_spark_report_is_the_local_report(spark, project: Path, monkeypatch:
     # About 300 rows a group: the cases are checked in several groups and merged.
     on_spark = check_spark(proj, sops, "local[2]", [str(p) for p in logs], group_rows=300)
     assert json_report(on_spark, proj) == json_report(local, proj)
+    # Each group's findings went to disk on the driver as the group came back.
+    assert isinstance(on_spark.store, SpilledFindings) and len(on_spark.store.files) > 1
+    folder = Path(on_spark.store.folder.name)
+    on_spark.close()
+    assert not folder.exists()
     # A folder: its files in path order, named as the one-machine check names them.
     runner = CliRunner()
     got = runner.invoke(main, ["check", "--spark", "local[2]", "log", "--format", "json", "--sop", REF])
@@ -310,9 +316,33 @@ def test_file_names_with_spaces_and_uri_characters_are_read_as_on_one_machine(sp
     assert local.files == logs and not local.file_errors
     on_spark = check_spark(proj, sops, "local[2]", [folder.name])
     assert json_report(on_spark, proj) == json_report(local, proj)
+    # A file named on the command line is that file, as on one machine: not a pattern that
+    # finds nothing, or 'k1.csv'.
+    (project / "k[1].csv").write_bytes((folder / names[0]).read_bytes())
+    (project / "k1.csv").write_bytes(b"sop,kasus\n")
+    named = check_spark(proj, sops, "local[2]", ["k[1].csv"])
+    assert named.files == ["k[1].csv"] and json_report(named, proj) == json_report(check_logs(proj, sops, ["k[1].csv"]), proj)
     # A ':' in a name is one Hadoop cannot open: the message names the file and says so.
     colon = project / "log titik dua"
     colon.mkdir(exist_ok=True)
     (colon / "jam 08:00.csv").write_bytes((folder / names[0]).read_bytes())
     got = CliRunner().invoke(main, ["check", "--spark", "local[2]", colon.name])
     assert got.exit_code == 2 and "'log titik dua/jam 08:00.csv'" in got.output and "ganti namanya" in got.output, got.output
+
+
+def test_a_groups_result_is_put_together_from_pieces_in_any_order() -> None:
+    """The driver takes each group's pickled result as soon as all its pieces came, in
+    whatever order Spark hands the rows over; a group missing a piece is an error, not a
+    report that silently lacks its cases."""
+    import pickle
+
+    from sopgen.conformance.spark.check import whole_records
+
+    blobs = {k: pickle.dumps({"group": k, "data": list(range(k * 50))}) for k in (3, 1, 2)}
+    rows = [(k, i, 3, blob[i * (len(blob) // 3 + 1) : (i + 1) * (len(blob) // 3 + 1)]) for k, blob in blobs.items() for i in range(3)]
+    shuffled = rows[4:] + rows[:4][::-1]
+    got = list(whole_records(iter(shuffled)))
+    assert sorted(k for k, _ in got) == [1, 2, 3]
+    assert all(record == {"group": k, "data": list(range(k * 50))} for k, record in got)
+    with pytest.raises(CheckError, match="tidak lengkap"):
+        list(whole_records(iter(rows[:-1])))

@@ -477,6 +477,24 @@ def test_out_of_core_a_files_rows_follow_the_budget_not_batas(project, monkeypat
         assert parted.file_errors == [] and _json(parted, proj) == _json(check_logs(proj, sops, logs), proj)
 
 
+@pytest.mark.parametrize("elapsed", [False, True])
+def test_durations_computed_in_slices_are_those_of_one_piece(project, monkeypatch: pytest.MonkeyPatch, elapsed: bool) -> None:
+    """`engine.sliced` cuts the row-wise duration query into slices of a big log; forced to
+    cut a small one into slices, the report is the same to the byte."""
+    from sopgen.conformance.engine import sliced
+
+    root, proj, sops = project
+    logs = _logs(root, 6, cases=300)
+    whole = _json(check_logs(proj, sops, logs, elapsed=elapsed), proj)
+    monkeypatch.setattr(sliced, "MIN_ROWS", 7)
+    assert _json(check_logs(proj, sops, logs, elapsed=elapsed), proj) == whole
+    pieces: list[int] = []
+    real = pl.collect_all
+    monkeypatch.setattr(pl, "collect_all", lambda queries, **kw: (pieces.append(len(queries)), real(queries, **kw))[1])
+    cut = sliced.sliced(pl.DataFrame({"x": range(100)}), lambda q: q.select(pl.col("x") * 2))
+    assert pieces == ([pl.thread_pool_size()] if pl.thread_pool_size() > 1 else []) and cut["x"].to_list() == [2 * x for x in range(100)]
+
+
 def _partitions_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The partition folders each out-of-core check makes, as they are filled."""
     from sopgen.conformance import outofcore

@@ -29,14 +29,12 @@ from typing import Any
 
 import polars as pl
 
-from sopgen.conformance.engine import CheckError, CheckPlan, CheckResult, FileError, check_partition, merge
+from sopgen.conformance.engine import CheckError, CheckPlan, CheckResult, FileError, check_partition
 from sopgen.conformance.engine.intake import files_without_sop, reject_files
 from sopgen.conformance.engine.read import LogInput, fold_people, people_note, shown_path
+from sopgen.conformance.budget import PEAK_PER_INPUT_BYTE, BudgetError, default_budget, needed, parse_budget  # noqa: F401  (their home before)
 from sopgen.conformance.partition import partition_of
 
-# Peak memory of the one-frame check per byte of CSV input (measured: bench/bench_check.py,
-# 10M events, 1.1 GB of CSV, 1.7 GB peak), rounded up.
-PEAK_PER_INPUT_BYTE = 2.0
 MIN_PIECE = 1 << 20  # bytes of a file read at once, at least
 PIECES_PER_BUDGET = 16  # a piece is a sixteenth of the budget (see check_out_of_core)
 # Partitions of one check, at most. Each costs a fixed price whatever its size: a file per piece
@@ -48,38 +46,6 @@ PIECES_PER_BUDGET = 16  # a piece is a sixteenth of the budget (see check_out_of
 # bigger partitions (the 100M-event bench log needs 22 at 4 GB; 1,024 are reached by a log of
 # 128 times the budget: 51 GB at 400 MB, 512 GB at 4 GB).
 MAX_PARTITIONS = 1024
-_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2, "G": 1024**3, "GB": 1024**3, "T": 1024**4, "TB": 1024**4}
-
-
-class BudgetError(ValueError):
-    """A --memori value that is not a size; the message is Indonesian."""
-
-
-def parse_budget(text: str) -> int:
-    """'4GB', '512 MB', '1.5G', '2000000000' as bytes."""
-    m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([KMGT]?B?)\s*", text.upper())
-    if not m or float(m.group(1).replace(",", ".")) <= 0:
-        raise BudgetError(f"--memori '{text}' bukan ukuran memori; tulis mis. 4GB, 512MB atau 1,5GB")
-    return int(float(m.group(1).replace(",", ".")) * _UNITS[m.group(2)])
-
-
-def default_budget() -> int:
-    """Half of the machine's memory (the rest for the system and the report)."""
-    try:
-        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
-    except (ValueError, OSError, AttributeError):
-        return 4 * 1024**3
-
-
-def needed(paths: Sequence[str | Path]) -> int:
-    """The memory the one-frame check of these files would need, estimated from their size."""
-    total = 0
-    for p in paths:
-        try:
-            total += os.stat(p).st_size
-        except OSError:
-            continue
-    return int(total * PEAK_PER_INPUT_BYTE)
 
 
 def effective_budget(budget: int) -> int:
@@ -141,10 +107,7 @@ def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int,
                 found.add(part.findings)
                 part.findings = part.findings.clear()
                 parts.append(part)
-        result = merge(parts, plan, data)  # the findings of the refused rows only
-        found.refused(result.findings_frame)
-        result.store = found
-        return result
+        return found.result(parts, plan, data)
     except BaseException:
         folder.cleanup()
         raise

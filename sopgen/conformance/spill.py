@@ -24,6 +24,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -58,6 +59,16 @@ class SpilledFindings(FindingsStore):
         spill_write(Path(self.folder.name), lambda: findings.write_parquet(path, compression="lz4", row_group_size=self.batch))
         self.files.append(path)
         self.sizes.append(findings.height)
+
+    def result(self, parts: list, plan: Any, data: Any) -> Any:
+        """`engine.merge` of partial results whose findings are here already (taken from
+        them): the `CheckResult`, its findings read from disk as the reports ask."""
+        from sopgen.conformance.engine import merge
+
+        result = merge(parts, plan, data)  # the findings of the refused rows only
+        self.refused(result.findings_frame)
+        result.store = self
+        return result
 
     def refused(self, findings: pl.DataFrame) -> None:
         """The findings `merge` made for the rows the readers refused (sorted as reported)."""

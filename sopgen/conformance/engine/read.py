@@ -5,7 +5,7 @@ others are still checked; the rows of all files are then one frame with a file i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,13 +57,13 @@ ROW_SCHEMA: dict[str, Any] = {
 _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
 
 
-def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, people: Any = None, names: Sequence[str] | None = None) -> LogInput:
+def read_input(
+    paths: Sequence[str | Path], timezone: str, limits: Any = None, people: Any = None, names: Sequence[str] | None = None, *, read: list[Any] | None = None
+) -> LogInput:
     """Every file read with the readers (its own errors kept apart), the rows concatenated.
     people (`people.People` of pegawai.csv): a known person in a pegawai cell is the row's
     actor (`with_people`). names: what the reports call each path (default: `shown_path`
-    of it)."""
-    from sopgen.conformance.readers import LogFileError, read_frames
-
+    of it). read: what `read_logs` gave for these paths already (`sopgen.conformance.early`)."""
     frames: list[pl.DataFrame] = []
     files: list[str] = []
     errors: list[FileError] = []
@@ -73,16 +73,9 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, p
     blank: list[int] = []
     merged: list[int] = []
     dates: list[Any] = []
-    for k, p in enumerate(paths):
-        file = names[k] if names is not None else shown_path(str(p))
-        p = Path(p) if names is not None else Path(file)
-        try:
-            result = read_frames([p], timezone, categorical=True, limits=limits, names=[file])
-        except LogFileError as err:
-            errors.append(FileError(err.file, err.message))
-            continue
-        except OSError as err:
-            errors.append(FileError(file, f"berkas log '{file}' tidak bisa dibuka ({err.strerror or err})"))
+    for file, result in read if read is not None else read_logs(paths, timezone, limits, names):
+        if isinstance(result, FileError):
+            errors.append(result)
             continue
         fi = len(files)
         files.append(file)
@@ -106,6 +99,24 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, p
     else:
         frame = pl.DataFrame(schema=ROW_SCHEMA)
     return LogInput(frame, files, errors, problems, blank, notes, ignored, merged, dates)
+
+
+def read_logs(paths: Sequence[str | Path], timezone: str, limits: Any = None, names: Sequence[str] | None = None) -> Iterator[tuple[str, Any]]:
+    """Each file as the readers give it (a `FrameResult`), or its `FileError`, one at a time:
+    the part of `read_input` that needs neither the SOPs nor pegawai.csv, so it may start first."""
+    from sopgen.conformance.readers import LogFileError, read_frames
+
+    for k, p in enumerate(paths):
+        file = names[k] if names is not None else shown_path(str(p))
+        p = Path(p) if names is not None else Path(file)
+        try:
+            result: Any = read_frames([p], timezone, categorical=True, limits=limits, names=[file])
+        except LogFileError as err:
+            result = FileError(err.file, err.message)
+        except OSError as err:
+            result = FileError(file, f"berkas log '{file}' tidak bisa dibuka ({err.strerror or err})")
+        yield file, result
+        del result  # the caller narrows the frame: the full one is not kept while the next file is read
 
 
 def with_people(frame: pl.DataFrame, people: Any, file: str, notes: list[str]) -> pl.DataFrame:

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from sopgen.conformance.engine.flow import BAD
+from sopgen.conformance.engine.sliced import sliced
 from sopgen.conformance.readers.zones import elapsed_us
 from sopgen.conformance.engine.tables import MINUTE_US, SopTables
 
@@ -27,17 +28,7 @@ def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: A
     timeless = frame.filter(pl.col("timeless")) if frame["timeless"].any() else None
     if timeless is not None:
         frame = frame.filter(~pl.col("timeless"))
-    if elapsed:
-        dur = elapsed_us(pl.col("start"), pl.col("end"), timezone)
-    else:
-        lo, hi_start, hi_end = frame.select(pl.col("start").min().alias("a"), pl.col("start").max().alias("b"), pl.col("end").max().alias("c")).row(0)
-        if lo is not None:
-            hi = max(d for d in (hi_start, hi_end) if d is not None)
-            calendar.ensure_years(lo.year, hi.year)
-            cum = calendar.cumulative_expr
-            dur = cum(pl.col("end").cast(pl.Int64)) - cum(pl.col("start").cast(pl.Int64))
-        else:
-            dur = pl.lit(None, dtype=pl.Int64)
+    frame = frame.with_columns(_durations(frame, elapsed, calendar, timezone))
     std_us = tables.per_step(tables.step_values(lambda f, s: None if s.mutu_baku.menit is None else int(round(s.mutu_baku.menit * MINUTE_US))), pl.Int64)
     classes: list[int] = []
     width: list[int] = []
@@ -55,7 +46,6 @@ def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: A
             pl.when(pl.col("cont")).then(pl.col("step").shift(1)).otherwise(0).cast(pl.Int32).alias("prev"),
             (pl.col("cont") & (pl.col("start") < pl.col("end").shift(1))).fill_null(False).alias("overlap"),
             (~pl.col("cont").shift(-1).fill_null(False)).alias("last"),
-            pl.when(pl.col("end").is_not_null()).then(dur).otherwise(None).alias("dur_us"),
         )
         .with_columns(
             (pl.col("dur_us") > std_us).alias("late"),
@@ -68,6 +58,23 @@ def case_rows(frame: pl.DataFrame, tables: SopTables, elapsed: bool, calendar: A
     if timeless is None:
         return rows
     return pl.concat([rows, _timeless_rows(timeless, tables).select(rows.columns)])
+
+
+def _durations(frame: pl.DataFrame, elapsed: bool, calendar: Any, timezone: str | None) -> pl.Series:
+    """dur_us of every row (null while in progress): elapsed, or working time by the
+    calendar. Working time is a score of row-wise expressions: computed in slices at once."""
+    if elapsed:
+        dur = elapsed_us(pl.col("start"), pl.col("end"), timezone)
+    else:
+        lo, hi_start, hi_end = frame.select(pl.col("start").min().alias("a"), pl.col("start").max().alias("b"), pl.col("end").max().alias("c")).row(0)
+        if lo is None:
+            return pl.Series("dur_us", [None] * frame.height, dtype=pl.Int64)
+        hi = max(d for d in (hi_start, hi_end) if d is not None)
+        calendar.ensure_years(lo.year, hi.year)
+        cum = calendar.cumulative_expr
+        dur = cum(pl.col("end").cast(pl.Int64)) - cum(pl.col("start").cast(pl.Int64))
+    times = frame.select("start", "end")
+    return sliced(times, lambda q: q.select(pl.when(pl.col("end").is_not_null()).then(dur).otherwise(None).alias("dur_us"))).to_series()
 
 
 def _timeless_rows(frame: pl.DataFrame, tables: SopTables) -> pl.DataFrame:

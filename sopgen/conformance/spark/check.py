@@ -9,8 +9,11 @@ Two Spark jobs around the engine's partition API (`engine.partial`, `conformance
    that cannot be read set apart), rejects files that name no SOP, and sizes the groups.
 2. The rows are grouped by `bucket % groups` with `groupBy(...).applyInArrow(...)`; each
    group, whole cases in input order, is checked on an executor by `check_partition`, and
-   only its `PartialResult` (pickled in pieces) comes back. `merge` on the driver makes the
-   `CheckResult` the reports print: the same, to the byte, as the one-machine check.
+   only its `PartialResult` (pickled in pieces) comes back, a group at a time
+   (`toLocalIterator`): its findings go to disk on the driver (`spill.SpilledFindings`), the
+   rest is small. `merge` on the driver makes the `CheckResult` the reports print, its
+   findings merged from disk as they are written: the same, to the byte, as the
+   one-machine check.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import functools
 import math
 import pickle
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,7 +57,7 @@ def executor_errors(doing: str) -> Iterator[None]:
         raise CheckError(failure_message(err, doing)) from None
 from sopgen.source.model import Sop
 
-RESULT_SCHEMA = "grp int, seq long, blob binary"
+RESULT_SCHEMA = "grp int, seq long, pieces long, blob binary"
 # Rows of a case go to one of this many buckets in the first job; a group is the buckets
 # equal modulo the number of groups, chosen once the rows are counted.
 BUCKETS = 1 << 20
@@ -91,21 +95,29 @@ def check_spark(
     plan, people = _plan(project, sops, sop_filter, period, elapsed)
     timezone = project.config.calendar.zona_waktu
     limits = getattr(project.config, "limits", None)
-    with spark_session(master, settings) as spark:
-        files = list_files(spark, uris)
-        rows, metas = _read(spark, files, plan, timezone, limits, people)
-        try:
-            data, fi = merge_meta(files, metas)
-            _reject(data, plan, [fi[m.fi] for m in metas if m.names_no_sop and m.fi in fi])
-            plan.files = list(data.files)
-            total = sum(m.rows for m in metas)
-            groups = max(spark.sparkContext.defaultParallelism, math.ceil(total / max(group_rows, 1)))
-            parts = _check_groups(rows, _Group(plan, fi), min(groups, BUCKETS)) if total else []
-        finally:
-            rows.unpersist()
-    from sopgen.conformance.engine import merge
+    from sopgen.conformance.spill import SpilledFindings
 
-    return merge(parts, plan, data)
+    # The findings of the groups go to disk as they arrive (`spill`), as out of core: a
+    # province's year has millions of them, more than the driver should hold.
+    folder = tempfile.TemporaryDirectory(prefix="sopgen-spark-")
+    try:
+        found = SpilledFindings(folder)
+        with spark_session(master, settings) as spark:
+            files = list_files(spark, uris)
+            rows, metas = _read(spark, files, plan, timezone, limits, people)
+            try:
+                data, fi = merge_meta(files, metas)
+                _reject(data, plan, [fi[m.fi] for m in metas if m.names_no_sop and m.fi in fi])
+                plan.files = list(data.files)
+                total = sum(m.rows for m in metas)
+                groups = max(spark.sparkContext.defaultParallelism, math.ceil(total / max(group_rows, 1)))
+                parts = _check_groups(rows, _Group(plan, fi), min(groups, BUCKETS), found) if total else []
+            finally:
+                rows.unpersist()
+        return found.result(parts, plan, data)
+    except BaseException:
+        folder.cleanup()
+        raise
 
 
 def _plan(project: Any, sops: Sequence[Sop], sop_filter: Sequence[str] | None, period: Any, elapsed: bool) -> tuple[Any, Any]:
@@ -167,17 +179,40 @@ def _reject(data: Any, plan: Any, bad: list[int]) -> None:
         plan.rejected = sorted(bad)
 
 
-def _check_groups(rows: Any, group: _Group, groups: int) -> list[Any]:
-    """The second job: each group's rows checked on an executor; the partial results."""
+def _check_groups(rows: Any, group: _Group, groups: int, found: Any) -> list[Any]:
+    """The second job: each group's rows checked on an executor; the partial results in
+    group order, their findings moved to `found` (a `spill.SpilledFindings`) as each
+    group's result arrives, so the driver holds one group's findings at a time."""
     from pyspark.sql import functions as F
 
     def check(table):  # type: ignore[no-untyped-def]  # no hints: pyspark infers the kind of function from them
         return check_group(table, group)
 
     grouped = rows.withColumn("grp", (F.col("part") % groups).cast("int")).groupBy("grp")
+    parts: dict[int, Any] = {}
     with executor_errors("memeriksa kasus"):
-        out = grouped.applyInArrow(check, RESULT_SCHEMA).collect()
-    return unpickle_pieces([(r["grp"], r["seq"], r["blob"]) for r in out])
+        results = grouped.applyInArrow(check, RESULT_SCHEMA).toLocalIterator(prefetchPartitions=True)
+        for key, part in whole_records((r["grp"], r["seq"], r["pieces"], r["blob"]) for r in results):
+            # The findings files may come in any group order: no row has findings in two
+            # groups, so the merge gives the same order whichever comes first.
+            found.add(part.findings)
+            part.findings = part.findings.clear()
+            parts[key] = part
+    return [parts[k] for k in sorted(parts)]
+
+
+def whole_records(rows: Iterator[tuple[int, int, int, bytes]]) -> Iterator[tuple[int, Any]]:
+    """(key, record) as soon as every piece of a record sent as (key, piece number, pieces,
+    piece) rows has come, whatever the order of the rows."""
+    pending: dict[int, dict[int, bytes]] = {}
+    for key, seq, count, piece in rows:
+        got = pending.setdefault(key, {})
+        got[seq] = piece
+        if len(got) == count:
+            del pending[key]
+            yield key, pickle.loads(b"".join(got[i] for i in range(count)))
+    if pending:
+        raise CheckError(f"hasil Spark tidak lengkap untuk {len(pending)} kelompok kasus; jalankan lagi")
 
 
 def check_group(table: Any, group: _Group) -> Any:
@@ -199,6 +234,7 @@ def check_group(table: Any, group: _Group) -> Any:
         {
             "grp": pa.array([key] * len(pieces), pa.int32()),
             "seq": pa.array(range(len(pieces)), pa.int64()),
+            "pieces": pa.array([len(pieces)] * len(pieces), pa.int64()),
             "blob": pa.array(pieces, pa.binary()),
         }
     )

@@ -12,6 +12,7 @@ file travels as one `FileMeta` record beside them.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import tempfile
@@ -122,8 +123,24 @@ def oversized(files: Sequence[SparkFile], limits: Any) -> list[FileMeta]:
 
 
 def _qualified(uri: str) -> str:
-    """A path without a scheme is of this process's folder (Spark's JVM may have another)."""
-    return uri if _has_scheme(uri) else str(Path(uri).absolute())
+    """A path without a scheme is of this process's folder (Spark's JVM may have another).
+    A local file or folder that exists is that one, as `sopgen check` reads it: its pattern
+    characters are escaped ('k[1].csv' is not a pattern for 'k1.csv'); a local path that
+    does not exist is left to Spark as a pattern ('log/2024-*.csv')."""
+    if _has_scheme(uri):
+        return uri
+    path = str(Path(uri).absolute())
+    return _escaped(path) if _is_local(uri) else path
+
+
+def _is_local(uri: str) -> bool:
+    """A path without a scheme that names an existing file or folder here."""
+    return not _has_scheme(uri) and os.path.lexists(uri)
+
+
+def _escaped(path: str) -> str:
+    """path with Hadoop's pattern characters escaped: load finds that path only."""
+    return re.sub(r"([\\\[\]{}*?])", r"\\\1", path)
 
 
 def _has_scheme(uri: str) -> bool:
@@ -139,7 +156,7 @@ def _shown_named(uri: str) -> str:
 
 def _names_file(uri: str, path: str) -> bool:
     """Whether the URI the user wrote is the file itself (not a folder or pattern holding it)."""
-    if any(c in uri for c in "*?[{"):
+    if any(c in uri for c in "*?[{") and not _is_local(uri):
         return False
     return PurePosixPath(uri.rstrip("/")).name == PurePosixPath(unquote(urlsplit(path).path)).name
 
@@ -149,7 +166,7 @@ def loadable(path: str) -> str:
     not a URI ('a%20b.csv' there is another file), and expands patterns, so the path is
     decoded and its pattern characters escaped."""
     parts = urlsplit(path)
-    plain = re.sub(r"([\\\[\]{}*?])", r"\\\1", unquote(parts.path))
+    plain = _escaped(unquote(parts.path))
     return f"{parts.scheme}://{parts.netloc}{plain}" if parts.scheme else plain
 
 
