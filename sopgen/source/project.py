@@ -128,8 +128,11 @@ class Project:
     def display(self, path: Path, cwd: str | None = None) -> str:
         """Paths in messages are relative to where the user stands when possible (`cwd`: the
         working folder, when the caller names many files and has asked for it once)."""
-        cwd = cwd or os.getcwd()
-        folder, name = os.path.split(os.path.normpath(os.path.join(cwd, path)))  # abspath, with cwd
+        if cwd is None or os.name == "nt":  # Windows' abspath knows drive-relative names
+            cwd, absolute = os.getcwd(), os.path.abspath(path)
+        else:
+            absolute = os.path.normpath(os.path.join(cwd, path))  # posixpath.abspath, without asking for cwd
+        folder, name = os.path.split(absolute)
         shown = _shown_folder(folder, cwd)
         return str(path) if shown is None else os.path.join(shown, name) if shown else name
 
