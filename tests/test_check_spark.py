@@ -27,7 +27,8 @@ from sopgen.conformance.engine import CheckError, check_logs
 from sopgen.conformance.report import ReportOptions, write_report
 from sopgen.conformance.spark import missing_requirement
 from sopgen.conformance.spark.session import LOG_CONFIG
-from sopgen.conformance.spill import SpilledFindings
+from sopgen.conformance.spark.check import _merge_batch
+from sopgen.conformance.spill import BATCH, MIN_BATCH, SpilledFindings
 from sopgen.source.project import load_project
 from sopgen.source.validate import validate
 
@@ -162,6 +163,7 @@ def test_the_spark_report_is_the_local_report(spark, project: Path, monkeypatch:
     assert json_report(on_spark, proj) == json_report(local, proj)
     # Each group's findings went to disk on the driver as the group came back.
     assert isinstance(on_spark.store, SpilledFindings) and len(on_spark.store.files) > 1
+    assert _merge_batch(4) == BATCH and _merge_batch(10**6) == MIN_BATCH  # many groups: small batches
     folder = Path(on_spark.store.folder.name)
     on_spark.close()
     assert not folder.exists()

@@ -110,14 +110,25 @@ def check_spark(
                 _reject(data, plan, [fi[m.fi] for m in metas if m.names_no_sop and m.fi in fi])
                 plan.files = list(data.files)
                 total = sum(m.rows for m in metas)
-                groups = max(spark.sparkContext.defaultParallelism, math.ceil(total / max(group_rows, 1)))
-                parts = _check_groups(rows, _Group(plan, fi), min(groups, BUCKETS), found) if total else []
+                groups = min(BUCKETS, max(spark.sparkContext.defaultParallelism, math.ceil(total / max(group_rows, 1))))
+                found.batch = _merge_batch(groups)
+                parts = _check_groups(rows, _Group(plan, fi), groups, found) if total else []
             finally:
                 rows.unpersist()
         return found.result(parts, plan, data)
     except BaseException:
         folder.cleanup()
         raise
+
+
+def _merge_batch(groups: int) -> int:
+    """Findings of each group's file held at once while the report merges them: together
+    about an eighth of the driver's default budget (about 200 bytes a finding), so that a
+    check of thousands of groups does not hold a full batch of each."""
+    from sopgen.conformance.budget import default_budget
+    from sopgen.conformance.spill import BATCH, MIN_BATCH
+
+    return max(MIN_BATCH, min(BATCH, default_budget() // 8 // (max(groups, 1) * 200)))
 
 
 def _plan(project: Any, sops: Sequence[Sop], sop_filter: Sequence[str] | None, period: Any, elapsed: bool) -> tuple[Any, Any]:
