@@ -303,10 +303,6 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, 
     # collector would rescan every object the imports made, again and again (0.1 s of a
     # one-million-row check). The reports (jinja2, WeasyPrint) run with it on again.
     gc.disable()
-    # The logs are read on a thread from here on (`early`) while the imports and SOPs take this one.
-    from sopgen.conformance.early import start as start_reading
-
-    early = start_reading(local, budget) if spark_master is None else None
     from sopgen.conformance.engine import CheckError, check_logs
     from sopgen.conformance.report import BINARY_FORMATS, ReportOptions, report_summary_line, save_report, print_text
     from sopgen.source.project import CONFIG_NAME
@@ -329,7 +325,7 @@ def check_cmd(logs, sop_filter, dari, sampai, fmt, output, elapsed, fail_under, 
 
             result = check_spark(project, sops, spark_master, list(logs), **settings)
         else:
-            result = check_logs(project, sops, local, memory=budget, early=early, **settings)
+            result = check_logs(project, sops, local, memory=budget, **settings)
     except CheckError as err:
         raise click.UsageError(str(err)) from None
     finally:

@@ -1,6 +1,6 @@
 """The memory a check may use (`--memori`) and what the one-frame check of some logs would
-need: decided before anything heavy is imported, since it chooses how the logs are read
-(in one frame, early: `early`; or through partitions on disk: `outofcore`)."""
+need: the command line decides with these before anything heavy is imported (they choose
+whether the logs are read in one frame or through partitions on disk: `outofcore`)."""
 
 from __future__ import annotations
 

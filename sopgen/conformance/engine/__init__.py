@@ -123,7 +123,6 @@ def check_logs(
     people: Any = None,
     partitions: int = 1,
     memory: int | None = None,
-    early: Any = None,
 ) -> CheckResult:
     """Check logs against validated SOPs. Reads the logs; writes nothing but the holiday
     cache of the project (`workcal.HolidayTable`).
@@ -136,8 +135,6 @@ def check_logs(
     (`sopgen.conformance.partition`); the result is the same.
     memory: a budget in bytes; logs that would need more are checked through partitions on
     disk (`sopgen.conformance.outofcore`), with the same result.
-    early: an `early.EarlyRead` begun before the SOPs were loaded; its rows are used when
-    it read these logs with the project's settings.
     Raises CheckError for a filter naming no SOP, a period that ends before it starts, or a
     pegawai.csv that cannot be read.
     """
@@ -171,8 +168,7 @@ def check_logs(
                 calendar = building.result()
             plan = CheckPlan.of(chosen, list(sops), [], people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)
             return outofcore.check_out_of_core(plan, log_paths, memory, timezone, limits)
-    read = early.take(log_paths, timezone, limits) if early is not None else None
-    data = read_input(log_paths, timezone, limits, people, read=read)
+    data = read_input(log_paths, timezone, limits, people)
     if building is not None:
         calendar = building.result()
     plan = CheckPlan.of(chosen, list(sops), data.files, people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)

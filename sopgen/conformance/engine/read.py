@@ -57,13 +57,11 @@ ROW_SCHEMA: dict[str, Any] = {
 _FRAME_COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
 
 
-def read_input(
-    paths: Sequence[str | Path], timezone: str, limits: Any = None, people: Any = None, names: Sequence[str] | None = None, *, read: list[Any] | None = None
-) -> LogInput:
+def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, people: Any = None, names: Sequence[str] | None = None) -> LogInput:
     """Every file read with the readers (its own errors kept apart), the rows concatenated.
     people (`people.People` of pegawai.csv): a known person in a pegawai cell is the row's
     actor (`with_people`). names: what the reports call each path (default: `shown_path`
-    of it). read: what `read_logs` gave for these paths already (`sopgen.conformance.early`)."""
+    of it)."""
     frames: list[pl.DataFrame] = []
     files: list[str] = []
     errors: list[FileError] = []
@@ -73,7 +71,7 @@ def read_input(
     blank: list[int] = []
     merged: list[int] = []
     dates: list[Any] = []
-    for file, result in read if read is not None else read_logs(paths, timezone, limits, names):
+    for file, result in read_logs(paths, timezone, limits, names):
         if isinstance(result, FileError):
             errors.append(result)
             continue
@@ -103,7 +101,7 @@ def read_input(
 
 def read_logs(paths: Sequence[str | Path], timezone: str, limits: Any = None, names: Sequence[str] | None = None) -> Iterator[tuple[str, Any]]:
     """Each file as the readers give it (a `FrameResult`), or its `FileError`, one at a time:
-    the part of `read_input` that needs neither the SOPs nor pegawai.csv, so it may start first."""
+    the part of `read_input` that needs neither the SOPs nor pegawai.csv."""
     from sopgen.conformance.readers import LogFileError, read_frames
 
     for k, p in enumerate(paths):
