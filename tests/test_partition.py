@@ -321,7 +321,7 @@ def test_the_cli_memory_budget(project, monkeypatch: pytest.MonkeyPatch, tmp_pat
     from click.testing import CliRunner
 
     from sopgen.cli import main
-    from sopgen.conformance.outofcore import parse_budget
+    from sopgen.conformance.budget import parse_budget
 
     assert parse_budget("4GB") == 4 * 1024**3 and parse_budget("1,5 gb") == int(1.5 * 1024**3) and parse_budget("512mb") == 512 * 1024**2
     root, proj, sops = project
@@ -515,7 +515,8 @@ def test_a_tiny_budget_makes_few_partitions_and_the_same_report(project, monkeyp
     """`--memori 1KB` made a partition per 256 bytes of log (10,000 folders for 1.3 MB, 115
     CPU-seconds instead of 1): a budget below the one whose pieces are the smallest is planned
     as that one, and no check makes more than MAX_PARTITIONS."""
-    from sopgen.conformance.outofcore import MAX_PARTITIONS, MIN_PIECE, PIECES_PER_BUDGET, needed, partition_count
+    from sopgen.conformance.budget import needed
+    from sopgen.conformance.outofcore import MAX_PARTITIONS, MIN_PIECE, PIECES_PER_BUDGET, partition_count
 
     root, proj, sops = project
     logs = _logs(root, 50, cases=700)

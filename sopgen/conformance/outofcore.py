@@ -32,7 +32,7 @@ import polars as pl
 from sopgen.conformance.engine import CheckError, CheckPlan, CheckResult, FileError, check_partition
 from sopgen.conformance.engine.intake import files_without_sop, reject_files
 from sopgen.conformance.engine.read import LogInput, fold_people, people_note, shown_path
-from sopgen.conformance.budget import PEAK_PER_INPUT_BYTE, BudgetError, default_budget, needed, parse_budget  # noqa: F401  (their home before)
+from sopgen.conformance.budget import needed
 from sopgen.conformance.partition import partition_of
 
 MIN_PIECE = 1 << 20  # bytes of a file read at once, at least

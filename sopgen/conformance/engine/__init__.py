@@ -161,9 +161,11 @@ def check_logs(
     timezone = project.config.calendar.zona_waktu
     limits = getattr(project.config, "limits", None)
     if memory is not None:
-        from sopgen.conformance import outofcore
+        from sopgen.conformance.budget import needed
 
-        if outofcore.needed(log_paths) > memory:
+        if needed(log_paths) > memory:
+            from sopgen.conformance import outofcore
+
             if building is not None:
                 calendar = building.result()
             plan = CheckPlan.of(chosen, list(sops), [], people=people, period=period, elapsed=elapsed, calendar=calendar, timezone=timezone)

@@ -5,7 +5,7 @@ others are still checked; the rows of all files are then one frame with a file i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,8 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, p
     people (`people.People` of pegawai.csv): a known person in a pegawai cell is the row's
     actor (`with_people`). names: what the reports call each path (default: `shown_path`
     of it)."""
+    from sopgen.conformance.readers import LogFileError, read_frames
+
     frames: list[pl.DataFrame] = []
     files: list[str] = []
     errors: list[FileError] = []
@@ -71,9 +73,16 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, p
     blank: list[int] = []
     merged: list[int] = []
     dates: list[Any] = []
-    for file, result in read_logs(paths, timezone, limits, names):
-        if isinstance(result, FileError):
-            errors.append(result)
+    for k, p in enumerate(paths):
+        file = names[k] if names is not None else shown_path(str(p))
+        p = Path(p) if names is not None else Path(file)
+        try:
+            result = read_frames([p], timezone, categorical=True, limits=limits, names=[file])
+        except LogFileError as err:
+            errors.append(FileError(err.file, err.message))
+            continue
+        except OSError as err:
+            errors.append(FileError(file, f"berkas log '{file}' tidak bisa dibuka ({err.strerror or err})"))
             continue
         fi = len(files)
         files.append(file)
@@ -97,24 +106,6 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, p
     else:
         frame = pl.DataFrame(schema=ROW_SCHEMA)
     return LogInput(frame, files, errors, problems, blank, notes, ignored, merged, dates)
-
-
-def read_logs(paths: Sequence[str | Path], timezone: str, limits: Any = None, names: Sequence[str] | None = None) -> Iterator[tuple[str, Any]]:
-    """Each file as the readers give it (a `FrameResult`), or its `FileError`, one at a time:
-    the part of `read_input` that needs neither the SOPs nor pegawai.csv."""
-    from sopgen.conformance.readers import LogFileError, read_frames
-
-    for k, p in enumerate(paths):
-        file = names[k] if names is not None else shown_path(str(p))
-        p = Path(p) if names is not None else Path(file)
-        try:
-            result: Any = read_frames([p], timezone, categorical=True, limits=limits, names=[file])
-        except LogFileError as err:
-            result = FileError(err.file, err.message)
-        except OSError as err:
-            result = FileError(file, f"berkas log '{file}' tidak bisa dibuka ({err.strerror or err})")
-        yield file, result
-        del result  # the caller narrows the frame: the full one is not kept while the next file is read
 
 
 def with_people(frame: pl.DataFrame, people: Any, file: str, notes: list[str]) -> pl.DataFrame:
