@@ -547,3 +547,22 @@ def test_the_partition_cap_keeps_the_report(project, monkeypatch: pytest.MonkeyP
     with check_logs(proj, sops, logs, memory=1) as parted:
         assert _json(parted, proj) == expected
     assert made == [5]
+
+
+
+def test_every_part_says_of_each_of_its_files_whether_it_names_a_sop(project) -> None:
+    """Parts of a log are judged together (a file names no SOP when every part says so), so a
+    part answers for every file it holds, also when all its rows name their SOP (the quick
+    answer): an empty answer would leave an earlier part's "none" standing."""
+    from sopgen.conformance.engine.intake import files_without_sop
+    from sopgen.conformance.engine.tables import SopTables
+
+    root, proj, sops = project
+    tables = SopTables.of(list(sops), None)
+    frame = pl.DataFrame(
+        {"fi": [3, 1, 3], "sop": [sops[0].nomor, sops[1].nomor, sops[0].nomor], "sheet": [None, None, None]},
+        schema={"fi": pl.Int32, "sop": pl.Categorical, "sheet": pl.String},
+    )
+    assert files_without_sop(frame, tables, list(sops)) == {1: False, 3: False}
+    blank = frame.with_columns(pl.when(pl.col("fi") == 3).then(None).otherwise(pl.col("sop")).alias("sop"))
+    assert files_without_sop(blank, tables, list(sops)) == {1: False, 3: True}

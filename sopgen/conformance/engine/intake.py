@@ -69,6 +69,8 @@ def files_without_sop(frame: pl.DataFrame, tables: SopTables, all_sops: list[Sop
     names no SOP when every part says True (`reject_files`)."""
     if len(tables.sops) < 2 or frame.height == 0:
         return {}
+    if frame.get_column("sop").null_count() == 0:  # every row names its SOP: no grouping needed
+        return dict.fromkeys(frame.get_column("fi").unique().sort().to_list(), False)
     from sopgen.conformance.logtemplate import sheet_name
 
     per_file = dict(frame.group_by("fi").agg(pl.col("sop").is_null().all().alias("none")).iter_rows())

@@ -94,7 +94,8 @@ def check_partition(frame: pl.DataFrame, plan: CheckPlan) -> PartialResult:
     check_rows(rows, tables, findings, plan.elapsed)
     paths = check_paths(rows, tables, findings)
     # The tally needs these only: dropping the rest frees most of the memory of the rows.
-    rows = rows.select("fi", "sheet", "row", "sop_i", "case", "step", "actor", "start", "dur_us", "late")
+    # (Indexing keeps the columns as they are; `select` would copy them into one chunk.)
+    rows = rows[["fi", "sheet", "row", "sop_i", "case", "step", "actor", "start", "dur_us", "late"]]
     found = findings.collect()
     counted = tally(rows, found, paths, intake.unknown_steps, tables)
     return PartialResult(found, intake.rows, intake.outside, intake.duplicate, intake.checked, counted)
