@@ -9,7 +9,7 @@ after every fixed edge is drawn and before the router runs, so the router goes a
 caption with no clean place there (a long custom word in a narrow column) waits until every
 edge is routed; so does a caption a relaxed route had to cross or an edge had to move. It then
 takes the first clean place beside its branch's first line, or just round that line's first
-corner (a stub to its track), on one line or stacked one word a line; else it crosses the table
+corner (a stub to its track), on one line, else stacked one word a line; else it crosses the table
 rule beside its first line, on a white ground (the rule stops short of the text), rather than
 move away from the line it names. Only with no room there either is it looked for further
 along its branch or near its vertex.
@@ -41,26 +41,21 @@ def caption(draft: Draft, i: int, d: int, slabel: str, upward: bool, blabel: str
     horizontal leaving the side vertex, the bottom one beside the stem under the diamond."""
     grid = draft.grid
     sym = draft.steps[i]
-
-    def side(tw: float, th: float) -> list[list[Box]]:
-        vx = sym.right if d > 0 else sym.x
-        x0 = min(max(vx + 1.5 if d > 0 else vx - 1.5 - tw, 0.5), grid.width - 0.5 - tw)
-        xc = min(max(sym.cx, x0), x0 + tw)
-        gap = max(1.0, sym.h / 2 * (1 - abs(xc - sym.cx) / (sym.w / 2)) + 0.8)
-        # beside the horizontal, on the side away from where the edge then turns
-        above, below = (x0, sym.cy - gap - th, x0 + tw, sym.cy - gap), (x0, sym.cy + gap, x0 + tw, sym.cy + gap + th)
-        return [[below, above] if upward else [above, below]]
-
-    def bottom(tw: float, th: float) -> list[list[Box]]:
-        groups = []
-        for r in (*_RAISE, th):  # beside the stem, raised against the diamond's lower edges as
-            off = max(1.5, (r - 1) * sym.w / sym.h + 0.8)  # far as needed (a short stem)
-            y0 = sym.bottom + 1 - r
-            groups.append([(sym.cx + off, y0, sym.cx + off + tw, y0 + th) if s > 0 else (sym.cx - off - tw, y0, sym.cx - off, y0 + th) for s in (-d, d)])
-        return groups  # away from the side branch first
-
-    _put(draft, i, slabel, side)
-    _put(draft, i, blabel, bottom)
+    tw, th = _text_box(slabel)
+    vx = sym.right if d > 0 else sym.x
+    x0 = min(max(vx + 1.5 if d > 0 else vx - 1.5 - tw, 0.5), grid.width - 0.5 - tw)
+    xc = min(max(sym.cx, x0), x0 + tw)
+    gap = max(1.0, sym.h / 2 * (1 - abs(xc - sym.cx) / (sym.w / 2)) + 0.8)
+    # beside the horizontal, on the side away from where the edge then turns
+    above, below = (x0, sym.cy - gap - th, x0 + tw, sym.cy - gap), (x0, sym.cy + gap, x0 + tw, sym.cy + gap + th)
+    _put(draft, i, slabel, [below, above] if upward else [above, below])
+    tw, th = _text_box(blabel)
+    boxes = []
+    for r in (*_RAISE, th):  # beside the stem, raised against the diamond's lower edges as far
+        off = max(1.5, (r - 1) * sym.w / sym.h + 0.8)  # as a short stem needs; away from the side branch first
+        y0 = sym.bottom + 1 - r
+        boxes += [(sym.cx + off, y0, sym.cx + off + tw, y0 + th) if s > 0 else (sym.cx - off - tw, y0, sym.cx - off, y0 + th) for s in (-d, d)]
+    _put(draft, i, blabel, boxes)
 
 
 def settle(draft: Draft) -> None:
@@ -117,18 +112,15 @@ def lift(draft: Draft, page: int) -> bool:
     return bool(lifted)
 
 
-def _put(draft: Draft, row: int, text: str, places: Callable[[float, float], list[list[Box]]]) -> None:
-    """The caption in the first group of `places` with a clean box for it, on one line, else
-    stacked; with none, it waits for `settle` (which may find a clean place further along the
-    branch before it puts the caption over a table rule)."""
-    stackings = (False, True) if len(text.split()) > 1 else (False,)
-    for k in range(len(places(*_text_box(text)))):
-        for stacked in stackings:
-            box = next((b for b in places(*_text_box(text, stacked))[k] if _clean(draft, row, b)), None)
-            if box is not None:
-                _add(draft, row, box, text, draft.steps[row].step_no, stacked)
-                return
-    draft.waiting.append((row, text, [b for group in places(*_text_box(text)) for b in group]))
+def _put(draft: Draft, row: int, text: str, boxes: list[Box]) -> None:
+    """The first clean box becomes the caption; with none, the caption waits for `settle`
+    (which looks along the whole first line, on one line and then stacked, before it puts
+    the caption over a table rule)."""
+    box = next((b for b in boxes if _clean(draft, row, b)), None)
+    if box is None:
+        draft.waiting.append((row, text, boxes))
+    else:
+        _add(draft, row, box, text, draft.steps[row].step_no)
 
 
 def _add(draft: Draft, row: int, box: Box, text: str, step_no: int, stacked: bool = False) -> None:
