@@ -1,14 +1,18 @@
 """Branch captions ("Ya"/"Tidak", or the SOP's own words such as "lengkap"/"tidak lengkap").
 
-A caption never lies under a line: no edge, no joint step's line, no table rule between two
-actors' columns, no symbol. Captions are first put beside the vertices their branches leave
-by, after every fixed edge is drawn and before the router runs, so the router goes around
-them. A caption with no clean place there (a long custom word in a narrow column) waits until
-every edge is routed, then takes the first free place along its own branch or near its
-vertex (a caption of several words may then stack them, one a line); so does a caption a
-relaxed route had to cross or an edge had to move. Only where a column is too narrow for
-a long caption anywhere near its branch does it cross a table rule: it then gets a white
-ground, so the rule stops short of the text instead of running through it.
+A caption names the line it sits beside, as the Permenpan RB 35/2012 form's "Ya"/"Tidak" at a
+diamond's vertices do: it goes beside the first line of its branch, and never under a line (no
+edge, no joint step's line, no symbol) nor over a table rule between two actors' columns while
+a clean place is near. Captions are first put beside the vertices their branches leave by, the
+bottom one beside the stem (raised against the diamond's lower edge where the stem is short),
+after every fixed edge is drawn and before the router runs, so the router goes around them. A
+caption with no clean place there (a long custom word in a narrow column) waits until every
+edge is routed; so does a caption a relaxed route had to cross or an edge had to move. It then
+takes the first clean place beside its branch's first line, or just round that line's first
+corner (a stub to its track), on one line, else stacked one word a line; else it crosses the table
+rule beside its first line, on a white ground (the rule stops short of the text), rather than
+move away from the line it names. Only with no room there either is it looked for further
+along its branch or near its vertex.
 """
 
 from __future__ import annotations
@@ -26,12 +30,15 @@ _STEP = 2.0  # pitch of the places tried along a branch, pt
 _GAP = 1.5  # a caption's distance from its own line
 _NEAR = 40.0  # how far from its vertex a caption is looked for first, pt
 _RULE_GAP = 1.5  # a clean caption's least distance from a table rule between columns, pt
+_CORNER = 12.0  # how far past its first corner a caption still names the branch's first line, pt
+_RAISE = (0.0, 2.0, 4.0, 6.0)  # how far a bottom caption is tried raised beside a short stem, pt
 
 Test = Callable[[Draft, int, Box], bool]
 
 
 def caption(draft: Draft, i: int, d: int, slabel: str, upward: bool, blabel: str) -> None:
-    """Captions beside the vertices the branches leave by (side: `d`; bottom: the other)."""
+    """Captions beside the first line of their branches: the side one (`d`) beside the
+    horizontal leaving the side vertex, the bottom one beside the stem under the diamond."""
     grid = draft.grid
     sym = draft.steps[i]
     tw, th = _text_box(slabel)
@@ -44,13 +51,10 @@ def caption(draft: Draft, i: int, d: int, slabel: str, upward: bool, blabel: str
     _put(draft, i, slabel, [below, above] if upward else [above, below])
     tw, th = _text_box(blabel)
     boxes = []
-    for side in (-d, d):  # raised against the lower edge of the diamond, then beside the stem
-        hw = (th - 1) * sym.w / sym.h + 0.8
-        x0 = sym.cx + hw if side > 0 else sym.cx - hw - tw
-        boxes.append((x0, sym.bottom + 1 - th, x0 + tw, sym.bottom + 1))
-    for side in (-d, d):
-        x0 = sym.cx + 1.5 if side > 0 else sym.cx - 1.5 - tw
-        boxes.append((x0, sym.bottom + 1, x0 + tw, sym.bottom + 1 + th))
+    for r in (*_RAISE, th):  # beside the stem, raised against the diamond's lower edges as far
+        off = max(1.5, (r - 1) * sym.w / sym.h + 0.8)  # as a short stem needs; away from the side branch first
+        y0 = sym.bottom + 1 - r
+        boxes += [(sym.cx + off, y0, sym.cx + off + tw, y0 + th) if s > 0 else (sym.cx - off - tw, y0, sym.cx - off, y0 + th) for s in (-d, d)]
     _put(draft, i, blabel, boxes)
 
 
@@ -65,17 +69,30 @@ def settle(draft: Draft) -> None:
     for row, text, boxes in draft.waiting:
         sym = draft.steps[row]
         path = next((p for p in draft.paths if p.start is sym and p.branch == text), None)
-        found = _search(draft, path, text) if path is not None else None
+        found = _search(draft, path, text, row, boxes) if path is not None else None
         place, stacked = found or ((row, boxes[0]), False)
         _add(draft, *place, text, sym.step_no, stacked)
     draft.waiting.clear()
 
 
-def _search(draft: Draft, path: Path, text: str) -> tuple[tuple[int, Box], bool] | None:
-    """A place for a caption beside its branch or near its vertex: clean and near first, on
-    one line, else with one word a line (a long caption in a narrow column); then clean
-    further away; then over a table rule (with its white ground)."""
+def _search(draft: Draft, path: Path, text: str, row: int, boxes: list[Box]) -> tuple[tuple[int, Box], bool] | None:
+    """A place for a caption beside its branch or near its vertex: clean beside the branch's
+    first line, else just round its first corner (a first line that is only a stub to its
+    track), else over a table rule (with its white ground) beside the first line; on one
+    line, else with one word a line (a long caption in a narrow column). Then over a table
+    rule in one of the places `caption` meant (`boxes`: against the diamond beside a short
+    stem); then clean near the vertex; then clean further away; then over a rule anywhere near."""
     stackings = (False, True) if len(text.split()) > 1 else (False,)
+    (ax, ay), (bx, by) = path.points[:2]
+    first = max(0.0, abs(bx - ax) + abs(by - ay) - 1.0)  # the caption's start stays beside it
+    for test, reach in ((_clean, first), (_clean, first + _CORNER), (_fits, first)):
+        for stacked in stackings:
+            found = _along(draft, path, _text_box(text, stacked), test, reach)
+            if found is not None:
+                return found, stacked
+    box = next((b for b in boxes if _fits(draft, row, b)), None)
+    if box is not None:
+        return (row, box), False
     for test, reach, pitch, radius in ((_clean, _NEAR, _STEP, _NEAR), (_clean, math.inf, 2 * _STEP, 2 * _NEAR), (_fits, math.inf, 2 * _STEP, 2 * _NEAR)):
         for stacked in stackings:
             size = _text_box(text, stacked)
@@ -96,7 +113,9 @@ def lift(draft: Draft, page: int) -> bool:
 
 
 def _put(draft: Draft, row: int, text: str, boxes: list[Box]) -> None:
-    """The first clean box becomes the caption; with none, the caption waits for `settle`."""
+    """The first clean box becomes the caption; with none, the caption waits for `settle`
+    (which looks along the whole first line, on one line and then stacked, before it puts
+    the caption over a table rule)."""
     box = next((b for b in boxes if _clean(draft, row, b)), None)
     if box is None:
         draft.waiting.append((row, text, boxes))

@@ -1,6 +1,8 @@
 """Placement: the step symbols, and the edges that need no search.
 
-A step's symbol is centred in its row and spans its lanes. A joint step of actors in
+A step's symbol is centred in its row and spans its lanes; a decision with a branch to the end
+sits higher, so that its "Selesai" capsule fits below it with a stem long enough for an arrow
+and the branch's caption beside it (`end_stack`; the row asks for that room). A joint step of actors in
 non-adjacent columns gets one symbol per run of adjacent involved columns, joined by plain
 lines (Permenpan RB 35/2012: no symbol covers an uninvolved actor's column); the one nearest
 the previous step is the step's own symbol, where edges arrive and branches leave. A step flows into the next one from
@@ -17,6 +19,8 @@ from typing import Sequence
 from sopgen.render.flowchart.shapes import (
     CONNECTOR,
     DIAMOND_H,
+    END,
+    END_H,
     EPS,
     MIN_ROW_HEIGHT,
     PROCESS_H,
@@ -26,14 +30,21 @@ from sopgen.render.flowchart.shapes import (
     Join,
     Symbol,
 )
+from sopgen.render.flowchart.inputs import resolve
 from sopgen.render.flowchart.state import Draft, Grid, Leg
-from sopgen.render.flowchart.text import diamond_size, question_lines
+from sopgen.render.flowchart.text import diamond_size, fits, question_lines
 
 # A row grows for its question up to this height; a question that needs more stays in a row
 # of the height it has, shortened in the diamond (it is printed whole in the Aktivitas column).
 MAX_DECISION_ROW = 2 * MIN_ROW_HEIGHT
 _KEEP = 12.0  # channel a widened diamond leaves at each side of its lane (as narrow lanes have)
 MAX_SPAN = 16  # rows an edge may run along the tracks of one page; longer: a connector pair
+_MARGIN = (MIN_ROW_HEIGHT - DIAMOND_H) / 2  # above a diamond: an off-page connector and an arrow
+END_STEM = 12.0  # diamond to "Selesai": a visible arrow, and the caption (7.5 pt high) beside it
+_END_STEM_MIN = 6.0  # in a row shorter than it asked for: still a line and an arrowhead
+_END_FOOT = 4.0  # under the capsule
+_END_TIGHT = _END_STEM_MIN + END_H + 1.0 - _MARGIN  # the least a decision row with the end below adds
+END_ROOM = END_STEM + END_H + _END_FOOT - _MARGIN  # what a decision row with the end below adds
 
 
 def lane_runs(lanes: tuple[int, ...]) -> list[tuple[int, int]]:
@@ -83,17 +94,48 @@ def _symbol(draft: Draft, i: int, node: FlowNode, lo: int, hi: int, part: bool =
     grid = draft.grid
     widths = grid.frame.lane_widths
     c_lo, c_hi = grid.lane_x[lo] + widths[lo] / 2, grid.lane_x[hi] + widths[hi] / 2
-    cy = grid.tops[i] + grid.frame.row_heights[i] / 2
+    row_h = grid.frame.row_heights[i]
+    cy = grid.tops[i] + row_h / 2
     if node.kind == "keputusan" and not part:
         # room above and below for an off-page connector and an arrow (MIN_ROW_HEIGHT's margins)
-        room_h = grid.frame.row_heights[i] - (MIN_ROW_HEIGHT - DIAMOND_H)
+        room_h = row_h - (MIN_ROW_HEIGHT - DIAMOND_H)
         widest = [_widest(grid, k) for k in (lo, hi)]
-        w, h = diamond_size(node.label, min(widest) if lo == hi else SYMBOL_MAX_W, room_h)
+        ends = ends_below(node, len(draft.nodes))
+        w, h = _diamond(node.label, min(widest) if lo == hi else SYMBOL_MAX_W, room_h, ends)
         left, right = c_lo - min(w, widest[0]) / 2, c_hi + min(w, widest[1]) / 2
-        return Symbol("decision", left, cy - h / 2, right - left, h, node.label, node.no)
+        y = grid.tops[i] + end_stack(row_h, h)[0] if ends else cy - h / 2
+        return Symbol("decision", left, y, right - left, h, node.label, node.no)
     kind = "terminator" if i in (0, len(draft.nodes) - 1) and node.kind == "proses" else "process"
     left, right = c_lo - grid.sym_w[lo] / 2, c_hi + grid.sym_w[hi] / 2
     return Symbol(kind, left, cy - PROCESS_H / 2, right - left, PROCESS_H, "", node.no)
+
+
+def _diamond(question: str, max_w: float, room_h: float, ends: bool) -> tuple[float, float]:
+    """The diamond's size; with the end below, the stem and the "Selesai" capsule take their
+    room first, unless the question would then be cut short: a shorter stem then."""
+    if not ends:
+        return diamond_size(question, max_w, room_h)
+    w, h = diamond_size(question, max_w, max(min(room_h, DIAMOND_H), room_h - END_ROOM))
+    if fits(question, w, h):
+        return w, h
+    tw, th = diamond_size(question, max_w, max(min(room_h, DIAMOND_H), room_h - _END_TIGHT))
+    return (tw, th) if fits(question, tw, th) else (w, h)
+
+
+def ends_below(node: FlowNode, n: int) -> bool:
+    """Whether a decision has a branch to the end: its "Selesai" capsule goes below the diamond,
+    in the deciding actor's own column (no terminator in an uninvolved actor's column)."""
+    return node.kind == "keputusan" and END in (resolve(node, node.ya, n), resolve(node, node.tidak, n))
+
+
+def end_stack(row_h: float, h: float) -> tuple[float, float]:
+    """(diamond's top in its row, stem down to the capsule) for a decision with the end below:
+    the full margin above and END_STEM where the row has the room it asked for (the three
+    centred where it has more), a shorter stem and margin where it has less."""
+    slack = row_h - h - END_H
+    stem = min(END_STEM, max(_END_STEM_MIN, slack - _MARGIN - _END_FOOT))
+    rest = slack - stem
+    return max(rest / 2, min(_MARGIN, rest - 1.0)), stem
 
 
 def _widest(grid: Grid, lane: int) -> float:
@@ -106,7 +148,8 @@ def _widest(grid: Grid, lane: int) -> float:
 def min_row_heights(nodes: Sequence[FlowNode], lane_widths: Sequence[float]) -> tuple[float, ...]:
     """The height each step's row needs so that a decision's question fits its diamond at 6 pt
     in whole words (MIN_ROW_HEIGHT for every other step, and for a question that would need
-    more than MAX_DECISION_ROW): the renderer asks the table for it before layout."""
+    more than MAX_DECISION_ROW), and END_ROOM more for a "Selesai" capsule below the diamond:
+    the renderer asks the table for it before layout."""
     grid = Grid.of(Frame(tuple(lane_widths), (MIN_ROW_HEIGHT,), (0,)))
     out = []
     for node in nodes:
@@ -114,10 +157,12 @@ def min_row_heights(nodes: Sequence[FlowNode], lane_widths: Sequence[float]) -> 
         if node.kind == "keputusan":
             runs = lane_runs(node.lanes)
             w = min(_widest(grid, lo) if lo == hi else SYMBOL_MAX_W for lo, hi in runs)
+            extra = END_ROOM if ends_below(node, len(nodes)) else 0.0
             room = MAX_DECISION_ROW - (MIN_ROW_HEIGHT - DIAMOND_H)
             dw, dh = diamond_size(node.label, w, room, hyphenate=False)
-            if question_lines(node.label, dw, dh) is not None:  # else no row height is worth it
-                need = max(need, math.ceil(dh + MIN_ROW_HEIGHT - DIAMOND_H))
+            if question_lines(node.label, dw, dh) is None:  # no row height is worth it
+                dh = DIAMOND_H
+            need = max(need, math.ceil(dh + MIN_ROW_HEIGHT - DIAMOND_H + extra))
         out.append(float(need))
     return tuple(out)
 
