@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 import test_layout as props
 from sopgen.render.flowchart import END, MIN_LANE_WIDTH, FlowNode, Frame, Layout, Symbol, layout, min_row_heights
+from sopgen.render.flowchart.place import END_STEM
 from sopgen.render.flowchart.text import CHAR_W
 from sopgen.render.html import PAGE_MARGIN_MM, PT_PER_MM, RenderError, column_widths
 
@@ -190,7 +191,8 @@ SOP = Path(__file__).parent / "cases" / "valid" / "flowchart-rules"
 @pytest.mark.parametrize("paper", list(PAPERS), ids=lambda p: f"{p[0]}-{p[1]}")
 def test_layout_rules_hold_in_the_rendered_pdf(paper: tuple[str, str], tmp_path: Path) -> None:
     """A joint step over non-adjacent columns, custom captions, a branch to the end and a long
-    question, rendered on each paper: the measured frame keeps the rules too."""
+    question, rendered on each paper: the measured frame keeps the rules too, and the captions
+    and the end capsule of test_layout_captions."""
     from sopgen.render.pdf import flow_nodes, render_sop
     from sopgen.source.project import load_project
     from sopgen.source.validate import validate
@@ -207,6 +209,10 @@ def test_layout_rules_hold_in_the_rendered_pdf(paper: tuple[str, str], tmp_path:
     nodes = flow_nodes(sop)
     frame = Frame(geometry.lane_widths_pt, geometry.row_heights_pt, geometry.row_pages)
     check_all(nodes, frame, lay)
+    from test_layout_captions import check_captions_beside_their_lines, check_end_capsules  # it imports this module
+
+    check_captions_beside_their_lines(lay)  # each branch caption by the line it names
+    check_end_capsules(lay, END_STEM)  # "Selesai" under its diamond, a stem long enough to see
     need = min_row_heights(nodes, geometry.lane_widths_pt)
     assert all(h >= n - 1.0 for h, n in zip(geometry.row_heights_pt, need)), "a question's row got the height it asked for"
     assert render_sop(sop, project, slug="alur", content_hash="uji").pdf == out.pdf, "same input, same PDF bytes"
