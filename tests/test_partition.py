@@ -549,7 +549,6 @@ def test_the_partition_cap_keeps_the_report(project, monkeypatch: pytest.MonkeyP
     assert made == [5]
 
 
-
 def test_every_part_says_of_each_of_its_files_whether_it_names_a_sop(project) -> None:
     """Parts of a log are judged together (a file names no SOP when every part says so), so a
     part answers for every file it holds, also when all its rows name their SOP (the quick
