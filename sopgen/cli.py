@@ -259,15 +259,22 @@ def _load_checked_sops():
 
 
 def _budget(text: str | None) -> int:
-    """--memori in bytes (the machine's half when not given); a usage error when not a size."""
+    """--memori in bytes (the machine's half when not given); a usage error when not a size, a
+    note when below the smallest budget the check plans with (`outofcore.effective_budget`)."""
     from sopgen.conformance.budget import BudgetError, default_budget, parse_budget
 
     if text is None:
         return default_budget()
     try:
-        return parse_budget(text)
+        budget = parse_budget(text)
     except BudgetError as err:
         raise click.UsageError(str(err)) from None
+    from sopgen.conformance.outofcore import effective_budget
+
+    planned = effective_budget(budget)
+    if planned > budget:  # said on stderr: the report itself is the one-frame check's
+        click.echo(f"catatan: --memori {text.strip()} di bawah batas terkecil; pemeriksaan memakai {planned // 2**20} MB", err=True)
+    return budget
 
 
 @main.command("check")

@@ -335,6 +335,8 @@ def test_the_cli_memory_budget(project, monkeypatch: pytest.MonkeyPatch, tmp_pat
         plain = runner.invoke(main, ["check", *names, "--format", fmt])
         assert small.exit_code == plain.exit_code == 0, small.output
         assert small.stdout == plain.stdout and len(small.stdout) > 1000
+        assert "catatan: --memori 1KB di bawah batas terkecil; pemeriksaan memakai 16 MB" in small.stderr
+        assert "--memori" not in plain.stderr
         assert list(tmp_path.iterdir()) == []  # the findings' folder goes once the report is written
     for bad in ("banyak", "0GB", "4 PB"):
         res = runner.invoke(main, ["check", *names, "--memori", bad])
