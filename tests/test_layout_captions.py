@@ -13,6 +13,7 @@ for the capsule, on the generated SOPs of test_layout.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -139,6 +140,20 @@ def check_captions_off_the_rules(frame: Frame, lay: Layout) -> None:
         assert '<g fill="#fff" stroke="none">' not in lay.svg(row), row
 
 
+def check_captions_nearest_their_own_lines(lay: Layout, margin: float = 1.0) -> None:
+    """The line nearest a caption is its own branch's, by `margin` pt at least: it is not read as
+    the caption of another edge it also sits beside."""
+    for row, label in lay.labels:
+        own = branch_of(lay, label)
+        mine = min(gap(label.box(), a, b) for a, b in pairwise(own.points))
+        for path in lay.paths:
+            if path is own or path.page != own.page:
+                continue
+            for seg in pairwise(path.points):
+                shared = any(props.collinear_overlap(seg, o) for o in pairwise(own.points))  # a merge
+                assert shared or gap(label.box(), *seg) >= mine + margin, (label, mine, path.points)
+
+
 def check_end_capsules(lay: Layout, stem: float = ARROW) -> None:
     """Each "Selesai" below its diamond, clear of it, reached by a line of at least `stem` pt
     ending in an arrowhead on its top (row-strip coordinates: the arrow is drawn)."""
@@ -174,6 +189,36 @@ def test_captions_cross_no_column_rule_and_hide_no_line(name: str, paper: tuple[
     check_captions_off_the_rules(frame, lay)
     check_captions_clear(frame, lay)
     check_captions_beside_their_lines(lay)
+    check_captions_nearest_their_own_lines(lay)
+
+
+@pytest.mark.parametrize("paper", list(PAPERS), ids=lambda p: f"{p[0]}-{p[1]}")
+def test_captions_of_the_reference_sop_in_its_rendered_pdf(paper: tuple[str, str], tmp_path: Path) -> None:
+    """The reference SOP (065-111) rendered on each paper, in the frame WeasyPrint measured
+    (rows as tall as their activity text). Before: on A4 and F4 portrait its "Tidak" lay
+    across the rule on a white ground; with the rule kept clear but no care for other lines, on
+    A4 portrait it sat on the line from step 5 into the diamond, as if it named that one."""
+    from sopgen.render.pdf import render_sop
+    from sopgen.source.project import load_project
+    from sopgen.source.validate import validate
+
+    (tmp_path / "sops").mkdir()
+    for sop_file in (ROOT / "sops").glob("*.yaml"):  # they refer to each other
+        (tmp_path / "sops" / sop_file.name).write_bytes(sop_file.read_bytes())
+    toml = (ROOT / "sopgen.toml").read_text(encoding="utf-8")
+    toml = re.sub(r'ukuran = "\w+"', f'ukuran = "{paper[0]}"', re.sub(r'orientasi = "\w+"', f'orientasi = "{paper[1]}"', toml))
+    (tmp_path / "sopgen.toml").write_text(toml, encoding="utf-8")
+    project, _ = load_project(tmp_path)
+    result = validate(sorted((tmp_path / "sops").glob("*.yaml")), project)
+    sop = next(s for s in result.sops if s.path.name.startswith("065-111"))
+    out = render_sop(sop, project, slug="ref", content_hash="uji")
+    geometry, lay = out.geometry, out.layout
+    frame = Frame(geometry.lane_widths_pt, geometry.row_heights_pt, geometry.row_pages)
+    assert len(lay.labels) == 2
+    check_captions_off_the_rules(frame, lay)
+    check_captions_clear(frame, lay)
+    check_captions_beside_their_lines(lay)
+    check_captions_nearest_their_own_lines(lay)
 
 
 @pytest.mark.parametrize("paper", list(PAPERS), ids=lambda p: f"{p[0]}-{p[1]}")

@@ -8,11 +8,12 @@ branches leave by, the bottom one beside the stem (raised against the diamond's 
 where the stem is short), after every fixed edge is drawn and before the router runs, so the
 router goes around them. A caption with no clean place there (a long custom word in a narrow
 column) waits until every edge is routed; so does a caption a relaxed route had to cross or an
-edge had to move. It then
-takes the first clean place beside its branch's first line, or just round that line's first
-corner (a stub to its track), else further along its branch (a vertical run of its track), on
-one line, else stacked one word a line; else clean near its vertex. Only with no clean place
-at all does it cross a table rule, on a white ground that hides part of the rule.
+edge had to move. It then takes the first clean place beside its branch's first line, or just
+round that line's first corner (a stub to its track), else further along its branch (a
+vertical run of its track; first where no other edge's line is near, so that it is not read as
+that edge's caption), on one line, else stacked one word a line; else clean near its vertex.
+Only with no clean place at all does it cross a table rule, on a white ground that hides part
+of the rule.
 
 A caption's box is its text measured in DejaVu Sans (`wordfit.text_width`), the face
 WeasyPrint draws the SVG's text in, with LABEL_PAD each side; it keeps _CLEAR from every
@@ -36,6 +37,7 @@ _GAP = 1.5  # a caption's distance from its own line
 _NEAR = 40.0  # how far from its vertex a caption is looked for first, pt
 _RULE_GAP = 0.75  # a clean caption box's least distance from a table rule between columns, pt
 _CLEAR = 0.75  # a caption's least distance from any line, less than _GAP from its own, pt
+_APART = 6.0  # further along its branch: first looked for this far from other edges' lines, pt
 _CORNER = 12.0  # how far past its first corner a caption still names the branch's first line, pt
 _ALONG = 120.0  # how far along its branch a caption is looked for clean before anywhere near, pt
 _RAISE = (0.0, 2.0, 4.0, 6.0)  # how far a bottom caption is tried raised beside a short stem, pt
@@ -92,7 +94,7 @@ def _search(draft: Draft, path: Path, text: str, row: int, boxes: list[Box]) -> 
     stackings = (False, True) if len(text.split()) > 1 else (False,)
     (ax, ay), (bx, by) = path.points[:2]
     first = max(0.0, abs(bx - ax) + abs(by - ay) - 1.0)  # the caption's start stays beside it
-    for test, reach in ((_clean, first), (_clean, first + _CORNER), (_clean, _ALONG)):
+    for test, reach in ((_clean, first), (_clean, first + _CORNER), (_apart(path), _ALONG), (_clean, _ALONG)):
         for stacked in stackings:
             found = _along(draft, path, _text_box(text, stacked), test, reach)
             if found is not None:
@@ -168,6 +170,19 @@ def _head(p: Point, q: Point) -> Box:
     bx, by = q[0] - ux * min(ARROW, run), q[1] - uy * min(ARROW, run)
     wx, wy = abs(uy) * ARROW_HALF, abs(ux) * ARROW_HALF
     return (min(bx, q[0]) - wx, min(by, q[1]) - wy, max(bx, q[0]) + wx, max(by, q[1]) + wy)
+
+
+def _apart(path: Path) -> Test:
+    """`_clean`, and _APART from every other edge's line: beside its own line only, not where
+    a reader could take it for the caption of an edge it also sits beside."""
+    own = set(pairwise(path.points))
+
+    def test(draft: Draft, row: int, box: Box) -> bool:
+        wide = (box[0] - _APART, box[1] - _APART, box[2] + _APART, box[3] + _APART)
+        others = (seg_box(p, q) for p, q, _ in draft.row_segs[row] if (p, q) not in own)
+        return _clean(draft, row, box) and not any(hit(seg, wide) for seg in others)
+
+    return test
 
 
 def _clean(draft: Draft, row: int, box: Box) -> bool:
