@@ -13,6 +13,7 @@ for the capsule, on the generated SOPs of test_layout.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -22,10 +23,12 @@ import pytest
 import test_layout as props
 from sopgen.render.flowchart import END, FlowNode, Frame, Label, Layout, layout, min_row_heights
 from sopgen.render.flowchart.place import END_STEM
-from test_layout_properties import PAPERS, lane_widths
+from sopgen.render.flowchart.shapes import ARROW, ARROW_HALF
+from test_layout_properties import PAPERS, lane_edges, lane_widths
 
 TOL = props.TOL
 NEAR = 2.0  # a caption's box is at most this far from its line: it touches it, or nearly
+ALONG = 120.0  # how far along its branch a caption may sit where its first line has no clean room, pt
 CORNER = 12.0  # a first line that is only a stub to its track: the caption may sit round the corner
 ARROW = 6.0  # the least visible line into the capsule: 3 pt of arrowhead and 3 pt of line
 
@@ -82,11 +85,14 @@ def branch_of(lay: Layout, label: Label):
 
 
 def check_captions_beside_their_lines(lay: Layout) -> None:
+    """Beside the first line of its branch when that line is long enough to hold it; else
+    beside its branch further on (a stub to its track, or no room off the table rules and
+    other lines there), within ALONG pt of the diamond."""
     for row, label in lay.labels:
         path = branch_of(lay, label)
         (a, b), box = path.points[:2], label.box()
         first = abs(b[0] - a[0]) + abs(b[1] - a[1])
-        near = min(gap(box, p, q) for p, q in start_of(path.points, first + CORNER + label.h))
+        near = min(gap(box, p, q) for p, q in start_of(path.points, max(first + CORNER, ALONG) + label.w + label.h))
         assert near <= NEAR, (label, path.points[:3], near)
         if first >= label.h + CORNER:  # a first line of some length: beside it, not past its end
             assert gap(box, a, b) <= NEAR, (label, path.points[:2])
@@ -108,6 +114,44 @@ def check_captions_clear(frame: Frame, lay: Layout) -> None:
         lines += [j.points for _, j in lay.joins if j.page == frame.row_pages[row]]
         for seg in lines:
             assert not props.interiors_overlap(list(seg), props.label_poly(label)), (label, seg)
+        for path in lay.paths:  # nor over an arrowhead, wider than its line
+            if path.page == frame.row_pages[row]:
+                assert not props.interiors_overlap(arrowhead(path), props.label_poly(label)), (label, path.points[-2:])
+
+
+def arrowhead(path) -> list[tuple[float, float]]:
+    """The triangle svg draws at a path's tip: ARROW long, 2 * ARROW_HALF wide at its base."""
+    (px, py), (qx, qy) = path.points[-2:]
+    run = abs(qx - px) + abs(qy - py)
+    ux, uy = (qx - px) / run, (qy - py) / run
+    bx, by = qx - ux * ARROW, qy - uy * ARROW
+    return [(qx, qy), (bx - uy * ARROW_HALF, by + ux * ARROW_HALF), (bx + uy * ARROW_HALF, by - ux * ARROW_HALF)]
+
+
+def check_captions_off_the_rules(frame: Frame, lay: Layout) -> None:
+    """No caption across a table rule between two actors' columns, and none on a white ground
+    (it would hide the part of a line under it)."""
+    rules = lane_edges(frame)[1:-1]
+    for row, label in lay.labels:
+        crossed = [x for x in rules if label.x - TOL < x < label.x + label.w + TOL]
+        assert not crossed, (label, crossed)
+        assert not label.mask, label
+    for row in range(len(lay.rows)):
+        assert '<g fill="#fff" stroke="none">' not in lay.svg(row), row
+
+
+def check_captions_nearest_their_own_lines(lay: Layout, margin: float = 1.0) -> None:
+    """The line nearest a caption is its own branch's, by `margin` pt at least: it is not read as
+    the caption of another edge it also sits beside."""
+    for row, label in lay.labels:
+        own = branch_of(lay, label)
+        mine = min(gap(label.box(), a, b) for a, b in pairwise(own.points))
+        for path in lay.paths:
+            if path is own or path.page != own.page:
+                continue
+            for seg in pairwise(path.points):
+                shared = any(props.collinear_overlap(seg, o) for o in pairwise(own.points))  # a merge
+                assert shared or gap(label.box(), *seg) >= mine + margin, (label, mine, path.points)
 
 
 def check_end_capsules(lay: Layout, stem: float = ARROW) -> None:
@@ -133,6 +177,48 @@ def test_captions_sit_beside_the_lines_they_name(name: str, paper: tuple[str, st
     assert len(lay.labels) == 2 * sum(n.kind == "keputusan" for n in nodes)
     check_captions_beside_their_lines(lay)
     check_captions_clear(frame, lay)
+
+
+@pytest.mark.parametrize("paper", list(PAPERS), ids=lambda p: f"{p[0]}-{p[1]}")
+@pytest.mark.parametrize("name", list(SOPS))
+def test_captions_cross_no_column_rule_and_hide_no_line(name: str, paper: tuple[str, str]) -> None:
+    """Before: on A4 portrait "pribadi", "lengkap" and "Tidak" of flowchart-rules and the
+    reference's "Tidak" lay across the rule beside their diamond, on a white ground that hid
+    part of it (065-121's "Tidak" on every paper)."""
+    nodes, frame, lay = laid_out(name, paper)
+    check_captions_off_the_rules(frame, lay)
+    check_captions_clear(frame, lay)
+    check_captions_beside_their_lines(lay)
+    check_captions_nearest_their_own_lines(lay)
+
+
+@pytest.mark.parametrize("paper", list(PAPERS), ids=lambda p: f"{p[0]}-{p[1]}")
+def test_captions_of_the_reference_sop_in_its_rendered_pdf(paper: tuple[str, str], tmp_path: Path) -> None:
+    """The reference SOP (065-111) rendered on each paper, in the frame WeasyPrint measured
+    (rows as tall as their activity text). Before: on A4 and F4 portrait its "Tidak" lay
+    across the rule on a white ground; with the rule kept clear but no care for other lines, on
+    A4 portrait it sat on the line from step 5 into the diamond, as if it named that one."""
+    from sopgen.render.pdf import render_sop
+    from sopgen.source.project import load_project
+    from sopgen.source.validate import validate
+
+    (tmp_path / "sops").mkdir()
+    for sop_file in (ROOT / "sops").glob("*.yaml"):  # they refer to each other
+        (tmp_path / "sops" / sop_file.name).write_bytes(sop_file.read_bytes())
+    toml = (ROOT / "sopgen.toml").read_text(encoding="utf-8")
+    toml = re.sub(r'ukuran = "\w+"', f'ukuran = "{paper[0]}"', re.sub(r'orientasi = "\w+"', f'orientasi = "{paper[1]}"', toml))
+    (tmp_path / "sopgen.toml").write_text(toml, encoding="utf-8")
+    project, _ = load_project(tmp_path)
+    result = validate(sorted((tmp_path / "sops").glob("*.yaml")), project)
+    sop = next(s for s in result.sops if s.path.name.startswith("065-111"))
+    out = render_sop(sop, project, slug="ref", content_hash="uji")
+    geometry, lay = out.geometry, out.layout
+    frame = Frame(geometry.lane_widths_pt, geometry.row_heights_pt, geometry.row_pages)
+    assert len(lay.labels) == 2
+    check_captions_off_the_rules(frame, lay)
+    check_captions_clear(frame, lay)
+    check_captions_beside_their_lines(lay)
+    check_captions_nearest_their_own_lines(lay)
 
 
 @pytest.mark.parametrize("paper", list(PAPERS), ids=lambda p: f"{p[0]}-{p[1]}")

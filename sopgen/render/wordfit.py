@@ -10,7 +10,8 @@ is never broken.
 
 Widths are estimated from the advance widths of Arial / Liberation Sans (metric-compatible,
 the first fonts of the template's stack); characters outside ASCII count as the widest
-letter, so the estimate errs towards hyphenating.
+letter, so the estimate errs towards hyphenating. The flowchart's captions are measured here
+too, in DejaVu Sans, the face its SVG text is drawn in (`text_width(..., face=DEJAVU)`).
 """
 
 from __future__ import annotations
@@ -32,17 +33,30 @@ _BOLD = (
     "667 778 722 667 611 722 667 944 667 667 611 333 278 333 584 556 333 556 611 556 611 556 333 611 "
     "611 278 278 556 278 889 611 611 611 611 389 556 333 611 556 778 556 556 500 389 280 389 584"
 )
-WIDTHS = {False: tuple(int(w) for w in _REGULAR.split()), True: tuple(int(w) for w in _BOLD.split())}
-WIDEST = 1015
+# The same for DejaVu Sans (Book), read from DejaVuSans.ttf (2048 units an em).
+_DEJAVU = (
+    "318 401 460 838 636 950 780 275 390 390 500 838 318 361 318 337 636 636 636 636 636 636 636 636 "
+    "636 636 337 337 838 838 838 531 1000 684 686 698 770 632 575 775 752 295 295 656 557 863 748 787 "
+    "603 787 695 635 611 732 684 989 685 611 685 390 337 390 838 500 500 613 635 550 635 615 352 635 "
+    "634 278 278 579 278 974 634 612 635 635 411 521 392 634 592 818 592 592 525 636 337 636 838"
+)
+ARIAL, DEJAVU = "arial", "dejavu"
+WIDTHS = {
+    (ARIAL, False): tuple(int(w) for w in _REGULAR.split()),
+    (ARIAL, True): tuple(int(w) for w in _BOLD.split()),
+    (DEJAVU, False): tuple(int(w) for w in _DEJAVU.split()),
+}
+WIDEST = {face: max(max(t) for (f, _), t in WIDTHS.items() if f == face) for face in (ARIAL, DEJAVU)}
 # The estimate is not the shaper's: a word within 2% of the line is treated as too wide.
 MARGIN = 0.98
 _LETTERS = re.compile(r"[^\W\d_]{5,}")
 
 
-def text_width(text: str, size_pt: float, bold: bool = False) -> float:
-    """The width of `text` in points at `size_pt`, by the Arial metrics above."""
-    table = WIDTHS[bold]
-    return sum(table[ord(ch) - 32] if 32 <= ord(ch) < 127 else WIDEST for ch in text) * size_pt / 1000
+def text_width(text: str, size_pt: float, bold: bool = False, face: str = ARIAL) -> float:
+    """The width of `text` in points at `size_pt`, by the metrics above (Arial unless `face`);
+    a character outside ASCII counts as the face's widest."""
+    table, widest = WIDTHS[face, bold], WIDEST[face]
+    return sum(table[ord(ch) - 32] if 32 <= ord(ch) < 127 else widest for ch in text) * size_pt / 1000
 
 
 @lru_cache(maxsize=1)

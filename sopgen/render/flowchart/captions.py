@@ -3,16 +3,21 @@
 A caption names the line it sits beside, as the Permenpan RB 35/2012 form's "Ya"/"Tidak" at a
 diamond's vertices do: it goes beside the first line of its branch, and never under a line (no
 edge, no joint step's line, no symbol) nor over a table rule between two actors' columns while
-a clean place is near. Captions are first put beside the vertices their branches leave by, the
-bottom one beside the stem (raised against the diamond's lower edge where the stem is short),
-after every fixed edge is drawn and before the router runs, so the router goes around them. A
-caption with no clean place there (a long custom word in a narrow column) waits until every
-edge is routed; so does a caption a relaxed route had to cross or an edge had to move. It then
-takes the first clean place beside its branch's first line, or just round that line's first
-corner (a stub to its track), on one line, else stacked one word a line; else it crosses the table
-rule beside its first line, on a white ground (the rule stops short of the text), rather than
-move away from the line it names. Only with no room there either is it looked for further
-along its branch or near its vertex.
+a clean place is anywhere near its branch. Captions are first put beside the vertices their
+branches leave by, the bottom one beside the stem (raised against the diamond's lower edge
+where the stem is short), after every fixed edge is drawn and before the router runs, so the
+router goes around them. A caption with no clean place there (a long custom word in a narrow
+column) waits until every edge is routed; so does a caption a relaxed route had to cross or an
+edge had to move. It then takes the first clean place beside its branch's first line, or just
+round that line's first corner (a stub to its track), else further along its branch (a
+vertical run of its track; first where no other edge's line is near, so that it is not read as
+that edge's caption), on one line, else stacked one word a line; else clean near its vertex.
+Only with no clean place at all does it cross a table rule, on a white ground that hides part
+of the rule.
+
+A caption's box is its text measured in DejaVu Sans (`wordfit.text_width`), the face
+WeasyPrint draws the SVG's text in, with LABEL_PAD each side; it keeps _CLEAR from every
+line and stays off every arrowhead, and sits _GAP from its own line.
 """
 
 from __future__ import annotations
@@ -22,15 +27,19 @@ from itertools import pairwise
 from typing import Callable
 
 from sopgen.render.flowchart.geometry import hit, seg_box
-from sopgen.render.flowchart.shapes import EPS, LABEL_FONT, Box, Label, Path, Point
+from sopgen.render.flowchart.shapes import ARROW, ARROW_HALF, EPS, LABEL_FONT, LABEL_PAD, Box, Label, Path, Point
 from sopgen.render.flowchart.state import Draft
-from sopgen.render.flowchart.text import CHAR_W, LINE
+from sopgen.render.flowchart.text import LINE
+from sopgen.render.wordfit import DEJAVU, text_width
 
 _STEP = 2.0  # pitch of the places tried along a branch, pt
 _GAP = 1.5  # a caption's distance from its own line
 _NEAR = 40.0  # how far from its vertex a caption is looked for first, pt
-_RULE_GAP = 1.5  # a clean caption's least distance from a table rule between columns, pt
+_RULE_GAP = 0.75  # a clean caption box's least distance from a table rule between columns, pt
+_CLEAR = 0.75  # a caption's least distance from any line, less than _GAP from its own, pt
+_APART = 6.0  # further along its branch: first looked for this far from other edges' lines, pt
 _CORNER = 12.0  # how far past its first corner a caption still names the branch's first line, pt
+_ALONG = 120.0  # how far along its branch a caption is looked for clean before anywhere near, pt
 _RAISE = (0.0, 2.0, 4.0, 6.0)  # how far a bottom caption is tried raised beside a short stem, pt
 
 Test = Callable[[Draft, int, Box], bool]
@@ -85,15 +94,25 @@ def _search(draft: Draft, path: Path, text: str, row: int, boxes: list[Box]) -> 
     stackings = (False, True) if len(text.split()) > 1 else (False,)
     (ax, ay), (bx, by) = path.points[:2]
     first = max(0.0, abs(bx - ax) + abs(by - ay) - 1.0)  # the caption's start stays beside it
-    for test, reach in ((_clean, first), (_clean, first + _CORNER), (_fits, first)):
+    for test, reach in ((_clean, first), (_clean, first + _CORNER), (_apart(path), _ALONG), (_clean, _ALONG)):
         for stacked in stackings:
             found = _along(draft, path, _text_box(text, stacked), test, reach)
             if found is not None:
                 return found, stacked
+    for test, reach, pitch, radius in ((_clean, _NEAR, _STEP, _NEAR), (_clean, math.inf, 2 * _STEP, 2 * _NEAR)):
+        for stacked in stackings:
+            size = _text_box(text, stacked)
+            found = _along(draft, path, size, test, reach) or _around(draft, path, size, test, radius, pitch)
+            if found is not None:
+                return found, stacked
+    for stacked in stackings:  # no clean place at all: over a table rule, on a white ground
+        found = _along(draft, path, _text_box(text, stacked), _fits, first)
+        if found is not None:
+            return found, stacked
     box = next((b for b in boxes if _fits(draft, row, b)), None)
     if box is not None:
         return (row, box), False
-    for test, reach, pitch, radius in ((_clean, _NEAR, _STEP, _NEAR), (_clean, math.inf, 2 * _STEP, 2 * _NEAR), (_fits, math.inf, 2 * _STEP, 2 * _NEAR)):
+    for test, reach, pitch, radius in ((_fits, math.inf, 2 * _STEP, 2 * _NEAR),):
         for stacked in stackings:
             size = _text_box(text, stacked)
             found = _along(draft, path, size, test, reach) or _around(draft, path, size, test, radius, pitch)
@@ -132,11 +151,38 @@ def _add(draft: Draft, row: int, box: Box, text: str, step_no: int, stacked: boo
 
 
 def _fits(draft: Draft, row: int, box: Box) -> bool:
-    """Inside the row's cell and clear of every symbol, caption and drawn line of the row."""
+    """Inside the row's cell and clear of every symbol, caption, drawn line and arrowhead of the row."""
     grid = draft.grid
     if box[0] < 0 or box[2] > grid.width or box[1] < grid.tops[row] or box[3] > grid.bottom(row):
         return False
-    return not any(hit(box, ob) for ob in draft.row_obs[row]) and not any(hit(seg_box(p, q), box) for p, q, _ in draft.row_segs[row])
+    if any(hit(box, ob) for ob in draft.row_obs[row]):
+        return False
+    room = (box[0] - _CLEAR, box[1] - _CLEAR, box[2] + _CLEAR, box[3] + _CLEAR)  # no line grazes the text
+    return not any(hit(seg_box(p, q), room) or (q == tip and hit(_head(p, q), box)) for p, q, tip in draft.row_segs[row])
+
+
+def _head(p: Point, q: Point) -> Box:
+    """The box of the arrowhead a line p->q ends in at q (wider than the line)."""
+    run = abs(q[0] - p[0]) + abs(q[1] - p[1])
+    if run < EPS:
+        return seg_box(p, q)
+    ux, uy = (q[0] - p[0]) / run, (q[1] - p[1]) / run
+    bx, by = q[0] - ux * min(ARROW, run), q[1] - uy * min(ARROW, run)
+    wx, wy = abs(uy) * ARROW_HALF, abs(ux) * ARROW_HALF
+    return (min(bx, q[0]) - wx, min(by, q[1]) - wy, max(bx, q[0]) + wx, max(by, q[1]) + wy)
+
+
+def _apart(path: Path) -> Test:
+    """`_clean`, and _APART from every other edge's line: beside its own line only, not where
+    a reader could take it for the caption of an edge it also sits beside."""
+    own = set(pairwise(path.points))
+
+    def test(draft: Draft, row: int, box: Box) -> bool:
+        wide = (box[0] - _APART, box[1] - _APART, box[2] + _APART, box[3] + _APART)
+        others = (seg_box(p, q) for p, q, _ in draft.row_segs[row] if (p, q) not in own)
+        return _clean(draft, row, box) and not any(hit(seg, wide) for seg in others)
+
+    return test
 
 
 def _clean(draft: Draft, row: int, box: Box) -> bool:
@@ -200,7 +246,7 @@ def _beside(at: Point, a: Point, b: Point, tw: float, th: float) -> list[Box]:
 
 
 def _text_box(text: str, stacked: bool = False) -> tuple[float, float]:
-    """A caption's box (width, height), estimated from its number of characters; `stacked`:
-    one word a line."""
+    """A caption's box (width, height): its text measured in the face it is printed in, and
+    LABEL_PAD each side; `stacked`: one word a line."""
     lines = text.split() if stacked else [text]
-    return max(len(x) for x in lines) * CHAR_W * LABEL_FONT + 1.0, LABEL_FONT * (1.25 + LINE * (len(lines) - 1))
+    return max(text_width(x, LABEL_FONT, face=DEJAVU) for x in lines) + 2 * LABEL_PAD, LABEL_FONT * (1.25 + LINE * (len(lines) - 1))

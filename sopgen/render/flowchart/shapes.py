@@ -22,6 +22,9 @@ END_W = 28.0
 END_H = 11.0
 CONNECTOR = 10.0  # side of the off-page connector pentagon
 LABEL_FONT = 6.0  # every text of the chart: captions, questions, connector numbers
+ARROW = 3.0  # length of an arrowhead
+ARROW_HALF = 1.3  # half its width at the base
+LABEL_PAD = 0.25  # a caption's box reaches this far past its text's advance width, each side
 
 # shared by more than one stage (the other tuning constants live with their stage)
 DROP = 4.0  # how far a bottom branch drops before it turns towards its track

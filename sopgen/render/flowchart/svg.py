@@ -9,10 +9,9 @@ from typing import Sequence
 from xml.sax.saxutils import escape
 
 from sopgen.render.flowchart.bridges import HOP
-from sopgen.render.flowchart.shapes import LABEL_FONT, Point, Primitive, Segment, Symbol
+from sopgen.render.flowchart.shapes import ARROW, ARROW_HALF, LABEL_FONT, LABEL_PAD, Point, Primitive, Segment, Symbol
 from sopgen.render.flowchart.text import LINE, fit_question
 
-_ARROW = 3.0  # length of an arrowhead
 
 
 def _f(v: float) -> str:
@@ -76,9 +75,9 @@ def to_svg(row_primitives: Sequence[Primitive], width: float, height: float) -> 
             if p.arrow:
                 length = abs(p.x2 - p.x1) + abs(p.y2 - p.y1)
                 ux, uy = (p.x2 - p.x1) / length, (p.y2 - p.y1) / length
-                bx, by = p.x2 - ux * _ARROW, p.y2 - uy * _ARROW
-                heads.append(f'<polygon points="{_points([(p.x2, p.y2), (bx - uy * 1.3, by + ux * 1.3), (bx + uy * 1.3, by - ux * 1.3)])}"/>')
-                x2, y2 = p.x2 - ux * min(_ARROW - 0.5, length), p.y2 - uy * min(_ARROW - 0.5, length)
+                bx, by = p.x2 - ux * ARROW, p.y2 - uy * ARROW
+                heads.append(f'<polygon points="{_points([(p.x2, p.y2), (bx - uy * ARROW_HALF, by + ux * ARROW_HALF), (bx + uy * ARROW_HALF, by - ux * ARROW_HALF)])}"/>')
+                x2, y2 = p.x2 - ux * min(ARROW - 0.5, length), p.y2 - uy * min(ARROW - 0.5, length)
             lines.append(_line(p, x2, y2))
         elif isinstance(p, Symbol):
             shapes.append(_shape(p))
@@ -87,7 +86,7 @@ def to_svg(row_primitives: Sequence[Primitive], width: float, height: float) -> 
             if p.mask:
                 grounds.append(f'<rect x="{_f(p.x)}" y="{_f(p.y)}" width="{_f(p.w)}" height="{_f(p.h)}"/>')
             rows = p.text.split() if p.stacked else [p.text]
-            texts += [_text(p.x + 0.5, p.y + LABEL_FONT * (0.975 + LINE * k), LABEL_FONT, t, "start") for k, t in enumerate(rows)]
+            texts += [_text(p.x + LABEL_PAD, p.y + LABEL_FONT * (0.975 + LINE * k), LABEL_FONT, t, "start") for k, t in enumerate(rows)]
     w, h = _f(width), _f(height)
     ground = f'<g fill="#fff" stroke="none">{"".join(grounds)}</g>' if grounds else ""
     return (
