@@ -213,6 +213,34 @@ def test_years_out_of_range_are_invalid_rows(tmp_path: Path, engine: str) -> Non
     assert all("di luar 01/01/1990 sampai" in pr.message and "periksa tahunnya" in pr.message for pr in problems)
 
 
+def test_a_log_whose_every_date_is_wrong_is_worded_row_by_row_but_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column of dates in a form no reader takes (or a year typed wrong in every row) makes
+    every row invalid: each still gets its own message, but the texts are read in one query
+    per file, not one query per row (which took 2 ms a row: half an hour for a million)."""
+    from sopgen.conformance.readers import validate as validate_module
+
+    calls: list[int] = []
+    real = validate_module.read_as
+
+    def counting(texts, timezone, month_first=False):
+        calls.append(len(texts))
+        return real(texts, timezone, month_first)
+
+    monkeypatch.setattr(validate_module, "read_as", counting)
+    rows = [good_row(i).replace("2023-10-02 08:00", f"2023-10-02x 08:{i % 60:02d}") for i in range(1, 301)]
+    rows += [good_row(i).replace("2023-10-02 08:00", "02/10/2203 08:00") for i in range(301, 401)]
+    p = tmp_path / "dates.csv"
+    p.write_text("\n".join([HEADER, *rows]) + "\n")
+    for engine in ("auto", "python"):
+        calls.clear()
+        frame, problems = read_csv_frame(p, engine=engine)
+        assert frame.height == 0 and [pr.row for pr in problems] == list(range(2, 402))
+        assert len(calls) == 1 and calls[0] == 400  # every unread text, in one call
+        assert problems[0].message.startswith("kolom 'mulai' berisi '2023-10-02x 08:01', bukan tanggal-waktu yang sah;")
+        assert problems[-1].message.startswith("kolom 'mulai' berisi '02/10/2203 08:00', dibaca 02/10/2203, di luar 01/01/1990 sampai ")
+        assert problems[-1].message.endswith("periksa tahunnya")
+
+
 # -- JSONL --------------------------------------------------------------------------------------
 
 

@@ -88,7 +88,12 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
             | pl.col("backwards")
         ).alias("bad"),
     )
-    problems = [_problem(r, source, expected, month_first) for r in frame.filter(pl.col("bad")).iter_rows(named=True)]
+    bad = frame.filter(pl.col("bad"))
+    unread = pl.concat([bad.filter(pl.col(c).is_not_null() & pl.col(n).is_null())[c] for c, n in (("mulai", "start"), ("selesai", "end"))])
+    readings = read_as(unread.to_list(), "UTC", month_first)
+    labels = {c: source.header.label(c) for c in _RAW_COLUMNS}
+    wanted = ["row", "ragged", "nfields", *REQUIRED, "pegawai", "selesai", "step", "start", "end", "backwards"]
+    problems = [_problem(r, source, expected, labels, readings) for r in bad.select(list(dict.fromkeys(wanted))).iter_rows(named=True)]
     good = frame.filter(~pl.col("bad"))
     merged = 0
     if "lifecycle" in source.header.index:
@@ -118,9 +123,13 @@ def _empty(column: str) -> pl.Expr:
     return empty & pl.col("pegawai").is_null() if column == "pelaksana" else empty
 
 
-def _problem(r: dict[str, Any], source: _Source, expected: int, month_first: bool = False) -> RowProblem:
-    """One message for everything wrong in a row, in the order a person would fix it."""
-    h = source.header
+_CLOCK_ONLY = re.compile(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?")  # a time of day without a date
+
+
+def _problem(r: dict[str, Any], source: _Source, expected: int, labels: dict[str, str], readings: dict[str, str | None]) -> RowProblem:
+    """One message for everything wrong in a row, in the order a person would fix it.
+    labels: how messages name each column (`_Header.label`); readings: how the row's unread
+    time texts read (`read_as`). Both made once per file: a log may have a million such rows."""
     parts: list[str] = []
     if r["ragged"]:
         sep = f" '{source.separator}'" if source.separator else ""
@@ -132,31 +141,31 @@ def _problem(r: dict[str, Any], source: _Source, expected: int, month_first: boo
     else:
         empty = [c for c in REQUIRED if r[c] is None and not (c == "pelaksana" and r["pegawai"] is not None)]
         if empty:
-            names = " dan ".join(h.label(c) for c in empty)
+            names = " dan ".join(labels[c] for c in empty)
             parts.append(f"kolom wajib {names} kosong; isi nilainya atau hapus baris ini")
         if r["langkah"] is not None and r["step"] is None:
             parts.append(
-                f"kolom {h.label('langkah')} berisi '{_short(r['langkah'])}', bukan nomor langkah; "
+                f"kolom {labels['langkah']} berisi '{_short(r['langkah'])}', bukan nomor langkah; "
                 "tulis angka 1 atau lebih, mis. 6 atau 'Langkah 6'"
             )
         for col, name in (("mulai", "start"), ("selesai", "end")):
             text = r[col]
             if text is not None and r[name] is None:
-                if re.fullmatch(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?", text):
+                if _CLOCK_ONLY.fullmatch(text):
                     what = "hanya jam tanpa tanggal"
-                elif (reading := read_as(text, "UTC", month_first)) is not None:
+                elif (reading := readings.get(text)) is not None:
                     parts.append(
-                        f"kolom {h.label(col)} berisi '{_short(text)}', dibaca {reading}, di luar {TIME_MIN:%d/%m/%Y} sampai "
+                        f"kolom {labels[col]} berisi '{_short(text)}', dibaca {reading}, di luar {TIME_MIN:%d/%m/%Y} sampai "
                         f"{TIME_MAX:%d/%m/%Y}; periksa tahunnya"
                     )
                     continue
                 else:
                     what = "bukan tanggal-waktu yang sah"
                 tail = "; kosongkan bila langkah belum selesai" if col == "selesai" else ""
-                parts.append(f"kolom {h.label(col)} berisi '{_short(text)}', {what}; {_TIME_HINT}{tail}")
+                parts.append(f"kolom {labels[col]} berisi '{_short(text)}', {what}; {_TIME_HINT}{tail}")
         if r["backwards"]:
             parts.append(
-                f"{h.label('selesai')} ({_fmt(r['end'])}) lebih awal daripada {h.label('mulai')} ({_fmt(r['start'])}); "
+                f"{labels['selesai']} ({_fmt(r['end'])}) lebih awal daripada {labels['mulai']} ({_fmt(r['start'])}); "
                 "periksa tanggal dan jamnya"
             )
     return RowProblem(source.file, int(r["row"]), source.sheet, "; ".join(parts))
