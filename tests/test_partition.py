@@ -233,11 +233,53 @@ def test_out_of_core_check_is_the_one_frame_check_to_the_byte(project, seed: int
     assert len(seen) > 3 and max(seen) < sum(seen) / 2
     assert isinstance(parted.store, SpilledFindings) and len(parted.store.files) > 3 and parted.store.height == whole.findings_count > 100
     assert whole.summary["rows"]["invalid"] and parted.store.frame().height  # refused rows' findings among the partitions'
+    refused = [n for kept in parted.store.refused_files.values() for _, n in kept]  # on disk, a piece's at a time
+    assert len(refused) > 3 and sum(refused) == whole.summary["rows"]["invalid"]
     got = _reports(parted, proj, FAST_FORMATS)
     for fmt in FAST_FORMATS:
         assert got[fmt] == expected[fmt], fmt
     assert parted.findings_frame.equals(whole.findings_frame) and parted.notes == whole.notes
     assert any(tmp_path.rglob("*.parquet"))  # the findings, until the result is closed
+    parted.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_log_whose_every_row_is_refused_keeps_them_on_disk_out_of_core(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A date column in a form no reader takes makes every row invalid: out of core the
+    refused rows' findings go to disk piece by piece, never all held until the report (a
+    hundred million of them would be tens of GB), and the report is the one-frame one. One
+    file of refused rows names no SOP and is rejected with its rows; one file is fine."""
+    import gc
+
+    from sopgen.conformance.readers.model import RowProblem
+
+    root, proj, sops = project
+    rnd = random.Random(5)
+    rows = [r for r in _rows(rnd, 120) if r[4]]
+    wrong = [[*r[:4], r[4].replace(" ", "x "), *r[5:]] for r in rows]
+    logs = [_write(root / "salah-a.csv", wrong[: len(wrong) // 2]), _write(root / "salah-b.csv", wrong[len(wrong) // 2 :])]
+    logs.append(_write(root / "salah-tanpa-sop.csv", [r[1:] for r in wrong[:30] + rows[:20]], HEADER[1:]))
+    logs.append(_write(root / "baik.csv", rows[:40]))
+    whole = check_logs(proj, sops, logs)
+    expected = _reports(whole, proj, FAST_FORMATS)
+    assert whole.summary["rows"]["invalid"] > len(wrong) * 0.9 and whole.file_errors
+    alive: list[int] = []
+    from sopgen.conformance import outofcore
+
+    real = outofcore.check_partition
+
+    def counting(frame, plan):
+        alive.append(sum(isinstance(o, RowProblem) for o in gc.get_objects()))
+        return real(frame, plan)
+
+    monkeypatch.setattr(outofcore, "check_partition", counting)
+    parted, _ = _spilled_check(project, logs, monkeypatch, tmp_path)
+    assert alive and max(alive) == 0  # while the partitions are checked, no refused row is held
+    assert {0, 1} <= set(parted.store.refused_files) and 2 not in parted.store.refused_files  # 2: rejected, with its rows
+    assert parted.accounting == whole.accounting
+    got = _reports(parted, proj, FAST_FORMATS)
+    for fmt in FAST_FORMATS:
+        assert got[fmt] == expected[fmt], fmt
     parted.close()
     assert list(tmp_path.iterdir()) == []
 

@@ -88,7 +88,7 @@ def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int,
         # Merging the findings holds a batch of each partition's: an eighth of the budget
         # (about 200 bytes a finding).
         found = SpilledFindings(folder, budget // 8 // (partitions * 200))
-        read = _spill(plan, paths, root, partitions, piece_bytes, timezone, limits)
+        read = _spill(plan, paths, root, partitions, piece_bytes, timezone, limits, found)
         data = read.data
         plan.files = list(data.files)
         bad = sorted(fi for fi, none in read.sopless.items() if none)
@@ -113,9 +113,10 @@ def check_out_of_core(plan: CheckPlan, paths: Sequence[str | Path], budget: int,
         raise
 
 
-def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions: int, piece_bytes: int, timezone: str, limits: Any) -> _Pieces:
+def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions: int, piece_bytes: int, timezone: str, limits: Any, found: Any) -> _Pieces:
     """Every file read piece by piece, each piece's rows written to its partitions' folders
-    (a file that turns out unreadable halfway is an error of that file: its pieces go)."""
+    and its refused rows' findings to `found` (spill.SpilledFindings); a file that turns out
+    unreadable halfway is an error of that file: its pieces go."""
     from sopgen.conformance.readers import LogFileError
 
     data = LogInput(None, [], [], [], [], [], {}, [])
@@ -126,12 +127,13 @@ def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions:
         file = shown_path(str(p))
         fi = len(data.files)
         try:
-            got = _spill_file(plan, file, fi, root, partitions, piece_bytes, timezone, limits, sopless)
+            got = _spill_file(plan, file, fi, root, partitions, piece_bytes, timezone, limits, sopless, found)
             if got is None:  # its pieces read the dates in different orders: the whole file, once
-                got = _spill_file(plan, file, fi, root, partitions, 0, timezone, limits, sopless)
+                got = _spill_file(plan, file, fi, root, partitions, 0, timezone, limits, sopless, found)
         except (LogFileError, OSError) as err:
             for f in root.glob(f"*/{fi:06d}-*.parquet"):
                 f.unlink()
+            found.drop_refused(fi)
             sopless.pop(fi, None)
             if isinstance(err, LogFileError):
                 data.file_errors.append(FileError(file, err.message))
@@ -139,15 +141,21 @@ def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions:
                 data.file_errors.append(FileError(file, f"berkas log '{file}' tidak bisa dibuka ({err.strerror or err})"))
             continue
         data.add_file(file, got.problems, got.notes, got.ignored_columns, got.blank_rows, got.merged_rows, got.dates)
+        if got.refused:
+            data.refused[fi], data.refused_sums[fi] = got.refused, got.refused_sums
     return _Pieces(data, sopless, partitions)
 
 
 def _spill_file(
-    plan: CheckPlan, file: str, fi: int, root: Path, partitions: int, piece_bytes: int, timezone: str, limits: Any, sopless: dict[int, bool]
+    plan: CheckPlan, file: str, fi: int, root: Path, partitions: int, piece_bytes: int, timezone: str, limits: Any, sopless: dict[int, bool], found: Any
 ) -> _Piece | None:
-    """One file's rows into the partitions (piece_bytes 0: read whole); None when its pieces
-    would read its numeric dates in different orders (the file's order is decided over all
-    of it: `readers.dateorder`), and nothing of it is kept."""
+    """One file's rows into the partitions and its refused rows' findings into found
+    (piece_bytes 0: read whole); None when its pieces would read its numeric dates in
+    different orders (the file's order is decided over all of it: `readers.dateorder`), and
+    nothing of it is kept."""
+    from sopgen.conformance.engine.findings import Findings
+    from sopgen.conformance.engine.intake import refused_rows
+    from sopgen.conformance.engine.tally import added_sums, finding_sums
     from sopgen.conformance.readers.dateorder import readings
 
     got = _Piece([], [], {}, 0, 0)
@@ -171,6 +179,14 @@ def _spill_file(
             spill_write(root, lambda: group.write_parquet(target, compression="lz4"))
             del group
         count += 1
+        if piece.problems:  # to disk at once: only the count and the sums stay
+            refused = Findings(plan.tables)
+            refused_rows(piece.problems, [fi] * len(piece.problems), refused)
+            found.add_refused(fi, refused.parts[0])
+            got.refused += len(piece.problems)
+            got.refused_sums = added_sums(got.refused_sums, finding_sums(refused.parts[0]))
+            piece.problems = []
+            del refused
         got.add(piece)
         evidence.append(piece.evidence)
     if len(evidence) > 1 and all(e is not None for e in evidence):
@@ -180,6 +196,7 @@ def _spill_file(
         if any(e.order != total.order for e in evidence):
             for f in root.glob(f"*/{fi:06d}-*.parquet"):
                 f.unlink()
+            found.drop_refused(fi)
             sopless.pop(fi, None)
             return None
         got.dates = readings(file, None, total)
@@ -207,6 +224,8 @@ class _Piece:
     merged_rows: int
     dates: list[Any] = field(default_factory=list)  # readers.dateorder.DateReading of a whole file
     evidence: Any = None  # readers.dateorder.DateEvidence of a piece, rows as in the file
+    refused: int = 0  # refused rows whose findings are on disk (`spill.SpilledFindings.add_refused`)
+    refused_sums: dict[str, pl.DataFrame] | None = None  # their `tally.finding_sums`
 
     def add(self, other: _Piece) -> None:
         self.problems.extend(other.problems)

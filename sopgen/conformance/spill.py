@@ -48,6 +48,26 @@ class SpilledFindings(FindingsStore):
         self.files: list[Path] = []
         self.sizes: list[int] = []
         self.batch = max(MIN_BATCH, batch)
+        # The refused rows' findings, per file index: a piece's at a time, sorted (a log
+        # whose every row is refused must not hold them all until the report).
+        self.refused_files: dict[int, list[tuple[Path, int]]] = {}
+
+    def add_refused(self, fi: int, findings: pl.DataFrame) -> None:
+        """The findings of a piece's refused rows (of file fi) to disk, sorted as reported."""
+        if findings.height == 0:
+            return
+        from sopgen.conformance.outofcore import spill_write
+
+        kept = self.refused_files.setdefault(fi, [])
+        path = self.root / f"tolak-{fi:06d}-{len(kept):06d}.parquet"
+        frame = sorted_findings(findings)
+        spill_write(Path(self.folder.name), lambda: frame.write_parquet(path, compression="lz4", row_group_size=self.batch))
+        kept.append((path, frame.height))
+
+    def drop_refused(self, fi: int) -> None:
+        """Forget file fi's refused rows (a file read again, or not checked after all)."""
+        for path, _ in self.refused_files.pop(fi, []):
+            path.unlink(missing_ok=True)
 
     def add(self, findings: pl.DataFrame) -> None:
         """A partition's findings (sorted as reported) to disk."""
@@ -65,6 +85,8 @@ class SpilledFindings(FindingsStore):
         them): the `CheckResult`, its findings read from disk as the reports ask."""
         from sopgen.conformance.engine import merge
 
+        for fi in [fi for fi in self.refused_files if fi not in data.refused]:
+            self.drop_refused(fi)  # a file that names no SOP (`reject_files`)
         result = merge(parts, plan, data)  # the findings of the refused rows only
         self.refused(result.findings_frame)
         result.store = self
@@ -76,7 +98,7 @@ class SpilledFindings(FindingsStore):
 
     @property
     def height(self) -> int:
-        return self._frame.height + sum(self.sizes)
+        return self._frame.height + sum(self.sizes) + sum(n for kept in self.refused_files.values() for _, n in kept)
 
     def frame(self) -> pl.DataFrame:
         parts = list(self.chunks(self.batch))
@@ -95,11 +117,15 @@ class SpilledFindings(FindingsStore):
     def chunks(self, size: int) -> Iterator[pl.DataFrame]:
         """The findings in the report's order, a merge round at a time (each at most about
         `size`, or the files' batches together when they hold more)."""
-        if not self.files:  # as `merge` gives the refused rows' findings alone
+        # Refused rows' findings, file by file and piece by piece, are in order as they come:
+        # one source (a log whose every row is refused may have thousands of pieces).
+        refused = [item for _, kept in sorted(self.refused_files.items()) for item in kept]
+        if not self.files and not refused:  # as `merge` gives the refused rows' findings alone
             yield from super().chunks(size)
             return
         sources = [_Cursor.of_frame(sorted_findings(self._frame))] if self._frame.height else []
-        sources += [_Cursor(path, self.batch, total) for path, total in zip(self.files, self.sizes)]
+        sources += [_Cursor(refused, self.batch)] if refused else []
+        sources += [_Cursor([(path, total)], self.batch) for path, total in zip(self.files, self.sizes)]
         while sources:
             for s in sources:
                 s.fill()
@@ -121,18 +147,19 @@ class SpilledFindings(FindingsStore):
 
 
 class _Cursor:
-    """A sorted source of findings read a batch at a time: a Parquet file, or a frame."""
+    """A sorted source of findings read a batch at a time: Parquet files one after the other
+    (each sorted, and each one's findings after the one before's), or a frame."""
 
-    def __init__(self, path: Path | None, batch: int, total: int = 0) -> None:
-        self.path = path
+    def __init__(self, files: list[tuple[Path, int]], batch: int) -> None:
+        self.files = files  # (path, findings in it)
         self.want = batch
         self.read = 0
-        self.total = total
+        self.total = sum(n for _, n in files)
         self.buffer = pl.DataFrame(schema=FINDINGS_SCHEMA)
 
     @classmethod
     def of_frame(cls, frame: pl.DataFrame) -> _Cursor:
-        cursor = cls(None, frame.height)
+        cursor = cls([], frame.height)
         cursor.buffer = frame
         return cursor
 
@@ -145,7 +172,13 @@ class _Cursor:
         if self.done or self.buffer.height >= self.want:
             return
         n = self.want - self.buffer.height
-        more = pl.scan_parquet(self.path).slice(self.read, n).collect()
+        got, start = [], 0
+        for path, count in self.files:  # the files holding findings read .. read + n
+            if start + count > self.read and start < self.read + n:
+                offset = max(self.read - start, 0)
+                got.append(pl.scan_parquet(path).slice(offset, min(count - offset, self.read + n - start - offset)).collect())
+            start += count
+        more = pl.concat(got) if len(got) > 1 else got[0]
         self.read += more.height
         # One new chunk: what was taken from the old buffer is freed, not kept by a slice.
         self.buffer = pl.concat([self.buffer, more], rechunk=True) if self.buffer.height else more

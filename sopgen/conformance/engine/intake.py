@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -102,17 +103,23 @@ def reject_files(data: LogInput, bad: list[int], chosen: int) -> None:
         data.merged[fi] = 0
     names = {data.files[fi] for fi in bad}
     data.problems = [p for p in data.problems if p.file not in names]
+    for fi in bad:  # refused rows kept on disk (out of core)
+        data.refused.pop(fi, None)
+        data.refused_sums.pop(fi, None)
 
 
 def invalid_rows(data: LogInput, findings: Findings) -> None:
     """`invalid_row` findings for the rows the readers refused (not in any case)."""
-    problems = data.problems
-    if not problems:
-        return
-    index = {f: i for i, f in enumerate(data.files)}
+    if data.problems:
+        index = {f: i for i, f in enumerate(data.files)}
+        refused_rows(data.problems, [index[p.file] for p in data.problems], findings)
+
+
+def refused_rows(problems: list[Any], fis: list[int], findings: Findings) -> None:
+    """`invalid_row` findings for problems (readers.RowProblem) of the files fis."""
     frame = pl.DataFrame(
         {
-            "fi": [index[p.file] for p in problems],
+            "fi": fis,
             "sheet": [p.sheet for p in problems],
             "row": [p.row for p in problems],
             "message": [p.message for p in problems],

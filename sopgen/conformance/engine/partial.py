@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from sopgen.conformance.engine.findings import Findings, merge_sorted
+from sopgen.conformance.engine.findings import Findings, merge_sorted, sorted_findings
 from sopgen.conformance.engine.intake import admit, invalid_rows
 from sopgen.conformance.engine.model import FINDINGS_SCHEMA, CheckResult, FindingsStore, RowAccounting
 from sopgen.conformance.engine.path_rules import check_paths
@@ -130,20 +130,24 @@ def merge(parts: Sequence[PartialResult], plan: CheckPlan, data: LogInput) -> Ch
     if not frames:
         found = pl.DataFrame(schema=FINDINGS_SCHEMA)
     elif len(frames) == 1:
-        found = frames[0]
+        # The refused rows' findings come in the readers' order (an xlsx's sheets as they
+        # lie), a partition's sorted; out of core they are sorted on disk.
+        found = sorted_findings(frames[0]) if frames[0] is made else frames[0]
     else:
         found = merge_sorted(frames)
     blank, merged = sum(data.blank), sum(data.merged)
     accounting = RowAccounting(
-        data_rows=sum(p.rows for p in parts) + len(data.problems) + merged + blank,
+        data_rows=sum(p.rows for p in parts) + data.invalid + merged + blank,
         blank=blank,
-        invalid=len(data.problems),
+        invalid=data.invalid,
         duplicate=sum(p.duplicate for p in parts),
         outside_selection=sum(p.outside for p in parts),
         checked=sum(p.checked for p in parts),
         merged=merged,
     )
     counted = (Tally.add([p.tally for p in parts]) if parts else tally_of_nothing(tables)).with_findings(made)
+    for sums in data.refused_sums.values():
+        counted = counted.with_sums(sums)
     summary = summarise(counted, accounting, tables=tables, data=data, period=plan.period, elapsed=plan.elapsed)
     return CheckResult(
         sops=tables.sops,

@@ -28,6 +28,15 @@ class LogInput:
     ignored: dict[str, list[str]]
     merged: list[int]  # XES lifecycle events merged into another row, per file
     dates: list[Any] = field(default_factory=list)  # readers.dateorder.DateReading: numeric dates read one way of two
+    # Refused rows whose findings are kept elsewhere (on disk, out of core), per file index:
+    # how many, and the `tally.finding_sums` of their findings.
+    refused: dict[int, int] = field(default_factory=dict)
+    refused_sums: dict[int, dict[str, pl.DataFrame]] = field(default_factory=dict)
+
+    @property
+    def invalid(self) -> int:
+        """Rows the readers refused, held here or elsewhere."""
+        return len(self.problems) + sum(self.refused.values())
 
     def add_file(self, file: str, problems: list[Any], notes: list[str], ignored: dict[str, list[str]], blank: int, merged: int, dates: list[Any]) -> None:
         """One more file read (its rows kept elsewhere: partitions on disk, Spark)."""

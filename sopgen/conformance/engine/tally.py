@@ -93,10 +93,21 @@ class Tally:
         """This tally and findings made outside any partition (the rows the readers refused)."""
         if findings.height == 0:
             return self
+        return self.with_sums(finding_sums(findings))
+
+    def with_sums(self, sums: dict[str, pl.DataFrame]) -> Tally:
+        """This tally and the `finding_sums` of findings made outside any partition."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
-        for name, frame in finding_sums(findings).items():
+        for name, frame in sums.items():
             out[name] = _summed(name, pl.concat([out[name], frame]))
         return Tally(**out)
+
+
+def added_sums(a: dict[str, pl.DataFrame] | None, b: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Two `finding_sums` as one (a None: b)."""
+    if a is None:
+        return b
+    return {name: _summed(name, pl.concat([a[name], b[name]])) for name in b}
 
 
 def _summed(name: str, frame: pl.DataFrame) -> pl.DataFrame:
