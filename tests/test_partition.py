@@ -313,11 +313,17 @@ def test_spilled_findings_merge_in_the_report_order() -> None:
     owner = frame.select((pl.struct("fi", "sheet", "row").hash(3) % 5).alias("p"))["p"]  # a row's findings in one source
     sources = [sorted_findings(frame.filter(owner == p)) for p in range(5)]
     expected = merge_sorted([f.clone() for f in sources])
-    for batch in (1, 3, 50, 10_000):
+    cuts = [0, 1, 2, 40, 41, 130, sources[0].height]  # the refused rows' findings as pieces (some of one finding)
+    for batch, pieces in [(b, p) for b in (1, 3, 50, 10_000) for p in (False, True)]:
         with tempfile.TemporaryDirectory() as base:
             store = SpilledFindings(tempfile.TemporaryDirectory(dir=base), batch)
             store.batch = batch  # below MIN_BATCH: rounds of a row or two
-            store.refused(sources[0])
+            if pieces:  # on disk, one sorted run over the pieces (`add_refused`, out of core)
+                for a, b in zip(cuts, cuts[1:]):
+                    store.add_refused(0, sources[0].slice(a, b - a))
+                assert len(store.refused_files[0]) == len(cuts) - 1
+            else:
+                store.refused(sources[0])
             for f in sources[1:]:
                 store.add(f)
             assert store.height == frame.height

@@ -155,6 +155,7 @@ class _Cursor:
         self.want = batch
         self.read = 0
         self.total = sum(n for _, n in files)
+        self.at, self.start = 0, 0  # the first file not read to its end, and the findings before it
         self.buffer = pl.DataFrame(schema=FINDINGS_SCHEMA)
 
     @classmethod
@@ -172,14 +173,21 @@ class _Cursor:
         if self.done or self.buffer.height >= self.want:
             return
         n = self.want - self.buffer.height
-        got, start = [], 0
-        for path, count in self.files:  # the files holding findings read .. read + n
-            if start + count > self.read and start < self.read + n:
-                offset = max(self.read - start, 0)
-                got.append(pl.scan_parquet(path).slice(offset, min(count - offset, self.read + n - start - offset)).collect())
-            start += count
+        got = []
+        while n > 0 and self.at < len(self.files):  # from the file the last read stopped in
+            path, count = self.files[self.at]
+            offset = self.read - self.start
+            part = pl.scan_parquet(path).slice(offset, min(n, count - offset)).collect()
+            if part.height == 0:  # shorter than written: something changed the folder meanwhile
+                from sopgen.conformance.engine import CheckError
+
+                raise CheckError(f"berkas sementara '{path}' berubah selama pemeriksaan; jalankan lagi")
+            got.append(part)
+            self.read += part.height
+            n -= part.height
+            if self.read >= self.start + count:
+                self.at, self.start = self.at + 1, self.start + count
         more = pl.concat(got) if len(got) > 1 else got[0]
-        self.read += more.height
         # One new chunk: what was taken from the old buffer is freed, not kept by a slice.
         self.buffer = pl.concat([self.buffer, more], rechunk=True) if self.buffer.height else more
 
