@@ -1,5 +1,6 @@
 """Out of core, inputs the partition tests do not make: the report is the one-frame check's,
-to the byte, for XES event logs in every format a log is read in pieces from, multi-sheet workbooks with refused rows and time texts the readers refuse."""
+to the byte, for XES event logs in every format a log is read in pieces from, a log named
+twice, multi-sheet workbooks with refused rows and time texts the readers refuse."""
 
 from __future__ import annotations
 
@@ -65,6 +66,19 @@ def test_an_xes_event_log_pairs_its_events_over_the_whole_file_out_of_core(proje
         frame.write_ndjson(log) if suffix == "jsonl" else frame.write_parquet(log, row_group_size=40)
     whole = _same_reports(project, [log], monkeypatch, tmp_path)
     assert whole.accounting.merged > 400 and whole.accounting.invalid > 5
+
+
+def test_a_log_named_twice_is_checked_twice_in_the_same_order(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`sopgen check a.csv b.csv a.csv`: each copy's refused rows are findings of that copy,
+    in the documented order (file, sheet, row); the one-frame check gave every copy's to the
+    last one, and the out-of-core report differed."""
+    root, _, _ = project
+    rows = _rows(random.Random(31), 60)
+    wrong = [[*r[:4], "kemarin", *r[5:]] for r in rows[:40]]
+    a, b = _write(root / "dua-kali.csv", rows + wrong), _write(root / "lain.csv", wrong[:20] + rows[:30])
+    whole = _same_reports(project, [a, b, a], monkeypatch, tmp_path)
+    counts = dict(whole.findings_frame.filter(pl.col("kind") == INVALID)["fi"].value_counts().iter_rows())
+    assert counts[0] == counts[2] >= 40 and counts[1] >= 20
 
 
 def test_refused_time_texts_and_sheets_out_of_core(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
