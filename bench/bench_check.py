@@ -274,8 +274,32 @@ def mode_outofcore(log: Path, work: Path) -> Command:
     return Command(args, project_for(ROOT, work, log), {"PYTHONPATH": str(ROOT)})
 
 
-# Modes run only when named with --only (a 100M log: `--only out-of-core --memori 4GB 100000000`).
-EXTRA_MODES: dict[str, Callable[[Path, Path], Command]] = {"out-of-core": mode_outofcore}
+def _stopped(stage: str) -> Callable[[Path, Path], Command]:
+    """`sopgen check` as mode_sopgen runs it, ended (os._exit) where `stage` begins:
+    `read_input` (what starting, importing and loading the project cost) or the engine's
+    `_run` (that and reading the logs). The floor under the whole check: its rules, summary
+    and report come on top."""
+
+    def mode(log: Path, work: Path) -> Command:
+        cmd = mode_sopgen(log, work)
+        code = (
+            "import os, sys; import sopgen.conformance.engine as e; "
+            f"setattr(e, {stage!r}, lambda *a, **k: os._exit(0)); "
+            f"sys.argv = ['sopgen', *{cmd.args[3:]!r}]; from sopgen.cli import main; main()"
+        )
+        return Command([sys.executable, "-c", code], cmd.cwd, cmd.env)
+
+    return mode
+
+
+# Modes run only when named with --only (a 100M log: `--only out-of-core --memori 4GB 100000000`;
+# where the one-frame check's time goes: `--only read --only minimal --only sopgen --only
+# sopgen-start --only sopgen-read`).
+EXTRA_MODES: dict[str, Callable[[Path, Path], Command]] = {
+    "out-of-core": mode_outofcore,
+    "sopgen-start": _stopped("read_input"),
+    "sopgen-read": _stopped("_run"),
+}
 
 
 def run(cmd: Command) -> Run:

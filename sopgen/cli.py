@@ -381,6 +381,15 @@ def log_template_cmd(sops, output, force) -> None:
         raise click.UsageError(f"--output '{output}': templat log adalah berkas .xlsx")
     if output.exists() and not force:
         raise click.UsageError(f"'{output}' sudah ada (mungkin log yang sudah diisi); pakai --force untuk menimpanya")
+    if click.get_current_context().get_parameter_source("output") is click.core.ParameterSource.DEFAULT:
+        # A pipe or device is written into only when named with --output: one that merely
+        # sits at the default name would make the write wait forever, or go where nobody asked.
+        from sopgen.files import OutputRefused, check_owned
+
+        try:
+            check_owned(output)
+        except OutputRefused as err:
+            raise click.UsageError(f"{err} (atau sebut tujuan lain dengan --output BERKAS.xlsx)") from None
     project, all_sops = _load_checked_sops()
     try:
         chosen = select_sops(all_sops, list(sops), base=Path.cwd()) if sops else all_sops

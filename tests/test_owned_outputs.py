@@ -105,3 +105,23 @@ def test_a_pipe_where_the_holiday_cache_goes_is_skipped(tmp_path: Path) -> None:
     worker.join(TIMEOUT)
     assert not worker.is_alive() and pipe.is_fifo()
     assert found and found[0]  # Hari Kemerdekaan, from the package
+
+
+def test_log_template_force_refuses_a_pipe_at_its_default_name_but_writes_into_one_it_is_given(tmp_path: Path) -> None:
+    """`sopgen log-template --force` waited forever on a pipe that sat at templat-log.xlsx: a
+    name nobody gave is sopgen's own. Named with --output, a pipe is the user's choice."""
+    root = _project(tmp_path)
+    os.mkfifo(root / "templat-log.xlsx")
+    done = _sopgen(root, "log-template", "--force")
+    assert done.returncode == 2, done.stderr
+    assert "'templat-log.xlsx' adalah pipa bernama (FIFO)" in done.stderr and "--output" in done.stderr
+    assert (root / "templat-log.xlsx").is_fifo()
+    pipe = root / "pipa.xlsx"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()))
+    reader.start()
+    done = _sopgen(root, "log-template", "--force", "--output", "pipa.xlsx")
+    reader.join(TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    assert got and got[0].startswith(b"PK")  # the workbook went through the pipe

@@ -49,6 +49,7 @@ from sopgen.render.buildstate import (
     save_state,
     sha256,
 )
+from sopgen.render.fonts import forget_shared_fonts
 from sopgen.source import cache as filecache
 from sopgen.source.project import CONFIG_NAME, Project, discover, forget_folders, real_path, resolved_folder
 
@@ -199,6 +200,7 @@ class RenderTask:
     fingerprint: str
     templates: str = ""  # fingerprint of the templates the build saw
     verify: bool = False
+    build_id: str = ""  # the SOPs of one build share a font configuration ("": one of its own)
 
 
 @dataclass
@@ -218,6 +220,7 @@ def render_task(project: Project, task: RenderTask) -> RenderOutput:
 
     start = time.perf_counter()
     try:
+        from sopgen.render.fonts import shared_fonts
         from sopgen.render.pdf import render_sop
 
         out = render_sop(
@@ -228,6 +231,7 @@ def render_task(project: Project, task: RenderTask) -> RenderOutput:
             templates=_templates(project, task.templates or None),
             content_hash=task.fingerprint,
             verify=task.verify,
+            fonts=shared_fonts(task.build_id) if task.build_id else None,
         )
     except RenderError as e:
         return RenderOutput(task.slug, error=str(e), seconds=time.perf_counter() - start)
@@ -300,6 +304,7 @@ def build(
         _remove_gone(out, entries, new_entries, summaries, result)
         _catalog(project, out, summaries, inputs.templates, result, new_entries)
     finally:
+        forget_shared_fonts()  # Pango's font map is not kept from one build to the next
         new_state = {"versi": STATE_VERSION, "sopgen": __version__, "validasi": new_cache, "keluaran": new_entries}
         _save_state_if_changed(out, inputs.state, new_state, result)
 
@@ -457,12 +462,13 @@ def _tasks(
     """One task per stale SOP, with the names of the SOPs it links to."""
     from sopgen.render.html import SopLink
 
+    build_id = os.urandom(8).hex()
     links = {s["nomor"]: SopLink(s["nomor"], s["nama"], s["slug"], s.get("nomor_sop")) for s in summaries.values()}
     tasks = []
     for r in todo:
         s = summaries[r]
         wanted = {n: links[n] for n in s["keterkaitan"] if n in links}
-        tasks.append(RenderTask(s["slug"], r, sops[r], wanted, fingerprints[r], templates_fp, verify))
+        tasks.append(RenderTask(s["slug"], r, sops[r], wanted, fingerprints[r], templates_fp, verify, build_id))
     return tasks
 
 

@@ -41,6 +41,7 @@ from urllib.request import url2pathname
 from sopgen.render import flowchart as flow
 from sopgen.render import html as render
 from sopgen.render import pagebreak
+from sopgen.render.fonts import font_configuration
 from sopgen.render.measure import MeasureError, TableGeometry, measure
 from sopgen.source.model import Sop
 from sopgen.source.project import Project
@@ -348,12 +349,14 @@ def render_sop(
     pdfa: bool | None = None,
     with_pdf: bool = True,
     balanced: bool = True,
+    fonts=None,
 ) -> RenderedSop:
     """Render one validated SOP to PDF bytes and its HTML view. Raises RenderError for the user.
 
     `with_pdf=False`: the HTML view only (`pdf` is empty), a third faster (`sopgen preview`).
     `balanced=False`: keep WeasyPrint's greedy page breaks (the on-screen view has no pages,
-    so the preview saves the second layout the balanced breaks cost)."""
+    so the preview saves the second layout the balanced breaks cost).
+    `fonts`: a `fonts.font_configuration()` to lay out with (default: a fresh one for this SOP)."""
     templates = templates or Templates(project.root)
     ctx = render.document_context(
         sop, project, slug=slug, links=links, min_lane=flow.MIN_LANE_WIDTH, min_row_height=flow.MIN_ROW_HEIGHT
@@ -365,7 +368,11 @@ def render_sop(
     env = templates.env
     base_url = _output_uri(project)
     fetcher = url_fetcher(project, templates)
+    fonts = fonts if fonts is not None else font_configuration()
     n = len(sop.langkah)
+
+    def lay_out(source: str):
+        return _html(source, base_url, fetcher).render(font_config=fonts)
 
     weasy_log = logging.getLogger("weasyprint")
     handler = _Warnings()
@@ -373,15 +380,15 @@ def render_sop(
     try:
         # Pass 1: lay out with placeholders and measure.
         first = render.render_document(env, ctx, placeholders(sop, ctx), "pdf")
-        document = _html(first, base_url, fetcher).render()
+        document = lay_out(first)
         geometry = measure(document, n, len(sop.pelaksana))
         if balanced:
-            document, geometry = _balanced(document, geometry, ctx, env, lambda s: _html(s, base_url, fetcher).render())
+            document, geometry = _balanced(document, geometry, ctx, env, lay_out)
         sign_box = signature_box(document)
         drawing, svgs = flow_svgs(sop, geometry)
         final_html = render.render_document(env, ctx, svgs, "pdf")
         if verify:
-            second = measure(_html(final_html, base_url, fetcher).render(), n, len(sop.pelaksana))
+            second = measure(lay_out(final_html), n, len(sop.pelaksana))
             if not geometry.same_layout(second):
                 raise LayoutMismatch(
                     "tata letak tabel berubah setelah flowchart digambar "
