@@ -293,7 +293,8 @@ def build(
     check_outputs(out, list(summaries.values()))  # OutputRefused before anything is written
     _prepare_output(project, out)
     entries = inputs.entries
-    new_entries = {k: v for k, v in entries.items() if k in {s["slug"] for s in summaries.values()}}
+    slugs = {s["slug"] for s in summaries.values()}  # once: per entry it was quadratic in the SOPs
+    new_entries = {k: v for k, v in entries.items() if k in slugs}
     try:
         if progress:
             progress(0, len(todo), "")
@@ -478,8 +479,9 @@ def _render_all(
 ) -> None:
     """Render the tasks (signing each PDF when asked) and write each SOP's outputs when done."""
     total = len(tasks)
+    by_slug = {t.slug: t for t in tasks}
     for done, output in enumerate(_run(project, tasks, jobs), 1):
-        task = next(t for t in tasks if t.slug == output.slug)
+        task = by_slug[output.slug]
         if sign is not None and not output.error:
             try:
                 output.pdf = sign(output.pdf, output.signature_box)
