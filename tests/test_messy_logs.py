@@ -507,6 +507,51 @@ def test_times_typed_the_ways_staff_type_them(project_dir: Path) -> None:
     assert dated.accounting.checked == 6 and dated.accounting.outside_selection == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Senin, 02 Oktober 2023 08:30", "2023-10-02 08:30"),  # Excel's Indonesian long date, with the weekday
+        ("Senin 2 Okt 2023 pukul 08.30", "2023-10-02 08:30"),
+        ("2 Oktober 2023 pkl. 08.30", "2023-10-02 08:30"),
+        ("Mon, 2 Oct 2023 08:30", "2023-10-02 08:30"),
+        ("2023/10/02 08:30", "2023-10-02 08:30"),  # year first with slashes, as some exports write it
+        ("02/10/2023 8:30 AM", "2023-10-02 08:30"),  # an English system's 12-hour clock
+        ("02/10/2023 8:30:15 p.m.", "2023-10-02 20:30:15"),
+        ("02/10/2023 12:05 AM", "2023-10-02 00:05"),
+        ("02/10/2023 12:05 PM", "2023-10-02 12:05"),
+        ("Oct 2, 2023 8:30 AM", "2023-10-02 08:30"),
+        ("Selasa, 02 Oktober 2023 08:30", None),  # 2 October 2023 is a Monday: one of the two is mistyped
+        ("02/10/2023 13:00 PM", None),
+        ("02/10/2023 PM", None),
+        ("pukul 08.30", None),
+        ("Kemarin, 02/10/2023 08:30", None),  # not a weekday
+    ],
+)
+def test_times_as_exports_and_typists_dress_them(text: str, read: str | None) -> None:
+    from datetime import datetime
+
+    from sopgen.conformance.dates import parse_time_text
+
+    stamp, date_only = parse_time_text(text)
+    assert stamp == (datetime.fromisoformat(read) if read else None) and not date_only
+
+
+def test_dressed_times_in_a_log_and_the_indonesian_zones(project_dir: Path) -> None:
+    """Through the readers: a weekday before a date without a time is still a date without a
+    time (time_missing, no duration), and a time in WITA or WIT is converted to the project's
+    zone (Asia/Jakarta: WIB) before its duration is taken."""
+    rows = clean_case("A", "2023-10-02")
+    rows[0] = row("A", 1, "Senin, 02 Oktober 2023 08.00", "Senin, 02 Oktober 2023 pukul 08.05")
+    rows[1] = row("A", 2, "02/10/2023 08:10 WIB", "02/10/2023 09:15 WITA")  # 08:15 WIB: 5 minutes
+    rows[2] = row("A", 3, "02/10/2023 10:20 WIT", "2023/10/02 08:30")  # 08:20 WIB: 10 minutes
+    rows.append(row("B", 1, "Senin, 02 Oktober 2023", "Senin, 02 Oktober 2023"))
+    rows.append(row("C", 1, "02/10/2023 WIB", ""))  # a zone needs a time
+    result = check(project_dir, write_csv(project_dir / "log.csv", rows))
+    assert [(r, k, c) for r, k, c, _ in brief(result) if k != "case_incomplete"] == [(8, "time_missing", "B"), (9, "invalid_row", None)]
+    steps = {s["step"]: s["median_minutes"] for s in result.summary["steps"]}
+    assert (steps[1], steps[2], steps[3]) == (5.0, 5.0, 10.0)
+
+
 def test_a_date_without_a_time_is_not_midnight(project_dir: Path) -> None:
     rows = clean_case("A", "2023-10-02")
     rows[2] = row("A", 3, "02/10/2023", "02/10/2023")  # row 4: date only

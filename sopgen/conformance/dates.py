@@ -59,8 +59,29 @@ def plausible_window(today: date | None = None) -> tuple[date, date]:
 
 _TIME = r"(?:[\sT,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?)?"
 _NUMERIC_TIME = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
-_ISO_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+_ISO_TIME = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)  # 2023-10-05, and 2023/10/05 of some exports
 _NAMED_TIME = re.compile(r"(\d{1,2})[\s\-.]+([A-Za-z]+)\.?[\s\-.,]+(\d{4}|\d{2})" + _TIME)
+_NAME_FIRST_TIME = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})" + _TIME)  # Oct 5, 2023 (an English system's long date)
+# Around the date and time, as Excel's long dates and typed logs have them: a weekday before
+# ("Senin, 02 Oktober 2023"), "pukul" before the time, AM/PM after it (an English system).
+WEEKDAYS: dict[str, int] = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("senin", "sen", "monday", "mon"),
+            ("selasa", "sel", "tuesday", "tue", "tues"),
+            ("rabu", "rab", "wednesday", "wed"),
+            ("kamis", "kam", "thursday", "thu", "thur", "thurs"),
+            ("jumat", "jum'at", "jum", "friday", "fri"),
+            ("sabtu", "sab", "saturday", "sat"),
+            ("minggu", "min", "ahad", "sunday", "sun"),
+        )
+    )
+    for name in names
+}
+_WEEKDAY = re.compile(r"([A-Za-z']+)\.?,?\s+(?=\d)")
+_CLOCK_WORD = re.compile(r"\s+(?:pukul|pkl\.?|pk\.?|jam)\s+(?=\d)", re.IGNORECASE)
+_MERIDIEM = re.compile(r"(\d)\s*([AaPp])\.?\s*[Mm]\.?$")
 _SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -70,12 +91,39 @@ def parse_time_text(text: str, month_first: bool = False) -> tuple[datetime | No
 
     The forms of version 1.1 besides those the fast readers take: day first (Indonesian),
     two-digit years, dots in times, Indonesian month names, Excel serial numbers written as
-    text. month_first: numeric dates of a log proven to write the month first
-    (`readers.dateorder`)."""
+    text; and what exports and typing add around them: a weekday before the date (it must
+    be the date's: "Senin, 02 Oktober 2023"), "pukul" before the time, AM/PM after it,
+    year/month/day with slashes, "Oct 5, 2023". month_first: numeric dates of a log proven
+    to write the month first (`readers.dateorder`)."""
     t = " ".join(text.split())
+    weekday = meridiem = None
+    low = t.lower()
+    if low != t.upper():  # letters: only then can any of these be there (cheap for the rest)
+        m = _WEEKDAY.match(t) if t[0].isalpha() else None
+        if m and m.group(1).casefold() in WEEKDAYS:
+            weekday, t = WEEKDAYS[m.group(1).casefold()], t[m.end() :]
+        if "pk" in low or "jam" in low or "pukul" in low:
+            t = _CLOCK_WORD.sub(" ", t)
+        meridiem = _MERIDIEM.search(t) if t[-1:] in ("m", "M", ".") else None
+        if meridiem:
+            t = t[: meridiem.start() + 1]
+    stamp, date_only = _plain_time(t, month_first)
+    if stamp is None:
+        return None, False
+    if meridiem:
+        if date_only or not 1 <= stamp.hour <= 12:
+            return None, False  # "13:00 PM", or AM/PM without a time: not a reading to guess
+        pm = meridiem.group(2) in "Pp"
+        stamp = stamp.replace(hour=stamp.hour % 12 + (12 if pm else 0))
+    if weekday is not None and stamp.weekday() != weekday:
+        return None, False  # "Senin, 03 Oktober 2023": the day or the date is mistyped
+    return stamp, date_only
+
+
+def _plain_time(t: str, month_first: bool) -> tuple[datetime | None, bool]:
     m = _ISO_TIME.fullmatch(t)
     if m:
-        y, mo, d, *hms = m.groups()
+        y, _sep, mo, d, *hms = m.groups()
         return _build(int(y), int(mo), int(d), hms)
     m = _NUMERIC_TIME.fullmatch(t)
     if m:
@@ -87,6 +135,11 @@ def parse_time_text(text: str, month_first: bool = False) -> tuple[datetime | No
         d, name, y, *hms = m.groups()
         month = MONTHS.get(name.casefold())
         return _build(year_of(y), month, int(d), hms) if month else (None, False)
+    m = _NAME_FIRST_TIME.fullmatch(t)
+    if m:
+        name, d, y, *hms = m.groups()
+        month = MONTHS.get(name.casefold())
+        return _build(int(y), month, int(d), hms) if month else (None, False)
     if _SERIAL.fullmatch(t):
         value = float(t.replace(",", "."))
         whole = int(value)

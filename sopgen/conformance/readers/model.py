@@ -47,8 +47,10 @@ class LogRow:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowProblem:
+    """A row the readers refused. Slots: a log whose every date is wrong has a million."""
+
     file: str
     row: int
     sheet: str | None

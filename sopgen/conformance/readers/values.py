@@ -125,26 +125,37 @@ def _parse_times(raw: pl.Series, timezone: str, primary: tuple[str, str] | None 
             if any(t is not None for t in zoned):
                 parsed = parsed.scatter(named, pl.Series(zoned, dtype=pl.Datetime("us")))
     parsed = parsed.to_frame("t").select(pl.when(in_range(pl.col("t"))).then(pl.col("t"))).to_series().alias(raw.name)
-    return _loose_times(raw, parsed, month_first)
+    return _loose_times(raw, parsed, month_first, timezone)
 
 
-def _loose_times(raw: pl.Series, parsed: pl.Series, month_first: bool = False) -> pl.Series:
+def _loose_times(raw: pl.Series, parsed: pl.Series, month_first: bool = False, timezone: str | None = None) -> pl.Series:
     """The values no format above read (or read outside the window) read the way staff write
-    them (`dates.parse_time_text`: two-digit years, month names, dots, serials as text).
-    Only rows the fast paths could not take come here, one by one."""
+    them (`dates.parse_time_text`: two-digit years, month names, dots, serials as text; a
+    time in WIB, WITA or WIT converted to the project's zone). Only rows the fast paths could
+    not take come here, one by one."""
+    from sopgen.conformance.readers.zones import indonesian_zone
+
     retry = (raw.is_not_null() & parsed.is_null()).arg_true()
     if not retry.len():
         return parsed
     found: list[datetime | None] = []
     for text in raw.gather(retry).to_list():
-        stamp, _date_only = parse_time_text(text, month_first)
+        text, zone = indonesian_zone(text)
+        stamp, date_only = parse_time_text(text, month_first)
+        if stamp is not None and zone is not None:
+            stamp = None if date_only or timezone is None else zone.convert(stamp, timezone)
         found.append(stamp if stamp is not None and TIME_MIN <= stamp < TIME_MAX else None)
     return parsed.scatter(retry, pl.Series(found, dtype=pl.Datetime("us")))
 
 
-# A date with no time of day, in any form read above: 2023-10-05, 05/10/2023, 5.10.23,
-# 5 Oktober 2023, or a whole Excel serial.
-_DATE_ONLY_RE = r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{1,2}[\s\-.]+[A-Za-z]+\.?[\s\-.,]+(?:\d{4}|\d{2})|\d{5})$"
+# A date with no time of day, in any form read above: 2023-10-05, 2023/10/05, 05/10/2023,
+# 5.10.23, 5 Oktober 2023, Oct 5, 2023, any of them after a weekday ("Senin, 02 Oktober
+# 2023"), or a whole Excel serial.
+_DATE_ONLY_RE = (
+    r"^(?:[A-Za-z']+\.?,?\s+)?(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2}"
+    r"|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{1,2}[\s\-.]+[A-Za-z]+\.?[\s\-.,]+(?:\d{4}|\d{2})"
+    r"|[A-Za-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{5})$"
+)
 
 
 def date_only(e: pl.Expr) -> pl.Expr:

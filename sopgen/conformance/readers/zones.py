@@ -16,6 +16,7 @@ Times written with a named zone ("2024-03-10 01:30 America/New_York" or
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -60,6 +61,34 @@ def elapsed_us(start: pl.Expr, end: pl.Expr, timezone: str | None) -> pl.Expr:
     second = (_instant(end, timezone, "latest") - s).dt.total_microseconds()
     exact = pl.when(first >= 0).then(first).otherwise(second)
     return pl.coalesce(exact, plain)  # a wall time the zone skips: as written
+
+
+_INDONESIAN = re.compile(r"\s*\(?\b(WIB|WITA|WIT)\)?$", re.IGNORECASE)
+_INDONESIAN_ZONES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
+
+
+@dataclass(frozen=True)
+class WrittenZone:
+    """The zone a time names after it (WIB, WITA, WIT)."""
+
+    name: str  # an IANA zone
+
+    def convert(self, wall: datetime, timezone: str) -> datetime | None:
+        """wall, a time of this zone, as a naive wall-clock time of the project zone."""
+        if self.name == timezone:
+            return wall
+        try:
+            return wall.replace(tzinfo=ZoneInfo(self.name)).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+        except (ZoneInfoNotFoundError, ValueError, OverflowError):
+            return None
+
+
+def indonesian_zone(text: str) -> tuple[str, WrittenZone | None]:
+    """A time text without the Indonesian zone after it ("08:30 WITA"), and that zone."""
+    m = _INDONESIAN.search(text)
+    if not m or m.start() == 0:
+        return text, None
+    return text[: m.start()], WrittenZone(_INDONESIAN_ZONES[m.group(1).lower()])
 
 
 def named_zone_times(values: list[str | None], timezone: str) -> list[datetime | None]:
