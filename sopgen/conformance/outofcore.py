@@ -254,11 +254,12 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
     _require_file(file, path)
     suffix = path.suffix.lower()
     size = path.stat().st_size
-    if suffix == ".parquet" and 0 < piece_bytes < size:
+    whole = suffix not in (".csv", ".jsonl", ".ndjson", ".parquet") or size <= piece_bytes or not piece_bytes
+    whole = whole or _xes_events(file, path, suffix)  # XES events pair across the file
+    if suffix == ".parquet" and not whole:
         yield from _parquet_pieces(file, path, piece_bytes, timezone, bounds)
         return
-    whole = suffix not in (".csv", ".jsonl", ".ndjson") or size <= piece_bytes or not piece_bytes
-    if whole or (suffix == ".csv" and b"lifecycle" in _head(path).lower()):  # XES events pair across the file
+    if whole:
         result = read_frames([path], timezone, categorical=True, limits=limits)
         yield [(result.frame, _Piece(result.problems, result.notes, result.ignored_columns, result.blank_rows, result.merged_rows, result.dates))]
         return
@@ -337,6 +338,18 @@ def piece_limits(limits: Any) -> Any:
     from sopgen.source.limits import DEFAULT, MAX_BARIS, MAX_LOG_MB
 
     return replace(limits or DEFAULT, baris=MAX_BARIS, log_mb=MAX_LOG_MB)
+
+
+def _xes_events(file: str, path: Path, suffix: str) -> bool:
+    """Whether a log may hold XES lifecycle events (`readers.lifecycle`), whose start and
+    complete events pair over the whole file: a text log by its first line (the CSV header,
+    a JSON object's keys), a Parquet log by its columns."""
+    if suffix != ".parquet":
+        return b"lifecycle" in _head(path).lower()
+    from sopgen.conformance.readers.columns import _map_header
+    from sopgen.conformance.readers.parquetfile import parquet_shape
+
+    return "lifecycle" in _map_header(list(parquet_shape(file, path)[0].names())).index
 
 
 def _head(path: Path) -> bytes:

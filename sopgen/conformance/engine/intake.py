@@ -101,6 +101,8 @@ def reject_files(data: LogInput, bad: list[int], chosen: int) -> None:
         )
         data.blank[fi] = 0
         data.merged[fi] = 0
+        if fi < len(data.problem_counts):
+            data.problem_counts[fi] = 0
     names = {data.files[fi] for fi in bad}
     data.problems = [p for p in data.problems if p.file not in names]
     for fi in bad:  # refused rows kept on disk (out of core)
@@ -110,9 +112,15 @@ def reject_files(data: LogInput, bad: list[int], chosen: int) -> None:
 
 def invalid_rows(data: LogInput, findings: Findings) -> None:
     """`invalid_row` findings for the rows the readers refused (not in any case)."""
-    if data.problems:
+    if not data.problems:
+        return
+    counts = data.problem_counts
+    if len(counts) == len(data.files) and sum(counts) == len(data.problems):  # each file's own, a file named twice too
+        fis = [fi for fi, n in enumerate(counts) for _ in range(n)]
+    else:
         index = {f: i for i, f in enumerate(data.files)}
-        refused_rows(data.problems, [index[p.file] for p in data.problems], findings)
+        fis = [index[p.file] for p in data.problems]
+    refused_rows(data.problems, fis, findings)
 
 
 def refused_rows(problems: list[Any], fis: list[int], findings: Findings) -> None:

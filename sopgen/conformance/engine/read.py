@@ -32,6 +32,8 @@ class LogInput:
     # how many, and the `tally.finding_sums` of their findings.
     refused: dict[int, int] = field(default_factory=dict)
     refused_sums: dict[int, dict[str, pl.DataFrame]] = field(default_factory=dict)
+    # How many of `problems` are of each file, in order: a file named twice is two files.
+    problem_counts: list[int] = field(default_factory=list)
 
     @property
     def invalid(self) -> int:
@@ -42,6 +44,7 @@ class LogInput:
         """One more file read (its rows kept elsewhere: partitions on disk, Spark)."""
         self.files.append(file)
         self.problems.extend(problems)
+        self.problem_counts.append(len(problems))
         self.notes.extend(notes)
         self.ignored.update(ignored)
         self.blank.append(blank)
@@ -82,6 +85,7 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, p
     blank: list[int] = []
     merged: list[int] = []
     dates: list[Any] = []
+    counts: list[int] = []
     for k, p in enumerate(paths):
         file = names[k] if names is not None else shown_path(str(p))
         p = Path(p) if names is not None else Path(file)
@@ -104,6 +108,7 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, p
         )
         del frame
         problems.extend(result.problems)
+        counts.append(len(result.problems))
         notes.extend(result.notes)
         ignored.update(result.ignored_columns)
         blank.append(result.blank_rows)
@@ -114,7 +119,7 @@ def read_input(paths: Sequence[str | Path], timezone: str, limits: Any = None, p
         frame = frame.with_columns(pl.col("sheet").cast(pl.String))
     else:
         frame = pl.DataFrame(schema=ROW_SCHEMA)
-    return LogInput(frame, files, errors, problems, blank, notes, ignored, merged, dates)
+    return LogInput(frame, files, errors, problems, blank, notes, ignored, merged, dates, problem_counts=counts)
 
 
 def with_people(frame: pl.DataFrame, people: Any, file: str, notes: list[str]) -> pl.DataFrame:
