@@ -120,3 +120,14 @@ def test_refused_time_texts_and_sheets_out_of_core(project, monkeypatch: pytest.
     messages = whole.findings_frame.filter(pl.col("kind") == INVALID)["message"].to_list()
     assert any("dibaca 02/10/2203" in m for m in messages) and any("hanya jam tanpa tanggal" in m for m in messages)
     assert {s for s in whole.findings_frame.filter(pl.col("kind") == INVALID)["sheet"].to_list() if s} >= {"Beta", "Ä"}
+
+
+def test_a_time_text_with_a_separator_character_reads_as_it_did_alone() -> None:
+    """The readings of refused time texts, made in one query per file, are those of each text
+    read alone (stripped as Python strips: U+001C..U+001F too, which polars keeps); a zoned
+    time beside a separator character was said to be no time instead of 'dibaca 01/10/2203'."""
+    from sopgen.conformance.readers.values import read_as
+
+    texts = ["2203-10-02T02:00+07:00\x1f", "\x1c2203-10-02T23:30-05:00", "02/10/2203 08:00\x1e", "99999\x1f", "kemarin\x1d"]
+    got = read_as(texts, "UTC")
+    assert [got[t] for t in texts] == ["01/10/2203", "03/10/2203", "02/10/2203", "13/10/2173", None]

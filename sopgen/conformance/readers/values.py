@@ -171,8 +171,9 @@ def read_as(texts: Sequence[str], timezone: str, month_first: bool = False) -> d
     distinct = list(dict.fromkeys(texts))
     if not distinct:
         return {}
-    t = _all_formats_expr(pl.col("v").str.strip_chars(), timezone, month_first).dt.strftime("%d/%m/%Y")
-    shown = pl.DataFrame({"v": distinct}, schema={"v": pl.String}).select(t).to_series().to_list()
+    # Stripped as Python strips (U+001C..U+001F too, which polars keeps), as they were one by one.
+    t = _all_formats_expr(pl.col("v"), timezone, month_first).dt.strftime("%d/%m/%Y")
+    shown = pl.DataFrame({"v": [text.strip() for text in distinct]}, schema={"v": pl.String}).select(t).to_series().to_list()
     out: dict[str, str | None] = {}
     for text, reading in zip(distinct, shown):
         if reading is None:
