@@ -546,8 +546,12 @@ def test_dressed_times_in_a_log_and_the_indonesian_zones(project_dir: Path) -> N
     rows[2] = row("A", 3, "02/10/2023 10:20 WIT", "2023/10/02 08:30")  # 08:20 WIB: 10 minutes
     rows.append(row("B", 1, "Senin, 02 Oktober 2023", "Senin, 02 Oktober 2023"))
     rows.append(row("C", 1, "02/10/2023 WIB", ""))  # a zone needs a time
+    rows.append(row("D", 1, "Selasa, 02 Oktober 2023 08:00", ""))  # 2 October 2023 is a Monday
     result = check(project_dir, write_csv(project_dir / "log.csv", rows))
-    assert [(r, k, c) for r, k, c, _ in brief(result) if k != "case_incomplete"] == [(8, "time_missing", "B"), (9, "invalid_row", None)]
+    wrong_day = result.findings[-1]
+    assert wrong_day.row == 10 and wrong_day.kind == "invalid_row"
+    assert wrong_day.message.startswith("kolom 'mulai' berisi 'Selasa, 02 Oktober 2023 08:00', padahal 02/10/2023 hari Senin, bukan Selasa;")
+    assert [(r, k, c) for r, k, c, _ in brief(result) if k != "case_incomplete"] == [(8, "time_missing", "B"), (9, "invalid_row", None), (10, "invalid_row", None)]
     steps = {s["step"]: s["median_minutes"] for s in result.summary["steps"]}
     assert (steps[1], steps[2], steps[3]) == (5.0, 5.0, 10.0)
 

@@ -120,6 +120,22 @@ def parse_time_text(text: str, month_first: bool = False) -> tuple[datetime | No
     return stamp, date_only
 
 
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def wrong_weekday(text: str, month_first: bool = False) -> tuple[str, datetime] | None:
+    """(the weekday as written, the time) when text reads but for a weekday that is not its
+    date's ("Selasa, 02 Oktober 2023": 2 October 2023 is a Monday): what its message says."""
+    t = " ".join(text.split())
+    m = _WEEKDAY.match(t)
+    if not m or m.group(1).casefold() not in WEEKDAYS:
+        return None
+    stamp, _ = parse_time_text(t[m.end() :], month_first)
+    if stamp is None or stamp.weekday() == WEEKDAYS[m.group(1).casefold()]:
+        return None
+    return m.group(1), stamp
+
+
 def _plain_time(t: str, month_first: bool) -> tuple[datetime | None, bool]:
     m = _ISO_TIME.fullmatch(t)
     if m:

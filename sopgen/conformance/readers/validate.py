@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from sopgen.conformance.dates import HARI, wrong_weekday
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _Header
 from sopgen.conformance.readers.dateorder import MONTH_FIRST, DateEvidence, evidence_of_texts
 from sopgen.conformance.readers.lifecycle import _pair_lifecycle
@@ -93,7 +94,7 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
     readings = read_as(unread.to_list(), "UTC", month_first)
     labels = {c: source.header.label(c) for c in _RAW_COLUMNS}
     wanted = ["row", "ragged", "nfields", *REQUIRED, "pegawai", "selesai", "step", "start", "end", "backwards"]
-    problems = [_problem(r, source, expected, labels, readings) for r in bad.select(list(dict.fromkeys(wanted))).iter_rows(named=True)]
+    problems = [_problem(r, source, expected, labels, readings, month_first) for r in bad.select(list(dict.fromkeys(wanted))).iter_rows(named=True)]
     good = frame.filter(~pl.col("bad"))
     merged = 0
     if "lifecycle" in source.header.index:
@@ -126,7 +127,9 @@ def _empty(column: str) -> pl.Expr:
 _CLOCK_ONLY = re.compile(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?")  # a time of day without a date
 
 
-def _problem(r: dict[str, Any], source: _Source, expected: int, labels: dict[str, str], readings: dict[str, str | None]) -> RowProblem:
+def _problem(
+    r: dict[str, Any], source: _Source, expected: int, labels: dict[str, str], readings: dict[str, str | None], month_first: bool = False
+) -> RowProblem:
     """One message for everything wrong in a row, in the order a person would fix it.
     labels: how messages name each column (`_Header.label`); readings: how the row's unread
     time texts read (`read_as`). Both made once per file: a log may have a million such rows."""
@@ -157,6 +160,13 @@ def _problem(r: dict[str, Any], source: _Source, expected: int, labels: dict[str
                     parts.append(
                         f"kolom {labels[col]} berisi '{_short(text)}', dibaca {reading}, di luar {TIME_MIN:%d/%m/%Y} sampai "
                         f"{TIME_MAX:%d/%m/%Y}; periksa tahunnya"
+                    )
+                    continue
+                elif (wrong := wrong_weekday(text, month_first)) is not None:
+                    day, stamp = wrong
+                    parts.append(
+                        f"kolom {labels[col]} berisi '{_short(text)}', padahal {stamp:%d/%m/%Y} hari {HARI[stamp.weekday()]}, "
+                        f"bukan {_short(day, 20)}; periksa hari atau tanggalnya"
                     )
                     continue
                 else:
