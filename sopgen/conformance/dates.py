@@ -99,9 +99,7 @@ def parse_time_text(text: str, month_first: bool = False) -> tuple[datetime | No
     weekday = meridiem = None
     low = t.lower()
     if low != t.upper():  # letters: only then can any of these be there (cheap for the rest)
-        m = _WEEKDAY.match(t) if t[0].isalpha() else None
-        if m and m.group(1).casefold() in WEEKDAYS:
-            weekday, t = WEEKDAYS[m.group(1).casefold()], t[m.end() :]
+        _, weekday, t = _weekday_before(t)
         if "pk" in low or "jam" in low or "pukul" in low:
             t = _CLOCK_WORD.sub(" ", t)
         meridiem = _MERIDIEM.search(t) if t[-1:] in ("m", "M", ".") else None
@@ -126,14 +124,22 @@ HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 def wrong_weekday(text: str, month_first: bool = False) -> tuple[str, datetime] | None:
     """(the weekday as written, the time) when text reads but for a weekday that is not its
     date's ("Selasa, 02 Oktober 2023": 2 October 2023 is a Monday): what its message says."""
-    t = " ".join(text.split())
-    m = _WEEKDAY.match(t)
+    written, weekday, rest = _weekday_before(" ".join(text.split()))
+    if weekday is None:
+        return None
+    stamp, _ = parse_time_text(rest, month_first)
+    if stamp is None or stamp.weekday() == weekday:
+        return None
+    return written, stamp
+
+
+def _weekday_before(t: str) -> tuple[str | None, int | None, str]:
+    """(the weekday as written, its number, the rest) of a text that starts with a weekday
+    and then a digit; (None, None, t) otherwise."""
+    m = _WEEKDAY.match(t) if t[:1].isalpha() else None
     if not m or m.group(1).casefold() not in WEEKDAYS:
-        return None
-    stamp, _ = parse_time_text(t[m.end() :], month_first)
-    if stamp is None or stamp.weekday() == WEEKDAYS[m.group(1).casefold()]:
-        return None
-    return m.group(1), stamp
+        return None, None, t
+    return m.group(1), WEEKDAYS[m.group(1).casefold()], t[m.end() :]
 
 
 def _plain_time(t: str, month_first: bool) -> tuple[datetime | None, bool]:

@@ -94,7 +94,7 @@ def _validate(raw: pl.DataFrame, source: _Source, timezone: str) -> tuple[pl.Dat
     readings = read_as(unread.to_list(), "UTC", month_first)
     labels = {c: source.header.label(c) for c in _RAW_COLUMNS}
     wanted = ["row", "ragged", "nfields", *REQUIRED, "pegawai", "selesai", "step", "start", "end", "backwards"]
-    problems = [_problem(r, source, expected, labels, readings, month_first) for r in bad.select(list(dict.fromkeys(wanted))).iter_rows(named=True)]
+    problems = [_problem(r, source, expected, labels, readings, month_first) for r in bad.select(wanted).iter_rows(named=True)]
     good = frame.filter(~pl.col("bad"))
     merged = 0
     if "lifecycle" in source.header.index:
