@@ -32,8 +32,12 @@ def good_row(i: int, note: str = "") -> str:
     return f"{REF},K{i},1,Kasubag PK,2023-10-02 08:00,2023-10-02 08:05,dokumen format data,{note}"
 
 
-def xlsx(path: Path, sheet_xml: str, extra: dict[str, bytes] | None = None, sheet_name: str = "Log") -> Path:
-    """A minimal workbook written by hand, so a test can put any XML in a sheet."""
+def xlsx(
+    path: Path, sheet_xml: str, extra: dict[str, bytes] | None = None, sheet_name: str = "Log", *, target: str = "worksheets/sheet1.xml", quote: str = '"'
+) -> Path:
+    """A minimal workbook written by hand, so a test can put any XML in a sheet. target: the
+    sheet's relationship target (its member follows it as calamine resolves it); quote: the
+    quote of the workbook's and relationships' attributes (XML allows ' as well as ")."""
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel_ns = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
     office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -48,15 +52,17 @@ def xlsx(path: Path, sheet_xml: str, extra: dict[str, bytes] | None = None, shee
             "</Types>",
         )
         z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships {rel_ns}><Relationship Id="rId1" Type="{office}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        q = quote
         z.writestr(
             "xl/workbook.xml",
-            f'<?xml version="1.0"?><workbook {ns} xmlns:r="{office}"><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+            f'<?xml version="1.0"?><workbook {ns} xmlns:r="{office}"><sheets><sheet name={q}{sheet_name}{q} sheetId={q}1{q} r:id={q}rId1{q}/></sheets></workbook>',
         )
         z.writestr(
             "xl/_rels/workbook.xml.rels",
-            f'<?xml version="1.0"?><Relationships {rel_ns}><Relationship Id="rId1" Type="{office}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+            f'<?xml version="1.0"?><Relationships {rel_ns}><Relationship Id={q}rId1{q} Type={q}{office}/worksheet{q} Target={q}{target}{q}/></Relationships>',
         )
-        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><worksheet {ns}><sheetData>{sheet_xml}</sheetData></worksheet>')
+        member = target.lstrip("/") if target.startswith("/") or target.startswith("xl/") else "xl/" + target
+        z.writestr(member, f'<?xml version="1.0"?><worksheet {ns}><sheetData>{sheet_xml}</sheetData></worksheet>')
         for name, data in (extra or {}).items():
             z.writestr(name, data)
     return path
@@ -84,6 +90,54 @@ def test_one_cell_at_xfd1048576_is_refused_naming_sheet_and_cell(tmp_path: Path)
     with pytest.raises(LogFileError) as err:
         read_logs([p])
     assert "lembar 'Log' sel XFD1048576" in err.value.message and "`kolom`" in err.value.message
+
+
+FAR_ROW = '<row r="1048576">' + cell("XFD1048576", "x") + "</row>"
+
+
+@pytest.mark.parametrize(
+    ("sheet_xml", "options"),
+    [
+        (FAR_ROW.replace('"', "'"), {}),  # XML allows single quotes around attributes
+        (FAR_ROW.replace(' r="', ' r = "'), {}),  # and spaces around '='
+        (FAR_ROW.replace("XFD", "xfd"), {}),  # calamine reads lower-case column letters
+        (FAR_ROW, {"quote": "'"}),  # the workbook and its relationships in single quotes
+        (FAR_ROW, {"target": "xl/worksheets/sheet1.xml"}),  # a target calamine resolves from the root
+        (FAR_ROW, {"target": "/xl/worksheets/../worksheets/sheet1.xml"}),
+        (FAR_ROW, {"target": "lembar/satu"}),  # a sheet member with no .xml
+    ],
+    ids=["single-quotes", "spaces-around-equals", "lower-case", "workbook-single-quotes", "target-from-root", "target-dotdot", "no-xml-suffix"],
+)
+def test_a_far_cell_is_found_however_the_xml_spells_it(tmp_path: Path, sheet_xml: str, options: dict) -> None:
+    """calamine reads each of these sheets (a 1.5 KB file made it allocate for 17 billion
+    cells and abort the process); the scan must see them as calamine does, so the inspector
+    (not calamine) is asked."""
+    from sopgen.conformance.readers.bounds import Bounds
+    from sopgen.conformance.readers.xlsxscan import XlsxInspector
+
+    p = xlsx(tmp_path / "far.xlsx", header_row() + sheet_xml, **options)
+    assert p.stat().st_size < 4096
+    with pytest.raises(LogFileError) as err:
+        XlsxInspector("far.xlsx", p, Bounds.of(None)).inspect()
+    assert "XFD1048576" in err.value.message.upper() and "`kolom`" in err.value.message
+
+
+def test_a_workbook_part_too_big_to_read_is_refused_not_skipped(tmp_path: Path) -> None:
+    """The sheets are found through xl/workbook.xml; one padded past what the scan reads
+    (16 MB of incompressible comment) hid them all from it."""
+    import random
+    from sopgen.conformance.readers.bounds import Bounds
+    from sopgen.conformance.readers.xlsxscan import XlsxInspector
+
+    p = xlsx(tmp_path / "far.xlsx", header_row() + FAR_ROW)
+    data = {n: zipfile.ZipFile(p).read(n) for n in zipfile.ZipFile(p).namelist()}
+    pad = "".join(random.Random(7).choices("abcdefghijklmnopqrstuvwxyz", k=(16 << 20) + 10)).encode()
+    data["xl/workbook.xml"] = data["xl/workbook.xml"].replace(b"<sheets>", b"<!--" + pad + b"--><sheets>")
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in data.items():
+            z.writestr(n, d)
+    with pytest.raises(LogFileError, match="xl/workbook.xml"):
+        XlsxInspector("far.xlsx", p, Bounds.of(None)).inspect()
 
 
 def test_a_far_row_in_few_columns_is_refused_as_sparse(tmp_path: Path) -> None:

@@ -35,21 +35,26 @@ EXCEL_MAX_ROWS = 1_048_576
 _SPARSE = 16
 _SPARSE_MARGIN = 1 << 20
 
-# A cell with its reference (the attribute anywhere in the tag); a self-closing cell holds no
-# value, and calamine leaves it out of the sheet's extent.
-_CELL = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*?\sr="([A-Z]{1,3})([0-9]{1,9})")[^>]*?(/?)>')
+# An attribute as XML allows it: either quote, spaces around '=' (calamine reads them all).
+_R = rb"""\sr\s*=\s*["']"""
+# A cell with its reference (the attribute anywhere in the tag; calamine reads lower-case
+# column letters too); a self-closing cell holds no value, and calamine leaves it out of the
+# sheet's extent.
+_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*?" + _R + rb"""([A-Za-z]{1,3})([0-9]{1,9})["'])[^>]*?(/?)>""")
 # A cell with a value but no reference: calamine places it by position, in the row its
 # `<row r=...>` names, so such a sheet's extent is taken from the rows' references.
-_CELL_NO_REF = re.compile(rb'<(?:\w+:)?c(?![^>]*?\sr=")(?:>|\s[^>]*?(?<!/)>)')
+_CELL_NO_REF = re.compile(rb"<(?:\w+:)?c(?![^>]*?" + _R + rb")(?:>|\s[^>]*?(?<!/)>)")
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,9})"[^>]*?(?<!/)>')
-_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"|<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?" + _R + rb"""([0-9]{1,9})["'][^>]*?(?<!/)>""")
+_TAG = {b"sheet": re.compile(rb"<(?:\w+:)?sheet\b[^>]*>"), b"Relationship": re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")}
+_ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# workbook.xml and its relationships are read whole: a real one is a few KB.
+_MAX_BOOK_PART = 16 << 20
 
 
 def _col_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
@@ -87,13 +92,27 @@ class XlsxInspector:
             with zipfile.ZipFile(self.path) as zf:
                 self._members(zf)
                 if "xl/sharedStrings.xml" in zf.NameToInfo:
-                    name = "(teks bersama, xl/sharedStrings.xml)"
+                    name = "teks bersama (xl/sharedStrings.xml)"
                     self._check_sheet(name, self._scan(zf, "xl/sharedStrings.xml", name))
-                for name, member in self._sheets(zf):
-                    if member in zf.NameToInfo:
-                        self._check_sheet(name, self._scan(zf, member, name))
+                for name, member in self._parts(zf):
+                    self._check_sheet(name, self._scan(zf, member, name))
         except zipfile.BadZipFile as err:
             raise LogFileError(self.file, f"berkas log '{self.file}' rusak atau terpotong, tidak bisa dibaca sebagai .xlsx ({err}); buka di Excel lalu simpan ulang") from None
+
+    def _parts(self, zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+        """(what messages call it, member) of every part calamine may read as a sheet: each
+        sheet of workbook.xml (named as there), then every other XML part under xl/ and
+        every member a workbook relationship points to, however calamine resolves it."""
+        sheets, targets = self._sheets(zf)
+        named = {member: f"lembar '{name}'" for name, member in sheets}
+        parts = [(label, member) for member, label in named.items() if member in zf.NameToInfo]
+        for info in zf.infolist():
+            member = info.filename
+            if member in named or member == "xl/sharedStrings.xml":
+                continue
+            if (member.startswith("xl/") and member.lower().endswith(".xml")) or member in targets:
+                parts.append((f"bagian '{member}'", member))
+        return parts
 
     def _members(self, zf: zipfile.ZipFile) -> None:
         total = 0
@@ -121,24 +140,38 @@ class XlsxInspector:
                     raise self.refuse(f"bagian '{member}' lebih besar daripada yang tertulis di arsip", "log_mb")
                 yield chunk
 
-    def _sheets(self, zf: zipfile.ZipFile) -> list[tuple[str, str]]:
-        """(sheet name, archive member) of every sheet, from workbook.xml and its rels."""
-        try:
-            book = zf.read("xl/workbook.xml") if zf.getinfo("xl/workbook.xml").file_size < (16 << 20) else b""
-            rels = zf.read("xl/_rels/workbook.xml.rels") if zf.getinfo("xl/_rels/workbook.xml.rels").file_size < (16 << 20) else b""
-        except KeyError:
-            return []
-        targets = {}
-        for m in _REL.finditer(rels):
-            rid, target = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
-            target_s = _unescape(target)
-            targets[rid] = target_s.lstrip("/") if target_s.startswith("/") else posixpath.normpath(posixpath.join("xl", target_s))
+    def _sheets(self, zf: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str]]:
+        """(sheet name, archive member) of every sheet, from workbook.xml and its rels, and
+        every member a relationship may point to (resolved as the package rules say and as
+        calamine does: from xl/, or from the root when the target starts with xl/)."""
+        book, rels = (self._book_part(zf, m) for m in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"))
+        targets: dict[bytes, str] = {}
+        members: set[str] = set()
+        for attrs in _tags(rels, b"Relationship"):
+            target = _unescape(attrs.get(b"Target", b""))
+            plain = target.lstrip("/")
+            targets[attrs.get(b"Id", b"")] = plain if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            members |= {plain, "xl/" + target, targets[attrs.get(b"Id", b"")]}
         out = []
-        for m in _SHEET.finditer(book):
-            name, rid = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(4), m.group(3))
+        for attrs in _tags(book, b"sheet"):
+            rid = next((v for k, v in attrs.items() if k.endswith(b":id") or k == b"id"), None)
             if rid in targets:
-                out.append((_unescape(name), targets[rid]))
-        return out
+                out.append((_unescape(attrs.get(b"name", b"")), targets[rid]))
+        return out, members
+
+    def _book_part(self, zf: zipfile.ZipFile, member: str) -> bytes:
+        """A workbook part read whole; one too big to be real is refused, never skipped (the
+        sheets it names would go unscanned)."""
+        info = zf.NameToInfo.get(member)
+        if info is None:
+            return b""
+        if info.file_size > _MAX_BOOK_PART:
+            raise LogFileError(
+                self.file,
+                f"berkas log '{self.file}': bagian '{member}' berukuran {number(info.file_size >> 20)} MB, padahal biasanya beberapa KB; "
+                "ini bukan buku kerja biasa. Buka di Excel lalu simpan ulang",
+            )
+        return b"".join(self._stream(zf, member))
 
     def _scan(self, zf: zipfile.ZipFile, member: str, name: str) -> _SheetScan:
         s = _SheetScan()
@@ -150,11 +183,11 @@ class XlsxInspector:
             body, tail = (buf[:cut], buf[cut:]) if cut > 0 and len(buf) - cut < 4096 else (buf, b"")
             s.rows += len(_ROW.findall(body))
             if s.rows > self.bounds.rows:
-                raise self.refuse(f"lembar '{name}' berisi lebih dari {number(self.bounds.rows)} baris", "baris")
+                raise self.refuse(f"{name} berisi lebih dari {number(self.bounds.rows)} baris", "baris")
             if s.rows > EXCEL_MAX_ROWS:
                 raise LogFileError(
                     self.file,
-                    f"berkas log '{self.file}': lembar '{name}' berisi lebih dari {number(EXCEL_MAX_ROWS)} baris, lebih dari yang dapat "
+                    f"berkas log '{self.file}': {name} berisi lebih dari {number(EXCEL_MAX_ROWS)} baris, lebih dari yang dapat "
                     "disimpan Excel sendiri (berkas ini tidak dibuat oleh Excel); simpan log sebesar ini sebagai CSV",
                 )
             last_ref = s.longest_at
@@ -168,7 +201,7 @@ class XlsxInspector:
                     continue
                 s.cells += 1
                 c, r = _col_number(col), int(row)
-                last_ref = (col + row).decode()
+                last_ref = (col + row).decode().upper()
                 if c > s.max_col or r > s.max_row:
                     s.max_col, s.max_row = max(s.max_col, c), max(s.max_row, r)
                     if c > self.bounds.columns:
@@ -189,7 +222,7 @@ class XlsxInspector:
         b = self.bounds
         if s.positional and s.row_refs > s.max_row:
             s.max_row, s.max_col, s.far = s.row_refs, max(s.max_col, 1), f"A{s.row_refs}"
-        where = f"lembar '{name}'"
+        where = name
         if s.max_col > b.columns:
             raise self.refuse(f"{where} sel {s.far} berada di kolom ke-{number(s.max_col)}, lebih dari batas {b.columns} kolom; hapus isi sel itu", "kolom")
         if s.longest > b.cell_bytes:
@@ -204,3 +237,9 @@ class XlsxInspector:
                 f"tetapi sampai baris {number(s.max_row)} kolom ke-{number(s.max_col)}); hapus isi sel itu atau baris/kolom kosong di antaranya, "
                 "lalu simpan ulang",
             )
+
+
+def _tags(xml: bytes, tag: bytes) -> Iterator[dict[bytes, bytes]]:
+    """The attributes of each `tag` element (either quote, any order)."""
+    for m in _TAG[tag].finditer(xml):
+        yield {a.group(1): a.group(2) if a.group(2) is not None else a.group(3) for a in _ATTR.finditer(m.group(0))}
