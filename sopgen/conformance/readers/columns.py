@@ -41,8 +41,17 @@ _LIFECYCLE = "lifecycle:transition"
 
 
 def _norm_header(name: Any) -> str:
+    """A header as matched: case, spacing and line breaks, the dot of an abbreviation ('No.
+    Langkah' is 'no langkah') and a colon after it do not count."""
     text = "" if name is None else str(name)
-    return re.sub(r"\s+", " ", text.replace("\ufeff", "")).strip().lower()
+    text = re.sub(r"\s+", " ", text.replace("\ufeff", "").replace(".", " ")).strip().lower()
+    return text[:-1].rstrip() if text.endswith(":") else text
+
+
+def names_column(text: str | None, column: str) -> bool:
+    """Whether a cell is a header name of `column` (a header row repeated among the data)."""
+    normal = _norm_header(text)
+    return _ALIAS_RANK.get(normal, ("",))[0] == column or (column in ("mulai", "selesai") and normal == _XES_TIMESTAMP)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from sopgen.conformance.dates import HARI, wrong_weekday
-from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _Header
+from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _Header, names_column
 from sopgen.conformance.readers.dateorder import MONTH_FIRST, DateEvidence, evidence_of_texts
 from sopgen.conformance.readers.lifecycle import _pair_lifecycle
 from sopgen.conformance.readers.model import RowProblem, _empty_frame
@@ -134,6 +134,8 @@ def _problem(
     labels: how messages name each column (`_Header.label`); readings: how the row's unread
     time texts read (`read_as`). Both made once per file: a log may have a million such rows."""
     parts: list[str] = []
+    if not r["ragged"] and all(names_column(r[c], c) for c in REQUIRED):
+        return RowProblem(source.file, int(r["row"]), source.sheet, "baris ini mengulang kepala tabel (nama kolom), bukan catatan kegiatan; hapus baris ini")
     if r["ragged"]:
         sep = f" '{source.separator}'" if source.separator else ""
         more = "lebih" if r["nfields"] > expected else "kurang"

@@ -16,7 +16,8 @@ from sopgen.conformance.readers.model import LogFileError, RowProblem, _FileResu
 from sopgen.conformance.readers.dateorder import DateReading, readings
 from sopgen.conformance.readers.validate import _raw_frame, _Source, _validate
 from sopgen.conformance.readers.values import _cell_text
-from sopgen.conformance.readers.xlsxscan import XlsxInspector
+from sopgen.conformance.readers.bounds import number
+from sopgen.conformance.readers.xlsxscan import XlsxInspector, _SheetScan
 
 _HEADER_SEARCH_ROWS = 20  # an xlsx header may sit under a title block
 
@@ -35,7 +36,7 @@ def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = Non
         if magic != b"PK\x03\x04":
             raise LogFileError(file, f"berkas log '{file}' bukan berkas .xlsx yang utuh (bukan arsip Excel); buka di Excel lalu simpan ulang sebagai .xlsx")
         bounds.check_file_size(file, path)
-        XlsxInspector(file, path, bounds).inspect()
+        scans = XlsxInspector(file, path, bounds).inspect()
         book = CalamineWorkbook.from_path(str(path))
         sheets = [(m.name, m.visible == SheetVisibleEnum.Visible) for m in book.sheets_metadata]
     except LogFileError:
@@ -67,6 +68,7 @@ def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = Non
                 if header is not None and any(header.names):
                     ignored[f"{file} › {name}"] = [n for n in header.names if n]
             continue
+        _refuse_unstored(file, name, at, header, scans.get(name))
         source = _Source(file, name, header)
         width = len(header.names)
         rows: list[int] = []
@@ -97,6 +99,42 @@ def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = Non
         )
     frame = pl.concat(frames) if len(frames) > 1 else frames[0]
     return _FileResult(frame, problems, blank, ignored, notes, merged, dates=dates)
+
+
+def _refuse_unstored(file: str, sheet: str, at: int, header: _Header, scan: _SheetScan | None) -> None:
+    """A sheet whose read columns hold formulas without a stored result, under its header
+    (`xlsxscan`: a file a program wrote, never saved by Excel): calamine reads those cells
+    as empty, so rows would be refused for empty cells that are filled, or outputs judged
+    missing. The file is refused, naming the first such cell."""
+    if scan is None or not scan.unstored:
+        return
+    first_row = at + 2  # the sheet row under the header
+    found: list[tuple[int, int, str]] = []  # (row, column number, canonical column)
+    cells = 0
+    for column, index in header.index.items():
+        lo, hi, count = scan.unstored.get(index + 1, (0, 0, 0))
+        if hi >= first_row:
+            found.append((lo if lo >= first_row else hi, index + 1, column))
+            cells += count
+    if not found:
+        return
+    row, col, column = min(found)
+    others = cells - 1
+    more = f" dan {number(others)} sel rumus lain di kolom yang dibaca" if others else ""
+    raise LogFileError(
+        file,
+        f"berkas log '{file}': lembar '{sheet}' sel {_col_letters(col)}{row} (kolom {header.label(column)}) berisi rumus yang hasilnya "
+        f"tidak tersimpan di berkas{more} (berkas ini ditulis program, belum pernah disimpan oleh Excel), jadi isinya tidak dapat dibaca; "
+        "buka berkas di Excel atau LibreOffice lalu simpan ulang agar hasilnya tersimpan",
+    )
+
+
+def _col_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _fill_merged(cells: list[list[Any]], ranges: Any) -> None:

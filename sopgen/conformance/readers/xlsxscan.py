@@ -12,11 +12,12 @@ claims.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sopgen.conformance.readers.bounds import Bounds, number, raise_hint
@@ -48,6 +49,11 @@ _ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?" + _R + rb"""([0-9]{1,9})["'][^>]*?(?<!/)>""")
 _TAG = {b"sheet": re.compile(rb"<(?:\w+:)?sheet\b[^>]*>"), b"Relationship": re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")}
 _ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# After a formula's end (`</f>`, or a shared formula's `<f .../>`): what ends a cell holding a
+# formula and no stored result (a file written by a program, never saved by Excel or
+# LibreOffice), which calamine reads as empty. An empty value of a text result is a result.
+_NO_RESULT = re.compile(rb"\s*(<v\s*/>|<v>\s*</v>)?\s*</c>")
+_TEXT_TYPES = (b"str", b"s", b"inlineStr")
 # workbook.xml and its relationships are read whole: a real one is a few KB.
 _MAX_BOOK_PART = 16 << 20
 
@@ -76,6 +82,36 @@ class _SheetScan:
     positional: bool = False  # a cell with a value but no reference
     longest: int = 0  # longest text between two tags
     longest_at: str = ""  # the last cell opened before it
+    # formulas without a stored result: column -> [first row, last row, how many]
+    unstored: dict[int, list[int]] = field(default_factory=dict)
+
+    def count_unstored(self, body: bytes) -> None:
+        """Formulas without a stored result in a body of whole cells (a find per formula: a
+        regular expression over every cell doubled the scan of a sheet of formulas)."""
+        for end in _formula_ends(body):
+            m = _NO_RESULT.match(body, end)
+            start = body.rfind(b"<c", 0, end) if m else -1
+            if start < 0:
+                continue
+            attrs = _attrs(body[start : body.find(b">", start)])
+            ref = re.fullmatch(rb"([A-Za-z]{1,3})([0-9]{1,9})", attrs.get(b"r", b""))
+            if ref is None or (m.group(1) is not None and attrs.get(b"t") in _TEXT_TYPES):
+                continue
+            col, row = _col_number(ref.group(1)), int(ref.group(2))
+            span = self.unstored.setdefault(col, [row, row, 0])
+            span[0], span[1], span[2] = min(span[0], row), max(span[1], row), span[2] + 1
+
+
+def _formula_ends(body: bytes) -> Iterator[int]:
+    """Where each formula of a body ends: after `</f>`, or after a shared formula's `<f .../>`."""
+    for close in (b"</f>", b"/></c>"):
+        i = body.find(close)
+        while i >= 0:
+            if close == b"</f>":
+                yield i + 4
+            elif body.startswith(b"<f", body.rfind(b"<", 0, i)):
+                yield i + 2
+            i = body.find(close, i + 1)
 
 
 class XlsxInspector:
@@ -87,31 +123,38 @@ class XlsxInspector:
     def refuse(self, what: str, key: str) -> LogFileError:
         return LogFileError(self.file, f"berkas log '{self.file}': {what}; {raise_hint(key)}")
 
-    def inspect(self) -> None:
+    def inspect(self) -> dict[str, _SheetScan]:
+        """Refuse what passes a limit; else each sheet's scan by its name (for what only the
+        reader can judge: formulas without a result in the columns it reads)."""
+        scans: dict[str, _SheetScan] = {}
         try:
             with zipfile.ZipFile(self.path) as zf:
                 self._members(zf)
                 if "xl/sharedStrings.xml" in zf.NameToInfo:
                     name = "teks bersama (xl/sharedStrings.xml)"
                     self._check_sheet(name, self._scan(zf, "xl/sharedStrings.xml", name))
-                for name, member in self._parts(zf):
-                    self._check_sheet(name, self._scan(zf, member, name))
+                for label, member, sheet in self._parts(zf):
+                    scan = self._scan(zf, member, label)
+                    self._check_sheet(label, scan)
+                    if sheet is not None:
+                        scans.setdefault(sheet, scan)
         except zipfile.BadZipFile as err:
             raise LogFileError(self.file, f"berkas log '{self.file}' rusak atau terpotong, tidak bisa dibaca sebagai .xlsx ({err}); buka di Excel lalu simpan ulang") from None
+        return scans
 
-    def _parts(self, zf: zipfile.ZipFile) -> list[tuple[str, str]]:
-        """(what messages call it, member) of every part calamine may read as a sheet: each
-        sheet of workbook.xml (named as there), then every other XML part under xl/ and
-        every member a workbook relationship points to, however calamine resolves it."""
+    def _parts(self, zf: zipfile.ZipFile) -> list[tuple[str, str, str | None]]:
+        """(what messages call it, member, sheet name) of every part calamine may read as a
+        sheet: each sheet of workbook.xml, then every other XML part under xl/ and every
+        member a workbook relationship points to, however calamine resolves it (no name)."""
         sheets, targets = self._sheets(zf)
-        named = {member: f"lembar '{name}'" for name, member in sheets}
-        parts = [(label, member) for member, label in named.items() if member in zf.NameToInfo]
+        named = {member: name for name, member in sheets}
+        parts: list[tuple[str, str, str | None]] = [(f"lembar '{name}'", member, name) for member, name in named.items() if member in zf.NameToInfo]
         for info in zf.infolist():
             member = info.filename
             if member in named or member == "xl/sharedStrings.xml":
                 continue
             if (member.startswith("xl/") and member.lower().endswith(".xml")) or member in targets:
-                parts.append((f"bagian '{member}'", member))
+                parts.append((f"bagian '{member}'", member, None))
         return parts
 
     def _members(self, zf: zipfile.ZipFile) -> None:
@@ -177,10 +220,17 @@ class XlsxInspector:
         s = _SheetScan()
         run = 0  # bytes since the last '<', carried across chunks
         tail = b""  # the end of the previous chunk: a tag cut by the border
-        for chunk in self._stream(zf, member):
+        for chunk in itertools.chain(self._stream(zf, member), [b""]):
             buf = tail + chunk
-            cut = buf.rfind(b"<")
+            # A body ends before the last cell it starts, so each cell is whole in one body
+            # (`count_unstored`); the last, empty chunk takes what is left.
+            cut = max(buf.rfind(b"<c "), buf.rfind(b"<c>")) if chunk else -1
+            cut = cut if cut > 0 and len(buf) - cut < 4096 or not chunk else buf.rfind(b"<")
             body, tail = (buf[:cut], buf[cut:]) if cut > 0 and len(buf) - cut < 4096 else (buf, b"")
+            if not body:
+                continue
+            if b"<f" in body:
+                s.count_unstored(body)
             s.rows += len(_ROW.findall(body))
             if s.rows > self.bounds.rows:
                 raise self.refuse(f"{name} berisi lebih dari {number(self.bounds.rows)} baris", "baris")
@@ -242,4 +292,8 @@ class XlsxInspector:
 def _tags(xml: bytes, tag: bytes) -> Iterator[dict[bytes, bytes]]:
     """The attributes of each `tag` element (either quote, any order)."""
     for m in _TAG[tag].finditer(xml):
-        yield {a.group(1): a.group(2) if a.group(2) is not None else a.group(3) for a in _ATTR.finditer(m.group(0))}
+        yield _attrs(m.group(0))
+
+
+def _attrs(tag: bytes) -> dict[bytes, bytes]:
+    return {a.group(1): a.group(2) if a.group(2) is not None else a.group(3) for a in _ATTR.finditer(tag)}

@@ -1,0 +1,133 @@
+"""Excel logs as offices really make them (red-team pass, session 7): each workbook is built
+here with openpyxl the way staff fill a sheet by hand or office software saves it, and checked
+row by row: what the spec says must be read is read, what is refused is one invalid row that
+says what to do, and every row is accounted for (read = checked + refused + blank)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sopgen.conformance.engine import check_logs
+
+from test_check import OUT, REF, WHO, load, project_dir  # noqa: F401 (shared fixture)
+
+HEADER = ["sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan"]
+TIMES = [(time(8, 0), time(8, 5)), (time(8, 10), time(8, 15)), (time(8, 20), time(8, 30)), (time(8, 30), time(10, 0)), (time(10, 0), time(11, 0)), (time(11, 0), time(11, 30))]
+
+
+def case_rows(case: str, day: date = date(2023, 10, 2)) -> list[list]:
+    """One clean case of the reference SOP, times as Excel date cells."""
+    return [[REF, case, i, WHO[i], datetime.combine(day, a), datetime.combine(day, b), OUT[i], ""] for i, (a, b) in enumerate(TIMES, 1)]
+
+
+def workbook(path: Path, rows: list[list], header: list = HEADER, above: list[list] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Log"
+    for r in [*above, header, *rows]:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def check(root: Path, *logs: Path):
+    project, sops = load(root)
+    result = check_logs(project, sops, list(logs))
+    assert result.accounting.balanced  # blank + invalid + duplicate + outside + checked (+ merged) = rows read
+    return result
+
+
+def brief(result) -> list[tuple]:
+    return [(f.sheet, f.row, f.kind) for f in result.findings if f.kind != "case_incomplete"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["No. SOP", "Kasus", "No. Langkah", "Pelaksana", "Waktu Mulai", "Waktu Selesai", "Output", "Catatan"],
+        ["NO. SOP", "KASUS", "NO.LANGKAH", "PELAKSANA", "MULAI", "SELESAI", "OUTPUT", "KETERANGAN"],
+        ["Nomor  SOP", "Kasus:", "Nomor\nLangkah", "Pelaksana:", "Waktu\u00a0Mulai", "Waktu Selesai:", "Keluaran", "Keterangan"],
+    ],
+    ids=["dots", "upper-case-no-space", "colons-breaks-nbsp"],
+)
+def test_headers_as_typed_with_dots_colons_and_breaks(project_dir: Path, header: list) -> None:
+    """'No. Langkah' is the 'no langkah' the docs accept, as offices write it (with the dot
+    of the abbreviation); a colon after a header and a line break inside it are layout."""
+    result = check(project_dir, workbook(project_dir / "log.xlsx", case_rows("A"), header))
+    assert result.file_errors == [] and result.findings == []
+    assert result.accounting.checked == 6
+
+
+def test_a_header_repeated_above_a_second_block_says_so(project_dir: Path) -> None:
+    """Staff copy a block with its header row; that row is refused as a header, not as a row
+    whose every cell is wrong."""
+    rows = [*case_rows("A"), [], ["No. SOP", "Kasus", "Langkah", "Pelaksana", "Mulai", "Selesai", "Output", "Catatan"], *case_rows("B", date(2023, 10, 3))]
+    result = check(project_dir, workbook(project_dir / "log.xlsx", rows))
+    assert brief(result) == [("Log", 9, "invalid_row")]
+    assert result.findings[-1].message == "baris ini mengulang kepala tabel (nama kolom), bukan catatan kegiatan; hapus baris ini"
+    acc = result.accounting
+    assert (acc.data_rows, acc.checked, acc.invalid, acc.blank) == (14, 12, 1, 1)
+
+
+def _formula_log(path: Path, *, in_read_column: bool) -> Path:
+    """Rows filled down with formulas (kasus =B2, langkah =C2+1, mulai = the previous selesai),
+    as a script writes them with openpyxl: no result is stored, only the formula. A 'durasi'
+    column the check does not read holds formulas in both cases."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Log"
+    ws.append([*HEADER, "durasi"])
+    for i, r in enumerate(case_rows("A")):
+        n = i + 2
+        if in_read_column and i:
+            r[1], r[2], r[4] = f"=B{n - 1}", f"=C{n - 1}+1", f"=F{n - 1}"
+        ws.append([*r, f"=(F{n}-E{n})*1440"])
+    wb.save(path)
+    return path
+
+
+def test_formulas_whose_results_were_never_stored_are_refused_naming_the_cell(project_dir: Path) -> None:
+    """Excel and LibreOffice store each formula's result beside it; a file written by a
+    program holds only the formula, and calamine reads its cell as empty. Read as empty,
+    kasus, langkah and mulai were five invalid rows saying to fill cells that are filled
+    (and an output or selesai formula would have been judged missing): the sheet is refused,
+    naming the cell and saying to open and save the file."""
+    from sopgen.conformance.readers import LogFileError, read_logs
+
+    with pytest.raises(LogFileError) as err:
+        read_logs([_formula_log(project_dir / "rumus.xlsx", in_read_column=True)])
+    assert err.value.message.startswith(
+        "berkas log '" + str(project_dir / "rumus.xlsx") + "': lembar 'Log' sel B3 (kolom 'kasus') berisi rumus yang hasilnya tidak tersimpan di berkas"
+    )
+    assert "dan 14 sel rumus lain di kolom yang dibaca" in err.value.message
+    assert err.value.message.endswith("buka berkas di Excel atau LibreOffice lalu simpan ulang agar hasilnya tersimpan")
+    # Formulas only in a column the check does not read change nothing.
+    result = check(project_dir, _formula_log(project_dir / "durasi.xlsx", in_read_column=False))
+    assert result.file_errors == [] and result.accounting.checked == 6
+
+
+def test_a_formula_whose_stored_result_is_an_empty_text_is_read_as_empty(tmp_path: Path) -> None:
+    """Excel stores an empty text result as t="str" and an empty value: that is a result."""
+    from test_hostile_logs import data_row, header_row, xlsx
+
+    from sopgen.conformance.readers import read_logs
+
+    row = data_row(2).replace('<c r="H2" t="inlineStr"><is><t></t></is></c>', '<c r="H2" t="str"><f>""</f><v></v></c>')
+    assert '<f>""</f>' in row
+    assert [r.row for r in read_logs([xlsx(tmp_path / "kosong.xlsx", header_row() + row)]).rows] == [2]
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_the_same_formulas_saved_by_libreoffice_are_read(project_dir: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    source = _formula_log(tmp_path / "rumus.xlsx", in_read_column=True)
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profil", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=120)
+    result = check(project_dir, out / "rumus.xlsx")
+    assert result.file_errors == [] and result.accounting.checked == 6
+    assert [k for _, _, k in brief(result)] == ["time_exceeded", "time_exceeded"]  # mulai = the previous selesai
