@@ -131,3 +131,44 @@ def test_the_same_formulas_saved_by_libreoffice_are_read(project_dir: Path, tmp_
     result = check(project_dir, out / "rumus.xlsx")
     assert result.file_errors == [] and result.accounting.checked == 6
     assert [k for _, _, k in brief(result)] == ["time_exceeded", "time_exceeded"]  # mulai = the previous selesai
+
+
+@pytest.mark.parametrize("engine", ["auto", "python"])
+@pytest.mark.parametrize("sep_line", [False, True])
+def test_a_csv_saved_from_a_sheet_with_a_title_block_says_where_its_header_is(tmp_path: Path, engine: str, sep_line: bool) -> None:
+    """Excel's 'Save as CSV' of a sheet with a title block above the header: the xlsx is read
+    (its header may sit under a title), the CSV is refused (log-format: the header is its
+    first line), and the message says on which line the header is and which lines to delete."""
+    from sopgen.conformance.readers import LogFileError, read_csv_frame
+
+    lines = ['"LOG KEGIATAN SOP";;;;;;;', "Kecamatan Dawarblandong;;;;;;;", ";;;;;;;", "No. SOP;Kasus;Langkah;Pelaksana;Mulai;Selesai;Output;Catatan"]
+    lines.append(f"{REF};A;1;Kasubag PK;02/10/2023 08:00;02/10/2023 08:05;dokumen format data;")
+    if sep_line:
+        lines.insert(0, "sep=;")
+    log = tmp_path / "judul.csv"
+    log.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    with pytest.raises(LogFileError) as err:
+        read_csv_frame(log, engine=engine)
+    first, header = (2, 5) if sep_line else (1, 4)
+    assert err.value.message == (
+        f"berkas log '{log}': kepala tabel ada di baris {header}, di bawah {header - first} baris judul, padahal CSV dibaca dengan "
+        f"kepala tabel di baris {first}; hapus baris {first} sampai {header - 1} lalu simpan ulang (lembar .xlsx boleh berjudul)"
+    )
+
+
+def test_names_with_titles_typed_with_or_without_their_dots(project_dir: Path) -> None:
+    """Academic and religious titles are typed every way ('M.Si', 'M.Si.', 'MSi', 'S.E.',
+    'SE', 'Drs' for 'Drs.'): a person of pegawai.csv, and an actor's alias, is the same
+    person or position whatever the dots and commas (normalise: punctuation must not make
+    a finding)."""
+    (project_dir / "pegawai.csv").write_text("nama;nip;pelaksana\nDrs. H. Ahmad, M.Si;19700101 199001 1 001;Kasi\nSiti Aminah, S.E.;19800202 200501 2 002;Kasubag PK\n", encoding="utf-8")
+    rows = case_rows("A")
+    typed = {1: None, 2: None, 3: None, 4: "Drs H. Ahmad, M.Si.", 5: "Drs H Ahmad MSi", 6: "SITI AMINAH, SE"}
+    rows = [[*r[:4], typed[r[2]], *r[4:]] for r in rows]
+    rows[5][3] = None  # the person alone says who did it
+    rows[4][3] = WHO[5]  # step 5 is not Kasi's: Ahmad's row is judged as his, a wrong actor
+    rows[0][3] = "Kasubag P.K."  # an alias typed with dots
+    result = check(project_dir, workbook(project_dir / "log.xlsx", rows, [*HEADER[:4], "pegawai", *HEADER[4:]]))
+    assert brief(result) == [("Log", 6, "wrong_actor")] and result.summary["unrecognized_actors"] == []
+    assert result.findings[0].message.startswith("langkah 5 dikerjakan oleh 'Drs H Ahmad MSi'")
+    assert {p["name"]: p["rows"] for p in result.summary["people"]} == {"Drs. H. Ahmad, M.Si": 2, "Siti Aminah, S.E.": 1}

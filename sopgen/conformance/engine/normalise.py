@@ -9,8 +9,10 @@ import unicodedata
 
 
 def norm_name(text: str) -> str:
-    """How actors and SOP numbers are compared: case, accents and spacing ignored."""
-    text = unicodedata.normalize("NFKC", text)
+    """How actors and people are compared: case, accents and spacing ignored, and the dots
+    and commas of titles and abbreviations ('Drs. H. Ahmad, M.Si' is 'Drs H Ahmad MSi',
+    'Kasubag P.K.' is 'Kasubag PK')."""
+    text = unicodedata.normalize("NFKC", text).replace(".", "").replace(",", " ")
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 

@@ -15,8 +15,8 @@ import polars as pl
 from sopgen.conformance.readers import columnar, csvrecords
 from sopgen.conformance.readers.bounds import Bounds
 from sopgen.conformance.readers.controls import refuse_controls
-from sopgen.conformance.readers.columns import _RAW_COLUMNS, _map_header, _missing_message
-from sopgen.conformance.readers.csvlayout import _csv_layout, _sniff_separator
+from sopgen.conformance.readers.columns import _RAW_COLUMNS, _map_header
+from sopgen.conformance.readers.csvlayout import _csv_layout, _sniff_separator, header_missing
 from sopgen.conformance.readers.filecheck import _check_text, _nul_error, _require_file, _scan_utf8, _utf8_error
 from sopgen.conformance.readers.model import LogFileError, RowProblem, _as_categorical, _FileResult
 from sopgen.conformance.readers.dateorder import MONTH_FIRST, readings
@@ -103,7 +103,7 @@ def _read_csv_python(file: str, path: Path, timezone: str, bounds: Bounds) -> _F
     bounds.check_columns(file, len(names))
     header = _map_header(names)
     if header.missing:
-        raise LogFileError(file, _missing_message(file, header))
+        raise header_missing(file, header, lines, header_lines, separator if m else None)
     rows: list[int] = []
     joined: list[str | None] = []
     nfields: list[int] = []

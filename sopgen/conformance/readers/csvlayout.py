@@ -64,6 +64,25 @@ def _sniff_separator(line: str) -> str:
     return best if counts[best] else ","
 
 
+_TITLE_LINES = 20  # how far below a title block a header is looked for (as in an xlsx sheet)
+
+
+def header_missing(file: str, header: _Header, lines: list[str], at: int, separator: str | None) -> LogFileError:
+    """The error of a CSV whose header line (index `at`) lacks required columns. A sheet with
+    a title block saved as CSV has its header a few lines down: then the message says where
+    it is and which lines to delete (an xlsx sheet may keep its title; a CSV starts with its
+    header, log-format.md)."""
+    for k in range(at + 1, min(len(lines), at + _TITLE_LINES)):
+        names = next(csv.reader([lines[k].rstrip("\r\n")], delimiter=separator or _sniff_separator(lines[k]), quotechar='"'), [])
+        if names and not _map_header(names).missing:
+            return LogFileError(
+                file,
+                f"berkas log '{file}': kepala tabel ada di baris {k + 1}, di bawah {k - at} baris judul, padahal CSV dibaca dengan kepala "
+                f"tabel di baris {at + 1}; hapus baris {at + 1} sampai {k} lalu simpan ulang (lembar .xlsx boleh berjudul)",
+            )
+    return LogFileError(file, _missing_message(file, header))
+
+
 def _csv_layout(file: str, path: Path, bounds: Bounds | None = None) -> _CsvLayout | None:
     """Header, separator and quoting of a CSV; None if the header is too odd for polars."""
     size = path.stat().st_size
@@ -101,7 +120,7 @@ def _csv_layout(file: str, path: Path, bounds: Bounds | None = None) -> _CsvLayo
         bounds.check_columns(file, len(names))
     header = _map_header(names)
     if header.missing:
-        raise LogFileError(file, _missing_message(file, header))
+        raise header_missing(file, header, body.decode("utf-8", "replace").splitlines(), header_lines - 1, separator if m else None)
     has_quotes, plain = False, _PlainBytes(0, True, False)
     if size:
         # memchr over the mapped file: a few milliseconds for 100 MB, no copy of it.
