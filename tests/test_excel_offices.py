@@ -14,6 +14,7 @@ import pytest
 from sopgen.conformance.engine import check_logs
 
 from test_check import OUT, REF, WHO, load, project_dir  # noqa: F401 (shared fixture)
+from test_partition import project  # noqa: F401 (shared fixture)
 
 HEADER = ["sop", "kasus", "langkah", "pelaksana", "mulai", "selesai", "output", "catatan"]
 TIMES = [(time(8, 0), time(8, 5)), (time(8, 10), time(8, 15)), (time(8, 20), time(8, 30)), (time(8, 30), time(10, 0)), (time(10, 0), time(11, 0)), (time(11, 0), time(11, 30))]
@@ -172,3 +173,56 @@ def test_names_with_titles_typed_with_or_without_their_dots(project_dir: Path) -
     assert brief(result) == [("Log", 6, "wrong_actor")] and result.summary["unrecognized_actors"] == []
     assert result.findings[0].message.startswith("langkah 5 dikerjakan oleh 'Drs H Ahmad MSi'")
     assert {p["name"]: p["rows"] for p in result.summary["people"]} == {"Drs. H. Ahmad, M.Si": 2, "Siti Aminah, S.E.": 1}
+
+
+def test_a_time_kept_in_a_column_of_its_own_is_named_as_not_read(project_dir: Path) -> None:
+    """Some offices keep the date in 'mulai' and the time in a 'jam mulai' column beside it.
+    The spec has one column for the start (a date without a time is read, as time_missing),
+    so the time column is not read: a note names it and says where the time goes."""
+    rows = [[r[0], r[1], r[2], r[3], r[4].date(), r[4].time(), r[5].date(), r[5].time(), r[6]] for r in case_rows("A")]
+    log = workbook(project_dir / "log.xlsx", rows, ["sop", "kasus", "langkah", "pelaksana", "mulai", "Jam Mulai", "selesai", "Pukul Selesai", "output"])
+    result = check(project_dir, log)
+    assert [f.kind for f in result.findings] == ["time_missing"] * 6
+    assert (
+        f"{log} › Log: kolom 'Jam Mulai', 'Pukul Selesai' tidak dibaca; tulis jamnya bersama tanggal di kolom 'mulai' dan 'selesai' "
+        "(mis. 02/10/2023 08:30), lalu hapus kolom jam itu"
+    ) in result.notes
+
+
+def test_office_logs_out_of_core_report_as_in_one_frame(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The logs above, together, checked out of core (many pieces) give the one-frame check's
+    reports byte for byte: a workbook with a title block, merged kasus cells, text dates of
+    every form, a blank row, a repeated header, a totals row and a hidden copy sheet; and the
+    same rows as an Indonesian Excel CSV (BOM, ';', CRLF, no-break spaces, a time column of
+    its own)."""
+    from test_outofcore_inputs import _same_reports
+
+    texts = ["2/10/23 8:00", "02-10-2023 08:10", "2 Okt 2023 08.20", "Senin, 02 Oktober 2023 pukul 08.30", "02/10/2023 10:00 WIB", "02/10/2023\u00a011.00"]
+    rows = case_rows("A")
+    for r, text in zip(rows, texts):
+        r[4] = text
+    rows += [[], ["No. SOP", "Kasus", "Langkah", "Pelaksana", "Mulai", "Selesai", "Output", "Catatan"], *case_rows("B", date(2023, 10, 3))]
+    rows.append([None, "JUMLAH", None, None, None, None, 12, None])  # a totals row
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Oktober"
+    for r in [["LOG KEGIATAN"], [], HEADER, *rows]:
+        ws.append(r)
+    for r in range(5, 10):
+        ws.cell(r, 2).value = None
+    ws.merge_cells("B4:B9")
+    ws.freeze_panes, ws.auto_filter.ref = "A4", "A3:H19"
+    hidden = wb.create_sheet("Cadangan")
+    hidden.sheet_state = "hidden"
+    for r in [HEADER, *case_rows("B", date(2023, 10, 3))]:
+        hidden.append(r)
+    book = tmp_path / "kantor.xlsx"
+    wb.save(book)
+    lines = ["sop;kasus;langkah;pelaksana;mulai;Jam Mulai;selesai;output"]
+    for i, r in enumerate(case_rows("C", date(2023, 10, 4)) * 3):
+        lines.append(f"{r[0]};C{i // 6};{r[2]};{r[3]}\u00a0;{r[4]:%d/%m/%Y};{r[4]:%H.%M};{r[5]:%d/%m/%Y %H:%M};{r[6]}")
+    csv_log = tmp_path / "kantor.csv"
+    csv_log.write_bytes("\ufeff".encode() + "\r\n".join(lines).encode() + b"\r\n")
+    whole = _same_reports(project, [book, csv_log], monkeypatch, tmp_path)
+    assert whole.accounting.balanced and whole.accounting.invalid == 2 and whole.accounting.duplicate == 6
+    assert any("'Jam Mulai' tidak dibaca" in n for n in whole.notes)

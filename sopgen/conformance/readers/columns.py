@@ -94,6 +94,25 @@ def _map_header(names: Sequence[Any]) -> _Header:
     return _Header(shown, index, ignored, missing)
 
 
+_CLOCK_HEADER = re.compile(r"\b(?:jam|pukul|pkl)\b")
+
+
+def time_column_notes(ignored: dict[str, list[str]]) -> list[str]:
+    """A note per source whose unread columns hold the time of day apart from the date
+    ('Jam Mulai' beside a date in 'mulai'): the spec reads one start and one end column, so
+    such rows are dates without a time; the note says where the time goes."""
+    notes = []
+    for where, names in ignored.items():
+        clocks = [n for n in names if _CLOCK_HEADER.search(_norm_header(n))]
+        if clocks:
+            listed = ", ".join(f"'{n}'" for n in clocks)
+            notes.append(
+                f"{where}: kolom {listed} tidak dibaca; tulis jamnya bersama tanggal di kolom 'mulai' dan 'selesai' "
+                "(mis. 02/10/2023 08:30), lalu hapus kolom jam itu"
+            )
+    return notes
+
+
 def _accepted_names() -> str:
     parts = []
     for col, names in ALIASES.items():

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from sopgen.conformance.readers.bounds import Bounds
+from sopgen.conformance.readers.columns import time_column_notes
 from sopgen.conformance.readers.controls import refuse_controls
 from sopgen.conformance.readers.csvfile import _read_csv
 from sopgen.conformance.readers.dateorder import DateReading
@@ -38,7 +39,9 @@ def _read_one(file: str, path: Path, timezone: str, categorical: bool = False, b
     _require_file(file, path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(file, path, timezone, "auto", categorical, bounds)
+        result = _read_csv(file, path, timezone, "auto", categorical, bounds)
+        result.notes.extend(time_column_notes(result.ignored))
+        return result
     if suffix in (".jsonl", ".ndjson"):
         bounds.check_file_size(file, path)
         result = _read_jsonl(file, path, timezone, bounds, keys)
@@ -53,6 +56,7 @@ def _read_one(file: str, path: Path, timezone: str, categorical: bool = False, b
         )
     if categorical:
         result.frame = _as_categorical(result.frame)
+    result.notes.extend(time_column_notes(result.ignored))
     return result
 
 
