@@ -226,3 +226,21 @@ def test_office_logs_out_of_core_report_as_in_one_frame(project, monkeypatch: py
     whole = _same_reports(project, [book, csv_log], monkeypatch, tmp_path)
     assert whole.accounting.balanced and whole.accounting.invalid == 2 and whole.accounting.duplicate == 6
     assert any("'Jam Mulai' tidak dibaca" in n for n in whole.notes)
+
+
+def test_excel_error_values_are_named_as_excel_shows_them(tmp_path: Path) -> None:
+    """A cell showing #N/A or #DIV/0! (a lookup that found nothing, a division by zero) was read
+    as empty: 'kolom wajib mulai kosong; isi nilainya' about a cell that is not empty. Its
+    message now quotes the error as the sheet shows it."""
+    from test_hostile_logs import data_row, header_row, xlsx
+
+    from sopgen.conformance.readers import read_logs
+
+    rows = data_row(2).replace('<c r="E2" t="inlineStr"><is><t>2023-10-02 08:00</t></is></c>', '<c r="E2" t="e"><f>VLOOKUP(B2,Jadwal!A:B,2,0)</f><v>#N/A</v></c>')
+    rows += data_row(3).replace('<c r="C3" t="inlineStr"><is><t>1</t></is></c>', "<c r='C3' t='e'><v>#DIV/0!</v></c>")
+    result = read_logs([xlsx(tmp_path / "galat.xlsx", header_row() + rows + data_row(4))])
+    assert [(p.row, p.message) for p in result.problems] == [
+        (2, "kolom 'mulai' berisi '#N/A', bukan tanggal-waktu yang sah; tulis dd/mm/yyyy HH:MM atau ISO 8601 (mis. 2023-10-05 08:30)"),
+        (3, "kolom 'langkah' berisi '#DIV/0!', bukan nomor langkah; tulis angka 1 atau lebih, mis. 6 atau 'Langkah 6'"),
+    ]
+    assert [r.row for r in result.rows] == [4]

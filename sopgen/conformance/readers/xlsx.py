@@ -55,6 +55,7 @@ def _read_xlsx(file: str, path: Path, timezone: str, bounds: Bounds | None = Non
         try:
             sheet = book.get_sheet_by_name(name)
             cells = sheet.to_python(skip_empty_area=False)
+            _fill_errors(cells, scans.get(name))
             _fill_merged(cells, sheet.merged_cell_ranges)
         except (CalamineError, ValueError) as err:
             raise LogFileError(file, f"berkas log '{file}': lembar '{name}' rusak ({err}); buka di Excel lalu simpan ulang") from None
@@ -135,6 +136,14 @@ def _col_letters(n: int) -> str:
         n, rest = divmod(n - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def _fill_errors(cells: list[list[Any]], scan: _SheetScan | None) -> None:
+    """An Excel error (#N/A, #DIV/0!) as the text the sheet shows: calamine reads it as
+    empty, and a message would say to fill a cell that is not empty."""
+    for row, col, text in scan.errors if scan is not None else ():
+        if row <= len(cells) and col <= len(cells[row - 1]) and cells[row - 1][col - 1] in ("", None):
+            cells[row - 1][col - 1] = text
 
 
 def _fill_merged(cells: list[list[Any]], ranges: Any) -> None:

@@ -54,6 +54,10 @@ _ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # LibreOffice), which calamine reads as empty. An empty value of a text result is a result.
 _NO_RESULT = re.compile(rb"\s*(<v\s*/>|<v>\s*</v>)?\s*</c>")
 _TEXT_TYPES = (b"str", b"s", b"inlineStr")
+# A cell of an Excel error (#N/A, #DIV/0!): calamine reads it as empty, the sheet shows the error.
+_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
+_VALUE = re.compile(rb"<v>([^<]{1,32})</v>")
+MAX_ERRORS = 100_000  # error cells kept per sheet for the messages; more are read as empty
 # workbook.xml and its relationships are read whole: a real one is a few KB.
 _MAX_BOOK_PART = 16 << 20
 
@@ -84,6 +88,18 @@ class _SheetScan:
     longest_at: str = ""  # the last cell opened before it
     # formulas without a stored result: column -> [first row, last row, how many]
     unstored: dict[int, list[int]] = field(default_factory=dict)
+    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column, "#N/A"), 1-based
+
+    def keep_errors(self, body: bytes) -> None:
+        """The Excel error values of a body of whole cells, with their cells."""
+        for m in _ERROR_TYPE.finditer(body):
+            start, end = body.rfind(b"<c", 0, m.start()), body.find(b"</c>", m.end())
+            if start < 0 or end < 0 or len(self.errors) >= MAX_ERRORS:
+                continue
+            ref = re.fullmatch(rb"([A-Za-z]{1,3})([0-9]{1,9})", _attrs(body[start : body.find(b">", start)]).get(b"r", b""))
+            value = _VALUE.search(body, start, end)
+            if ref is not None and value is not None:
+                self.errors.append((int(ref.group(2)), _col_number(ref.group(1)), value.group(1).decode("ascii", "replace")))
 
     def count_unstored(self, body: bytes) -> None:
         """Formulas without a stored result in a body of whole cells (a find per formula: a
@@ -231,6 +247,8 @@ class XlsxInspector:
                 continue
             if b"<f" in body:
                 s.count_unstored(body)
+            if b'"e"' in body or b"'e'" in body:
+                s.keep_errors(body)
             s.rows += len(_ROW.findall(body))
             if s.rows > self.bounds.rows:
                 raise self.refuse(f"{name} berisi lebih dari {number(self.bounds.rows)} baris", "baris")
