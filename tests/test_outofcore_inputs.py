@@ -131,3 +131,52 @@ def test_a_time_text_with_a_separator_character_reads_as_it_did_alone() -> None:
     texts = ["2203-10-02T02:00+07:00\x1f", "\x1c2203-10-02T23:30-05:00", "02/10/2203 08:00\x1e", "99999\x1f", "kemarin\x1d"]
     got = read_as(texts, "UTC")
     assert [got[t] for t in texts] == ["01/10/2203", "03/10/2203", "02/10/2203", "13/10/2173", None]
+
+
+def _jsonl(path: Path, objects: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects), encoding="utf-8")
+    return path
+
+
+def test_an_xes_json_lines_log_whose_first_object_lacks_the_lifecycle_key_pairs_over_the_file(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """JSON Lines keys are the union over the file: an XES export whose first object has no
+    `lifecycle:transition` key is still an event log, paired over the whole file out of core
+    (its pieces were read alone: the first as rows of their own, the rest paired apart)."""
+    root, _, _ = project
+    events = [dict(zip(XES, e)) for e in _xes_events(11)]
+    first = {k: v for k, v in events[0].items() if k != "lifecycle:transition"}
+    log = _jsonl(root / "xes-tanpa-kunci.jsonl", [first, *events[1:]])
+    whole = _same_reports(project, [log], monkeypatch, tmp_path)
+    assert whole.accounting.merged > 400
+
+
+def test_a_json_lines_log_whose_keys_change_is_read_by_the_keys_of_the_whole_file(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The header of a JSON Lines log is every key of the file, the best-ranked alias of a
+    column winning over all of it: out of core, pieces that name a column differently, lack
+    a column or add one are read by that header, not each by its own keys."""
+    root, _, _ = project
+    rows = _rows(random.Random(41), 70)
+    objects = []
+    for i, r in enumerate(rows):
+        o = dict(zip(HEADER, r))
+        if i > len(rows) // 2:  # the later half writes the start under an alias, and an extra key
+            o["waktu mulai"] = o.pop("mulai")
+            o["Unit"] = "Kecamatan"
+        if i > 3 * len(rows) // 4:
+            o.pop("catatan")
+        objects.append(o)
+    log = _jsonl(root / "kunci-berganti.jsonl", objects)
+    whole = _same_reports(project, [log], monkeypatch, tmp_path)
+    assert whole.accounting.invalid > 50  # rows without 'mulai' (the best alias) are refused
+
+
+def test_a_json_lines_log_with_a_long_run_of_blank_lines_is_one_file_out_of_core(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A piece that is only blank lines is part of a file, not an empty file (it was refused
+    as 'kosong', and with it the whole log)."""
+    root, _, _ = project
+    objects = [dict(zip(HEADER, r)) for r in _rows(random.Random(43), 30)]
+    log = _jsonl(root / "baris-kosong.jsonl", objects)
+    text = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    log.write_text("".join(text[:20]) + "\n" * 20_000 + "".join(text[20:]), encoding="utf-8")
+    whole = _same_reports(project, [log], monkeypatch, tmp_path)
+    assert whole.accounting.blank == 20_000

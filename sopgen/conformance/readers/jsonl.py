@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,13 +96,15 @@ def _lines(file: str, path: Path, cap: int) -> Iterator[tuple[int, str | None]]:
             yield n, text.rstrip("\n").rstrip("\r") if text.endswith("\n") else text
 
 
-def _read_jsonl(file: str, path: Path, timezone: str, bounds: Bounds | None = None) -> _FileResult:
-    """One JSON object per line; keys are headers. A line that is not an object is a problem."""
+def _read_jsonl(file: str, path: Path, timezone: str, bounds: Bounds | None = None, keys: Sequence[str] | None = None) -> _FileResult:
+    """One JSON object per line; keys are headers: every key of the file, in the order first
+    seen. keys: the file is a piece of a bigger one (`outofcore`), read by those keys first,
+    and may hold no object at all. A line that is not an object is a problem."""
     bounds = bounds or Bounds.of(None)
     records: list[tuple[int, dict[str, Any]]] = []
     broken: list[RowProblem] = []
     blank = 0
-    keys: dict[str, None] = {}
+    seen: dict[str, None] = dict.fromkeys(keys or ())
     for n, line in _lines(file, path, bounds.cell_bytes * bounds.columns):
         if line is not None and not line.strip():
             blank += 1
@@ -112,12 +114,12 @@ def _read_jsonl(file: str, path: Path, timezone: str, bounds: Bounds | None = No
             broken.append(RowProblem(file, n, None, problem or ""))
             continue
         for k in obj:
-            keys.setdefault(str(k), None)
+            seen.setdefault(str(k), None)
         records.append((n, obj))
         bounds.check_rows(file, len(records) + len(broken))
-    if not records and not broken:
+    if not records and not broken and keys is None:
         raise LogFileError(file, f"berkas log '{file}' kosong: tidak ada satu pun objek JSON")
-    names = list(keys)
+    names = list(seen)
     bounds.check_columns(file, len(names), "kunci objek JSON di semua baris")
     header = _map_header(names)
     if header.missing and records:
@@ -140,4 +142,4 @@ def _read_jsonl(file: str, path: Path, timezone: str, bounds: Bounds | None = No
     frame, problems, blank_objects, merged, dates = _validate(raw, _Source(file, None, header), timezone)
     problems = sorted(problems + broken, key=lambda p: p.row)
     ignored = {file: list(header.ignored)} if header.ignored else {}
-    return _FileResult(frame, problems, blank + blank_objects, ignored, merged=merged, dates=readings(file, None, dates), evidence=dates)
+    return _FileResult(frame, problems, blank + blank_objects, ignored, merged=merged, dates=readings(file, None, dates), evidence=dates, keys=tuple(names))

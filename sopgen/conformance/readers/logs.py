@@ -32,7 +32,8 @@ _EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 EXTENSIONS = (".csv", ".jsonl", ".ndjson", ".parquet", *_EXCEL_EXTENSIONS)  # what read_logs reads
 
 
-def _read_one(file: str, path: Path, timezone: str, categorical: bool = False, bounds: Bounds | None = None) -> _FileResult:
+def _read_one(file: str, path: Path, timezone: str, categorical: bool = False, bounds: Bounds | None = None, keys: Sequence[str] | None = None) -> _FileResult:
+    """keys: the file is a piece of a JSON Lines log, read by those keys (`jsonl._read_jsonl`)."""
     bounds = bounds or Bounds.of(None)
     _require_file(file, path)
     suffix = path.suffix.lower()
@@ -40,7 +41,7 @@ def _read_one(file: str, path: Path, timezone: str, categorical: bool = False, b
         return _read_csv(file, path, timezone, "auto", categorical, bounds)
     if suffix in (".jsonl", ".ndjson"):
         bounds.check_file_size(file, path)
-        result = _read_jsonl(file, path, timezone, bounds)
+        result = _read_jsonl(file, path, timezone, bounds, keys)
     elif suffix in _EXCEL_EXTENSIONS:
         result = _read_xlsx(file, path, timezone, bounds)
     elif suffix == ".parquet":
