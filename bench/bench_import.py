@@ -1,6 +1,6 @@
 """Import benchmark: `sopgen import` of Word files built like the reference SOP.
 
-    python bench/bench_import.py               # 6, 50 and 200 steps, and a 1,000-row refusal
+    python bench/bench_import.py               # 6, 50 and 200 steps, a 1,000-row refusal, deep nesting
     python bench/bench_import.py 6 100
 
 Prints, per document: its size, the time to read it into a YAML text (best of 3; convert()
@@ -48,6 +48,28 @@ def too_long(folder: Path) -> Path:
     return path
 
 
+def nested(folder: Path, depth: int = 60, rows: int = 300) -> Path:
+    """The reference SOP after a layout table nested `depth` deep, `rows` rows at each level:
+    reading it must cost what it holds (each element visited once), not depth times more."""
+    import hashlib
+    import zipfile
+
+    path = build_docx(reference_document(), folder / f"bersarang-{depth}x{rows}.docx")
+    inner = b"<w:p/>"
+    for level in range(depth):
+        # Text that packs like typed text does (a few times), not like one repeated cell.
+        texts = (hashlib.sha256(f"{level}.{r}".encode()).hexdigest()[:24].encode() for r in range(rows - 1))
+        filled = b"".join(b"<w:tr><w:tc><w:p><w:r><w:t>" + t + b"</w:t></w:r></w:p></w:tc></w:tr>" for t in texts)
+        inner = b"<w:tbl>" + filled + b"<w:tr><w:tc>" + inner + b"<w:p/></w:tc></w:tr></w:tbl>"
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"<w:body>", b"<w:body>" + inner + b"<w:p/>", 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+    return path
+
+
 def measure(path: Path, project) -> tuple[float, float, str]:
     best = float("inf")
     outcome = ""
@@ -76,7 +98,7 @@ def main() -> None:
         (folder / "sops").mkdir()
         shutil.copy(ROOT / "sopgen.toml", folder / "sopgen.toml")
         project, _ = load_project(folder)
-        docs = [document(n, folder) for n in sizes] + [too_long(folder)]
+        docs = [document(n, folder) for n in sizes] + [too_long(folder), nested(folder)]
         for path in docs:
             seconds, mb, outcome = measure(path, project)
             print(f"{path.name:>22}  {path.stat().st_size / 1024:8.1f} KB  {seconds * 1000:8.1f} ms  puncak {mb:6.1f} MB  {outcome[:70]}")

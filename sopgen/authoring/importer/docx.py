@@ -55,16 +55,25 @@ def read_docx(path: Path) -> list[Grid]:
     return [_grid(t, f"tabel {i}", counter) for i, t in enumerate(tables, 1)]
 
 
-def _own(element, tag: str, stop: str) -> list:
-    """Descendants `tag` of element whose nearest `stop` ancestor is element itself (cells of
-    this row, not of a table nested in one of its cells)."""
-    out = []
-    for found in element.iter(_q(tag)):
-        parent = found.getparent()
-        while parent is not None and parent is not element and parent.tag != _q(stop):
-            parent = parent.getparent()
-        if parent is element:
-            out.append(found)
+# Elements that may wrap rows, cells or paragraphs without being one: content controls,
+# custom XML, and the chosen branch of markup compatibility (never its fallback copy).
+_WRAPPERS = frozenset(f"{{{NS[p]}}}{n}" for p, n in (("w", "sdt"), ("w", "sdtContent"), ("w", "customXml"), ("mc", "AlternateContent"), ("mc", "Choice")))
+
+
+def _own(element, tag: str) -> list:
+    """The `tag` children of element, also inside wrappers, never inside a nested table, a
+    row or cell of one, or a text box: rows of this table, cells of this row, paragraphs of
+    this cell. Each element is visited once, so deep nesting costs what the XML holds."""
+    want = _q(tag)
+    out, pending = [], [iter(element)]
+    while pending:
+        child = next(pending[-1], None)
+        if child is None:
+            pending.pop()
+        elif child.tag == want:
+            out.append(child)
+        elif child.tag in _WRAPPERS:
+            pending.append(iter(child))
     return out
 
 
@@ -79,14 +88,14 @@ def _int_attr(el, tag: str, default: int) -> int:
 
 
 def _grid(tbl, where: str, counter: list[int]) -> Grid:
-    trs = _own(tbl, "w:tr", "w:tbl")
+    trs = _own(tbl, "w:tr")
     if len(trs) > MAX_ROWS:
         raise ImportProblem(f"{where} memuat {len(trs)} baris, melebihi batas {MAX_ROWS}; satu SOP berisi puluhan langkah")
     rows: list[list[Cell]] = []
     for tr in trs:
         before = min(_int_attr(tr.find(_q("w:trPr")), _q("w:gridBefore"), 0), MAX_COLUMNS)
         row = [Cell() for _ in range(before)]
-        for tc in _own(tr, "w:tc", "w:tr"):
+        for tc in _own(tr, "w:tc"):
             pr = tc.find(_q("w:tcPr"))
             span = max(1, min(_int_attr(pr, _q("w:gridSpan"), 1), MAX_COLUMNS))
             merge = pr.find(_q("w:vMerge")) if pr is not None else None
@@ -108,9 +117,7 @@ def _cell(tc, pr, counter: list[int]) -> Cell:
     shd = pr.find(_q("w:shd")) if pr is not None else None
     fill = (shd.get(_q("w:fill")) or "").lower() if shd is not None else ""
     cell.shaded = fill not in ("", "auto", "ffffff") or (shd is not None and (shd.get(_q("w:val")) or "") in ("solid", "pct50", "pct75"))
-    for index, p in enumerate(_own(tc, "w:p", "w:tc")):
-        if _inside(p, tc, ("w:txbxContent", "mc:Fallback", "v:textbox")):
-            continue
+    for index, p in enumerate(_own(tc, "w:p")):
         cell.paragraphs.extend(_paragraph_lines(p))
         for shape in _paragraph_shapes(p, (id(tc), index)):
             counter[0] += 1

@@ -1,0 +1,204 @@
+"""`sopgen import` against files made to hurt it, and files real offices make that are odd.
+
+Each hostile file is a one-line Indonesian message naming the file (exit 1), never a
+traceback, never a file written, at a cost that follows what the file really holds.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import threading
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sopdocx import reference_docx
+from sopgen.authoring.importer import ImportProblem, convert
+from sopgen.source.project import load_project
+from test_import import _run, project  # noqa: F401  (the fixture: a project folder with sopgen.toml)
+
+
+def _refused(project: Path, source: Path, words: str) -> str:
+    """Import through the CLI: exit 1, the file named with the words, nothing written."""
+    result = _run(project, ["import", str(source)])
+    assert result.exit_code == 1, result.output
+    assert f"{source}: tidak diimpor: " in result.output and words in result.output, result.output
+    assert "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
+    assert list((project / "sops").iterdir()) == []
+    return result.output
+
+
+# --- archives whose headers lie ------------------------------------------------------------
+
+
+def _claim(path: Path, part: str, size: int) -> None:
+    """Make the local and central headers of `part` claim `size` unpacked bytes."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        local = z.getinfo(part).header_offset
+    struct.pack_into("<I", data, local + 22, size)
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46 : at + 46 + length] == part.encode():
+            struct.pack_into("<I", data, at + 24, size)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def _lying_bomb(tmp_path: Path, expand_mb: int) -> Path:
+    """A Word file whose document.xml claims 200 KB but unpacks to `expand_mb` MB (written
+    in pieces: the test itself never holds it)."""
+    source = reference_docx(tmp_path / "asli.docx")
+    target = tmp_path / "bom-berbohong.docx"
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            body = z.read(info.filename)
+            if info.filename != "word/document.xml":
+                out.writestr(info.filename, body)
+                continue
+            packed = zipfile.ZipInfo(info.filename)
+            packed.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(packed, "w", force_zip64=True) as part:
+                part.write(body)
+                for _ in range(expand_mb):
+                    part.write(b" " * (1024 * 1024))
+    _claim(target, "word/document.xml", 200_000)
+    return target
+
+
+def test_a_part_unpacking_past_its_claimed_size_is_refused_at_its_claim(project: Path, tmp_path: Path) -> None:
+    """python-docx reads a part in one go, and zipfile then inflates up to 2 GB before cutting
+    at the claimed size: a 1 MB file cost 2 GB of memory. Now every part is unpacked in 1 MB
+    pieces first, and one that holds more than it claims is damaged."""
+    source = _lying_bomb(tmp_path, 256)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportProblem, match="tidak sesuai dengan ukuran atau CRC"):
+            convert(source, load_project(project)[0])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024 * 1024, f"{peak / 2**20:.0f} MB"
+    _refused(project, source, "simpan ulang dari Word")
+
+
+def _workbook(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Nomor SOP"
+    wb.save(path)
+    return path
+
+
+def _encrypted_members(source: Path, target: Path) -> Path:
+    """The zip's own (ZipCrypto) encryption flag set on every member, as password tools do."""
+    data = bytearray(source.read_bytes())
+    for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + flags] |= 1
+            at = data.find(signature, at + 4)
+    target.write_bytes(bytes(data))
+    return target
+
+
+def _damaged(source: Path, target: Path, part: str) -> Path:
+    """One byte of a part's compressed data changed (a bad copy from a flash disk)."""
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as z:
+        info = z.getinfo(part)
+    data[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 5] ^= 0xFF
+    target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize(
+    "name, make, words",
+    [
+        ("sandi-zip.xlsx", lambda t: _encrypted_members(_workbook(t / "b.xlsx"), t / "sandi-zip.xlsx"), "dikunci dengan sandi"),
+        ("sandi-zip.docx", lambda t: _encrypted_members(reference_docx(t / "a.docx"), t / "sandi-zip.docx"), "dikunci dengan sandi"),
+        ("rusak.xlsx", lambda t: _damaged(_workbook(t / "b.xlsx"), t / "rusak.xlsx", "xl/workbook.xml"), "arsip .xlsx rusak"),
+        ("rusak.docx", lambda t: _damaged(reference_docx(t / "a.docx"), t / "rusak.docx", "word/document.xml"), "arsip .docx rusak"),
+    ],
+)
+def test_encrypted_or_damaged_parts_are_a_message(name: str, make, words: str, project: Path, tmp_path: Path) -> None:
+    """The Excel reader read the drawing parts itself and let zipfile's RuntimeError
+    ('password required') and zlib.error through as tracebacks."""
+    _refused(project, make(tmp_path), words)
+
+
+# --- a password-protected Office file (an OLE compound file) --------------------------------
+
+
+def _cfb(streams: dict[str, bytes]) -> bytes:
+    """A minimal compound file (version 3, 512-byte sectors): one FAT sector, one directory
+    sector, each stream in whole sectors (at least 4096 bytes, so no mini stream)."""
+    free, end, fat_sector, none = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    fat = [fat_sector, end]
+    data = b""
+    starts = []
+    for body in streams.values():
+        body = body.ljust(max(4096, -(-len(body) // 512) * 512), b"\0")
+        first = len(fat)
+        count = len(body) // 512
+        fat += [first + i + 1 for i in range(count - 1)] + [end]
+        starts.append((first, len(body)))
+        data += body
+    fat += [free] * (128 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (
+            raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1) + struct.pack("<III", none, right, child)
+            + b"\0" * 36 + struct.pack("<IQ", start, size)
+        )
+
+    names = list(streams)
+    entries = entry("Root Entry", 5, 1, none, end, 0)
+    for i, name in enumerate(names):
+        entries += entry(name, 2, none, i + 2 if i + 1 < len(names) else none, *starts[i])
+    directory = entries.ljust(512, b"\0")
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0) + struct.pack("<109I", 0, *([free] * 108))
+    )
+    return header + struct.pack("<128I", *fat) + directory + data
+
+
+def test_a_password_protected_document_says_so(project: Path, tmp_path: Path) -> None:
+    """Word and Excel keep a password-protected .docx/.xlsx as a compound file, as old .doc
+    files are: it was called an old .doc, and the advice to save it as .docx did not help."""
+    encrypted = _cfb({"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00", "EncryptedPackage": os.urandom(6000)})
+    for name in ("rahasia.docx", "rahasia.xlsx"):
+        (tmp_path / name).write_bytes(encrypted)
+        _refused(project, tmp_path / name, "dikunci dengan sandi (terenkripsi)")
+    (tmp_path / "lama.doc.docx").write_bytes(_cfb({"WordDocument": os.urandom(5000)}))
+    _refused(project, tmp_path / "lama.doc.docx", "format Word lama (.doc)")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
+def test_a_named_pipe_is_refused_not_waited_on(project: Path, tmp_path: Path) -> None:
+    """'sopgen import x.docx' where x.docx is a pipe waited for a writer forever. (A thread
+    opens the pipe again and again after 5 s so that a failing check ends instead of hanging the suite.)"""
+    pipe = tmp_path / "pipa.docx"
+    os.mkfifo(pipe)
+    done = threading.Event()
+
+    def release() -> None:
+        done.wait(5)
+        while not done.is_set():  # a writer comes and goes: a blocked reader sees the end
+            os.close(os.open(pipe, os.O_RDWR))
+            done.wait(0.2)
+
+    helper = threading.Thread(target=release, daemon=True)
+    helper.start()
+    try:
+        _refused(project, pipe, "bukan berkas biasa")
+    finally:
+        done.set()
+        helper.join()
