@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import struct
-import threading
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from hostile import pipe_with_a_passing_writer
 from sopdocx import reference_docx
 from sopgen.authoring.importer import ImportProblem, convert
 from sopgen.source.project import load_project
@@ -184,21 +184,88 @@ def test_a_password_protected_document_says_so(project: Path, tmp_path: Path) ->
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
 def test_a_named_pipe_is_refused_not_waited_on(project: Path, tmp_path: Path) -> None:
     """'sopgen import x.docx' where x.docx is a pipe waited for a writer forever. (A thread
-    opens the pipe again and again after 5 s so that a failing check ends instead of hanging the suite.)"""
+    keeps the pipe passing after 5 s so that a failing check ends instead of hanging the suite.)"""
     pipe = tmp_path / "pipa.docx"
-    os.mkfifo(pipe)
-    done = threading.Event()
-
-    def release() -> None:
-        done.wait(5)
-        while not done.is_set():  # a writer comes and goes: a blocked reader sees the end
-            os.close(os.open(pipe, os.O_RDWR))
-            done.wait(0.2)
-
-    helper = threading.Thread(target=release, daemon=True)
-    helper.start()
+    stop = pipe_with_a_passing_writer(pipe)
     try:
         _refused(project, pipe, "bukan berkas biasa")
     finally:
-        done.set()
-        helper.join()
+        stop()
+
+
+# --- what offices really put in one file -----------------------------------------------------
+
+
+def _two_sops_in_one_word_file(tmp_path: Path) -> Path:
+    """Two SOPs typed one after the other in one Word file, with the same actor columns."""
+    import copy
+
+    import docx
+
+    from sopdocx import build_docx, reference_document
+
+    first = build_docx(reference_document(), tmp_path / "a.docx")
+    other = reference_document()
+    other.nomor, other.nama, other.steps, other.tidak = "065/112/416-317/2023", "PENGUKURAN DATA KINERJA", other.steps[:3], None
+    second = docx.Document(str(build_docx(other, tmp_path / "b.docx")))
+    combined = docx.Document(str(first))
+    end = combined.element.body[-1]  # sectPr
+    for element in list(second.element.body)[:-1]:
+        end.addprevious(copy.deepcopy(element))
+    combined.save(str(tmp_path / "dua-sop.docx"))
+    return tmp_path / "dua-sop.docx"
+
+
+def _two_sheets(tmp_path: Path) -> Path:
+    import openpyxl
+
+    from test_import import _workbook as reference_workbook
+
+    source, _ = reference_workbook(tmp_path / "dua-lembar.xlsx")
+    wb = openpyxl.load_workbook(source)
+    copy = wb.copy_worksheet(wb.active)
+    copy.title = "SOP 2"
+    copy["C1"] = "065/112/416-317/2023"
+    wb.save(source)
+    return source
+
+
+@pytest.mark.parametrize("make", [_two_sops_in_one_word_file, _two_sheets], ids=["word", "excel"])
+def test_several_sops_in_one_file_are_not_merged_into_one(make, project: Path, tmp_path: Path) -> None:
+    """The second SOP's steps were appended to the first as steps 7-9 and its identity sheet
+    was lost: the file is refused, naming the SOPs it holds."""
+    output = _refused(project, make(tmp_path), "dokumen ini memuat 2 SOP ('065/111/416-317/2023', '065/112/416-317/2023')")
+    assert "impor masing-masing" in output
+
+
+def test_a_row_without_activity_is_kept_and_numbered_blank_rows_are_said(project: Path, tmp_path: Path) -> None:
+    """A row holding only an output and a remark was dropped without a word; blank rows the
+    form numbered in advance are not steps, and the file says which rows they were."""
+    from sopdocx import build_docx, reference_document
+    from sopgen.source.yamlload import load_text
+
+    doc = reference_document()
+    doc.extra_rows = [["", "", "", "", "", "", "", "", "laporan akhir", "dikirim ke Camat"], ["8"], ["9"]]
+    text, guesses, _, _ = convert(build_docx(doc, tmp_path / "baris.docx"), load_project(project)[0])
+    steps = load_text(text.encode(), "x").data["langkah"]
+    assert len(steps) == 7
+    assert (steps[6]["aktivitas"], steps[6]["mutu_baku"]["output"], steps[6]["keterangan"]) == ("", "laporan akhir", "dikirim ke Camat")
+    notes = [note for _, note in guesses]
+    assert any("kegiatan kosong di tabel 3 baris 9" in n for n in notes)
+    assert any("baris bernomor tanpa isi tidak dijadikan langkah: tabel 3 baris 10 ('8'); tabel 3 baris 11 ('9')" in n for n in notes)
+
+
+def test_odd_but_real_identity_values(project: Path, tmp_path: Path) -> None:
+    """A month without a day, a NIP typed with non-breaking spaces, an empty Tgl Revisi: read as
+    written, each guess said."""
+    from sopdocx import build_docx, reference_document
+    from sopgen.source.yamlload import load_text
+
+    doc = reference_document()
+    doc.pembuatan, doc.revisi = "Januari 2023", ""
+    doc.signer = ["Disahkan oleh", "CAMAT DAWARBLANDONG", "AKHMAK TAUFIQ, S.Sos., MM.", "Pembina", "NIP.\u00a019700626\u00a0199003\u00a01\u00a0006"]
+    text, guesses, _, _ = convert(build_docx(doc, tmp_path / "ragam.docx"), load_project(project)[0])
+    data = load_text(text.encode(), "x").data
+    assert data["tanggal"] == {"pembuatan": "2023-01", "revisi": None, "efektif": "2023-10-05"}
+    assert data["disahkan_oleh"] == {"jabatan": "Camat Dawarblandong", "nama": "AKHMAK TAUFIQ, S.Sos., MM.", "pangkat": "Pembina", "nip": "19700626 199003 1 006"}
+    assert any("'Januari 2023' tanpa hari" in note for _, note in guesses)
