@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,14 +163,19 @@ def _claimed_nomor(data: bytes) -> str | None:
 
 
 def check_signatures(data: bytes, trust_roots: list = ()) -> list[SignatureCheck]:
-    """Validate every embedded signature offline (no fetching of revocation data)."""
+    """Validate every embedded signature offline (no fetching of revocation data). A file that
+    carries a signature's byte range which pyHanko cannot read as a signature gets one failed
+    check: a broken signature is never the same as none."""
+    marked = _SIGNATURE_MARK.search(data) is not None
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
 
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
-    except Exception:
-        return []
+    except Exception as e:
+        return [_unreadable(type(e).__name__)] if marked else []
+    if marked and not signatures:
+        return [_unreadable("tanpa medan tanda tangan")]
     out = []
     quiet = logging.getLogger("pyhanko")
     level = quiet.level
@@ -180,6 +186,13 @@ def check_signatures(data: bytes, trust_roots: list = ()) -> list[SignatureCheck
     finally:
         quiet.setLevel(level)
     return out
+
+
+_SIGNATURE_MARK = re.compile(rb"/ByteRange\s*\[")
+
+
+def _unreadable(why: str) -> SignatureCheck:
+    return SignatureCheck("?", False, False, False, f"tanda tangan digital ada di berkas tetapi tidak terbaca ({why}); anggap tidak sah")
 
 
 def _check_one(sig, trust_roots) -> SignatureCheck:
