@@ -269,3 +269,22 @@ def test_odd_but_real_identity_values(project: Path, tmp_path: Path) -> None:
     assert data["tanggal"] == {"pembuatan": "2023-01", "revisi": None, "efektif": "2023-10-05"}
     assert data["disahkan_oleh"] == {"jabatan": "Camat Dawarblandong", "nama": "AKHMAK TAUFIQ, S.Sos., MM.", "pangkat": "Pembina", "nip": "19700626 199003 1 006"}
     assert any("'Januari 2023' tanpa hari" in note for _, note in guesses)
+
+
+@pytest.mark.parametrize("tail, words", [
+    (b'<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>', "rentang sel A1:XFD1048576 sampai baris 1048576, melebihi batas 1000 baris"),
+    (b'<hyperlinks><hyperlink ref="A1:XFD1000" location="\'SOP\'!A1"/></hyperlinks>', "mencakup lebih dari 256000 sel (rentang A1:XFD1000)"),
+])
+def test_a_merged_or_linked_range_over_the_whole_sheet_is_refused_unexpanded(tail: bytes, words: str, project: Path, tmp_path: Path) -> None:
+    """openpyxl makes one cell object per cell a merged range or a linked range covers: a 5 KB
+    workbook with one such line took minutes and gigabytes (A1:Z200000 did not finish in
+    2 minutes; the whole sheet would take all memory). The ranges are measured first."""
+    source = _workbook(tmp_path / "a.xlsx")
+    target = tmp_path / "rentang.xlsx"
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            body = z.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", b"</sheetData>" + tail)
+            out.writestr(info.filename, body)
+    _refused(project, target, words)

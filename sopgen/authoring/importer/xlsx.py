@@ -8,6 +8,7 @@ draw shapes anchored at a cell (`xdr:twoCellAnchor` from col/row). openpyxl read
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +37,8 @@ def read_xlsx(path: Path) -> list[Grid]:
         for info in z.infolist():
             if info.filename.startswith("xl/worksheets/") and info.file_size > MAX_SHEET:
                 raise ImportProblem(f"lembar '{info.filename[14:60]}' berukuran {info.file_size // 1048576} MB; sebuah SOP muat dalam beberapa puluh KB")
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                _check_ranges(z.read(info), info.filename[14:60])
         drawings = _drawings(z)
     import openpyxl
 
@@ -44,6 +47,37 @@ def read_xlsx(path: Path) -> list[Grid]:
     except Exception as e:  # openpyxl raises many kinds for a broken workbook  # noqa: BLE001
         raise ImportProblem(f"buku kerja Excel tidak dapat dibuka ({type(e).__name__}: {str(e)[:120]}); simpan ulang dari Excel sebagai .xlsx") from None
     return [_grid(ws, drawings.get(ws.title, [])) for ws in book.worksheets]
+
+
+# Merged ranges and hyperlinks over a range: openpyxl makes a cell object for every cell they
+# cover, so `<mergeCell ref="A1:XFD1048576"/>` in a 5 KB file would take all memory.
+_RANGE = re.compile(rb"""<(?:\w+:)?(?:mergeCell|hyperlink)\b[^>]*?\bref=["']\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})["']""")
+MAX_RANGE_CELLS = 4 * MAX_ROWS * MAX_COLUMNS  # cells all merged ranges and linked ranges of a sheet cover
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_ranges(xml: bytes, sheet: str) -> None:
+    """Refuse a sheet whose merged or linked ranges reach past the row limit or cover more cells
+    than an SOP sheet could, before openpyxl expands them cell by cell."""
+    covered = 0
+    for m in _RANGE.finditer(xml):
+        top, bottom = sorted((int(m[2]), int(m[4])))
+        left, right = sorted((_column(m[1]), _column(m[3])))
+        ref = f"{m[1].decode()}{m[2].decode()}:{m[3].decode()}{m[4].decode()}"
+        if bottom > MAX_ROWS:
+            raise ImportProblem(f"lembar '{sheet}': rentang sel {ref[:30]} sampai baris {bottom}, melebihi batas {MAX_ROWS} baris")
+        covered += (bottom - top + 1) * (right - left + 1)
+        if covered > MAX_RANGE_CELLS:
+            raise ImportProblem(
+                f"lembar '{sheet}': sel gabungan dan tautan mencakup lebih dari {MAX_RANGE_CELLS} sel (rentang {ref[:30]}); "
+                "sebuah SOP memakai beberapa ratus"
+            )
 
 
 def _text(value) -> str:
