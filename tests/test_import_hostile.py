@@ -288,3 +288,25 @@ def test_a_merged_or_linked_range_over_the_whole_sheet_is_refused_unexpanded(tai
                 body = body.replace(b"</sheetData>", b"</sheetData>" + tail)
             out.writestr(info.filename, body)
     _refused(project, target, words)
+
+
+def test_an_excel_month_without_a_day_stays_without_a_day(project: Path, tmp_path: Path) -> None:
+    """'Januari 2023' typed in Excel becomes the date 1 January 2023 shown as 'mmmm yyyy': the
+    import wrote 2023-01-01, a day the document does not hold. Now it reads what is shown."""
+    from datetime import datetime
+
+    import openpyxl
+
+    from sopgen.source.yamlload import load_text
+    from test_import import _workbook as reference_workbook
+
+    source, _ = reference_workbook(tmp_path / "bulan.xlsx")
+    wb = openpyxl.load_workbook(source)
+    made, effective = wb.active["C2"], wb.active["C4"]
+    assert wb.active["B2"].value == "Tgl Pembuatan" and wb.active["B4"].value == "Tgl Efektif"
+    made.value, made.number_format = datetime(2023, 1, 1), "mmmm yyyy"
+    effective.value, effective.number_format = datetime(2023, 10, 5), "[$-421]dd mmmm yyyy;@"
+    wb.save(source)
+    text, guesses, _, _ = convert(source, load_project(project)[0])
+    assert load_text(text.encode(), "x").data["tanggal"] == {"pembuatan": "2023-01", "revisi": None, "efektif": "2023-10-05"}
+    assert any("'Januari 2023' tanpa hari" in note for _, note in guesses)

@@ -16,6 +16,7 @@ from pathlib import Path
 from sopgen.authoring.importer import shapes as kinds
 from sopgen.authoring.importer.archive import check_office_zip
 from sopgen.authoring.importer.grid import Cell, Grid, ImportProblem, Shape
+from sopgen.authoring.importer.identity import MONTHS
 
 MAX_ROWS = 1_000
 MAX_COLUMNS = 64
@@ -80,12 +81,20 @@ def _check_ranges(xml: bytes, sheet: str) -> None:
             )
 
 
-def _text(value) -> str:
+_FORMAT_NOISE = re.compile(r'\[[^\]]*\]|"[^"]*"|\\.')  # [$-421] locale, "literal", \x escapes
+_MONTH_NAMES = {n: name.capitalize() for name, n in MONTHS.items() if name not in ("pebruari", "nopember")}
+
+
+def _text(value, number_format: str = "General") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
+        shown = _FORMAT_NOISE.sub("", number_format or "").lower()
+        if "y" in shown and "d" not in shown:
+            # 'Januari 2023' typed in Excel is stored as 1 January: the day is not in the document.
+            return f"{_MONTH_NAMES[value.month]} {value.year}"
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -119,7 +128,7 @@ def _grid(ws, placed: list[tuple[int, int, Shape]]) -> Grid:
                 cell = Cell()
             if origin == (r, c):
                 source = ws.cell(r, c)
-                cell.paragraphs = [" ".join(x.split()) for x in _text(source.value).split("\n")]
+                cell.paragraphs = [" ".join(x.split()) for x in _text(source.value, source.number_format).split("\n")]
                 fill = source.fill
                 rgb = getattr(fill.fgColor, "rgb", None) if fill is not None else None
                 cell.shaded = fill is not None and fill.patternType == "solid" and not (isinstance(rgb, str) and rgb.upper() in ("FFFFFFFF", "00FFFFFF"))
