@@ -547,11 +547,15 @@ def test_dressed_times_in_a_log_and_the_indonesian_zones(project_dir: Path) -> N
     rows.append(row("B", 1, "Senin, 02 Oktober 2023", "Senin, 02 Oktober 2023"))
     rows.append(row("C", 1, "02/10/2023 WIB", ""))  # a zone needs a time
     rows.append(row("D", 1, "Selasa, 02 Oktober 2023 08:00", ""))  # 2 October 2023 is a Monday
+    rows.append(row("E", 1, "Selasa, 02/10/2023 08:00 WITA", ""))  # with a zone, the same mistake
     result = check(project_dir, write_csv(project_dir / "log.csv", rows))
-    wrong_day = result.findings[-1]
+    wrong_day, zoned = result.findings[-2:]
     assert wrong_day.row == 10 and wrong_day.kind == "invalid_row"
     assert wrong_day.message.startswith("kolom 'mulai' berisi 'Selasa, 02 Oktober 2023 08:00', padahal 02/10/2023 hari Senin, bukan Selasa;")
-    assert [(r, k, c) for r, k, c, _ in brief(result) if k != "case_incomplete"] == [(8, "time_missing", "B"), (9, "invalid_row", None), (10, "invalid_row", None)]
+    assert zoned.row == 11 and zoned.message.startswith("kolom 'mulai' berisi 'Selasa, 02/10/2023 08:00 WITA', padahal 02/10/2023 hari Senin, bukan Selasa;")
+    assert [(r, k, c) for r, k, c, _ in brief(result) if k != "case_incomplete"] == [
+        (8, "time_missing", "B"), (9, "invalid_row", None), (10, "invalid_row", None), (11, "invalid_row", None)
+    ]
     steps = {s["step"]: s["median_minutes"] for s in result.summary["steps"]}
     assert (steps[1], steps[2], steps[3]) == (5.0, 5.0, 10.0)
 

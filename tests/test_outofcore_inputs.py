@@ -180,3 +180,15 @@ def test_a_json_lines_log_with_a_long_run_of_blank_lines_is_one_file_out_of_core
     log.write_text("".join(text[:20]) + "\n" * 20_000 + "".join(text[20:]), encoding="utf-8")
     whole = _same_reports(project, [log], monkeypatch, tmp_path)
     assert whole.accounting.blank == 20_000
+
+
+def test_a_json_lines_log_whose_required_key_is_first_seen_halfway_is_one_file_out_of_core(project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The first objects have no 'langkah' (a typist added it later): those rows are refused
+    as rows without a step, as in one frame; a piece was refused as a file missing the
+    column, and with it the whole log."""
+    root, _, _ = project
+    objects = [dict(zip(HEADER, r)) for r in _rows(random.Random(47), 70)]
+    for o in objects[:120]:
+        o.pop("langkah")
+    whole = _same_reports(project, [_jsonl(root / "langkah-belakangan.jsonl", objects)], monkeypatch, tmp_path)
+    assert whole.accounting.invalid >= 120 and whole.accounting.checked > 100

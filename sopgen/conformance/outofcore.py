@@ -127,9 +127,9 @@ def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions:
         file = shown_path(str(p))
         fi = len(data.files)
         try:
-            how = _Again(piece_bytes)
-            while isinstance(got := _spill_file(plan, file, fi, root, partitions, how, timezone, limits, sopless, found), _Again):
-                how = got  # its pieces did not read it as the whole file reads: again, as told
+            got = _spill_file(plan, file, fi, root, partitions, piece_bytes, timezone, limits, sopless, found)
+            if got is None:  # its pieces read the dates in different orders: the whole file, once
+                got = _spill_file(plan, file, fi, root, partitions, 0, timezone, limits, sopless, found)
         except (LogFileError, OSError) as err:
             _forget(root, fi, found, sopless)
             if isinstance(err, LogFileError):
@@ -143,14 +143,6 @@ def _spill(plan: CheckPlan, paths: Sequence[str | Path], root: Path, partitions:
     return _Pieces(data, sopless, partitions)
 
 
-@dataclass(frozen=True)
-class _Again:
-    """How to read a file again whose pieces did not read it as the whole file is read."""
-
-    piece_bytes: int  # 0: whole
-    keys: tuple[str, ...] = ()  # a JSON Lines file's header (`readers.jsonl`)
-
-
 def _forget(root: Path, fi: int, found: Any, sopless: dict[int, bool]) -> None:
     """Whatever a file's pieces left in the partitions and the refused findings."""
     for f in root.glob(f"*/{fi:06d}-*.parquet"):
@@ -160,11 +152,12 @@ def _forget(root: Path, fi: int, found: Any, sopless: dict[int, bool]) -> None:
 
 
 def _spill_file(
-    plan: CheckPlan, file: str, fi: int, root: Path, partitions: int, how: _Again, timezone: str, limits: Any, sopless: dict[int, bool], found: Any
-) -> _Piece | _Again:
-    """One file's rows into the partitions and its refused rows' findings into found, read
-    as `how` says; an `_Again`, with nothing of the file kept, when its pieces did not read it
-    as the whole file is read (`_again`)."""
+    plan: CheckPlan, file: str, fi: int, root: Path, partitions: int, piece_bytes: int, timezone: str, limits: Any, sopless: dict[int, bool], found: Any
+) -> _Piece | None:
+    """One file's rows into the partitions and its refused rows' findings into found
+    (piece_bytes 0: read whole); None when its pieces would read its numeric dates in
+    different orders (the file's order is decided over all of it: `readers.dateorder`), and
+    nothing of it is kept."""
     from sopgen.conformance.engine.findings import Findings
     from sopgen.conformance.engine.intake import refused_rows
     from sopgen.conformance.engine.tally import added_sums, finding_sums
@@ -174,10 +167,8 @@ def _spill_file(
     evidence: list[Any] = []
     unknown_people: list[pl.DataFrame] = []
     count = 0
-    keys: list[tuple[str, ...]] = []
-    for taken in _pieces(file, Path(file), root, how.piece_bytes, timezone, limits, how.keys):
+    for taken in _pieces(file, Path(file), root, piece_bytes, timezone, limits):
         frame, piece = taken.pop()
-        keys.append(piece.keys)
         if frame.get_column("person").null_count() < frame.height:
             frame, others = fold_people(frame, plan.tables.people)
             unknown_people.append(others)
@@ -203,38 +194,18 @@ def _spill_file(
             del refused
         got.add(piece)
         evidence.append(piece.evidence)
-    again, total = _again(how, keys, evidence)
-    if again is not None:
-        _forget(root, fi, found, sopless)
-        return again
-    if total is not None:
+    if len(evidence) > 1 and all(e is not None for e in evidence):
+        total = evidence[0]
+        for e in evidence[1:]:
+            total = total.merge(e)
+        if any(e.order != total.order for e in evidence):
+            _forget(root, fi, found, sopless)
+            return None
         got.dates = readings(file, None, total)
     note = people_note(file, pl.concat(unknown_people)) if unknown_people else None
     if note:  # before the file's other notes, as `read.read_input` says them
         got.notes.insert(0, note)
     return got
-
-
-def _again(how: _Again, keys: list[tuple[str, ...]], evidence: list[Any]) -> tuple[_Again | None, Any]:
-    """(how to read a file again, or None; the date evidence of all its pieces). Pieces read
-    a file as a whole unless a JSON Lines file's pieces found different keys (again, by the
-    keys of all: its header is every key of the file), its keys make it an XES event log
-    (whole: events pair over the file) or its pieces' numeric dates read in different orders
-    (whole: the order is decided over the file, `readers.dateorder`)."""
-    from sopgen.conformance.readers.columns import _map_header
-
-    if len(keys) < 2:
-        return None, None
-    if len(set(keys)) > 1:
-        return _Again(how.piece_bytes, tuple(dict.fromkeys(k for ks in keys for k in ks))), None
-    if keys[0] and "lifecycle" in _map_header(keys[0]).index:
-        return _Again(0), None
-    if not all(e is not None for e in evidence):
-        return None, None
-    total = evidence[0]
-    for e in evidence[1:]:
-        total = total.merge(e)
-    return (_Again(0) if any(e.order != total.order for e in evidence) else None), total
 
 
 _COLS = ("sheet", "row", "sop", "case", "step", "actor", "start", "end", "output", "timeless")
@@ -257,7 +228,6 @@ class _Piece:
     evidence: Any = None  # readers.dateorder.DateEvidence of a piece, rows as in the file
     refused: int = 0  # refused rows whose findings are on disk (`spill.SpilledFindings.add_refused`)
     refused_sums: dict[str, pl.DataFrame] | None = None  # their `tally.finding_sums`
-    keys: tuple[str, ...] = ()  # a JSON Lines piece's keys (`readers.jsonl`)
 
     def add(self, other: _Piece) -> None:
         self.problems.extend(other.problems)
@@ -268,10 +238,10 @@ class _Piece:
         self.dates.extend(other.dates)
 
 
-def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, limits: Any, keys: tuple[str, ...] = ()) -> Iterator[list[tuple[pl.DataFrame, _Piece]]]:
+def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, limits: Any) -> Iterator[list[tuple[pl.DataFrame, _Piece]]]:
     """The rows of one file a piece at a time, as `readers.read_frames` gives them (rows
-    numbered as in the whole file, problems and notes naming the file); piece_bytes 0: whole;
-    keys: the header a JSON Lines file's pieces are read by.
+    numbered as in the whole file, problems and notes naming the file); piece_bytes 0: whole.
+    A JSON Lines file's pieces are read by the keys of the whole file (its header).
 
     Each piece comes in a one-item list for the caller to take, and nothing here keeps it
     while the next piece is read: a categorical column alive across pieces would keep polars'
@@ -281,6 +251,7 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
     from sopgen.conformance.readers.bounds import Bounds
     from sopgen.conformance.readers.controls import refuse_controls
     from sopgen.conformance.readers.filecheck import _require_file
+    from sopgen.conformance.readers.jsonl import file_keys
     from sopgen.conformance.readers.logs import _read_one
 
     bounds = Bounds.of(piece_limits(limits))
@@ -288,7 +259,10 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
     suffix = path.suffix.lower()
     size = path.stat().st_size
     whole = suffix not in (".csv", ".jsonl", ".ndjson", ".parquet") or size <= piece_bytes or not piece_bytes
-    whole = whole or _xes_events(file, path, suffix)  # XES events pair across the file
+    keys = file_keys(file, path, bounds) if not whole and suffix in (".jsonl", ".ndjson") else None
+    # XES events pair across the file; a JSON Lines file without one object is read whole to
+    # say so (or word its lines)
+    whole = whole or keys == () or _xes_events(file, path, suffix, keys)
     if suffix == ".parquet" and not whole:
         yield from _parquet_pieces(file, path, piece_bytes, timezone, bounds)
         return
@@ -316,7 +290,7 @@ def _pieces(file: str, path: Path, root: Path, piece_bytes: int, timezone: str, 
         problems = [type(p)(file, p.row + shift, p.sheet, p.message) for p in result.problems]
         notes = [n.replace(str(piece), file) for n in result.notes]
         frame = result.frame.with_columns(pl.col("row") + shift, pl.lit(None, dtype=pl.String).alias("sheet"))
-        piece_result = _Piece(problems, notes, result.ignored, result.blank, result.merged, evidence=_shifted(result.evidence, shift), keys=result.keys)
+        piece_result = _Piece(problems, notes, result.ignored, result.blank, result.merged, evidence=_shifted(result.evidence, shift))
         del result
         yield [(frame, piece_result)]
         del frame  # before the next piece is read: see _pieces
@@ -373,13 +347,16 @@ def piece_limits(limits: Any) -> Any:
     return replace(limits or DEFAULT, baris=MAX_BARIS, log_mb=MAX_LOG_MB)
 
 
-def _xes_events(file: str, path: Path, suffix: str) -> bool:
+def _xes_events(file: str, path: Path, suffix: str, keys: tuple[str, ...] | None) -> bool:
     """Whether a log may hold XES lifecycle events (`readers.lifecycle`), whose start and
-    complete events pair over the whole file: a text log by its first line (the CSV header,
-    a JSON object's keys), a Parquet log by its columns."""
+    complete events pair over the whole file: a CSV by its first line, a JSON Lines file by
+    the keys of all its objects, a Parquet log by its columns."""
+    from sopgen.conformance.readers.columns import _map_header
+
+    if keys is not None:
+        return "lifecycle" in _map_header(keys).index
     if suffix != ".parquet":
         return b"lifecycle" in _head(path).lower()
-    from sopgen.conformance.readers.columns import _map_header
     from sopgen.conformance.readers.parquetfile import parquet_shape
 
     return "lifecycle" in _map_header(list(parquet_shape(file, path)[0].names())).index

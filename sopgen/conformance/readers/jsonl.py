@@ -96,6 +96,20 @@ def _lines(file: str, path: Path, cap: int) -> Iterator[tuple[int, str | None]]:
             yield n, text.rstrip("\n").rstrip("\r") if text.endswith("\n") else text
 
 
+def file_keys(file: str, path: Path, bounds: Bounds) -> tuple[str, ...]:
+    """Every key of a JSON Lines file, in the order first seen: the header of the whole file,
+    which its pieces are read by out of core (`outofcore`); more keys than a row may have
+    columns is a file error, as when the file is read whole."""
+    seen: dict[str, None] = {}
+    for _, line in _lines(file, path, bounds.cell_bytes * bounds.columns):
+        obj = _parse(line, bounds)[0] if line is not None and line.strip() else None
+        if obj:
+            seen.update((str(k), None) for k in obj)
+            if len(seen) > bounds.columns:
+                bounds.check_columns(file, len(seen), "kunci objek JSON di semua baris")
+    return tuple(seen)
+
+
 def _read_jsonl(file: str, path: Path, timezone: str, bounds: Bounds | None = None, keys: Sequence[str] | None = None) -> _FileResult:
     """One JSON object per line; keys are headers: every key of the file, in the order first
     seen. keys: the file is a piece of a bigger one (`outofcore`), read by those keys first,
@@ -142,4 +156,4 @@ def _read_jsonl(file: str, path: Path, timezone: str, bounds: Bounds | None = No
     frame, problems, blank_objects, merged, dates = _validate(raw, _Source(file, None, header), timezone)
     problems = sorted(problems + broken, key=lambda p: p.row)
     ignored = {file: list(header.ignored)} if header.ignored else {}
-    return _FileResult(frame, problems, blank + blank_objects, ignored, merged=merged, dates=readings(file, None, dates), evidence=dates, keys=tuple(names))
+    return _FileResult(frame, problems, blank + blank_objects, ignored, merged=merged, dates=readings(file, None, dates), evidence=dates)

@@ -108,7 +108,6 @@ class _FileResult:
     clean: bool = False  # every text already seen free of control characters (`controls`)
     dates: list[DateReading] = field(default_factory=list)  # numeric dates read one way of two (`dateorder`)
     evidence: Any = None  # dateorder.DateEvidence of a CSV/JSONL/Parquet file: what decided its order
-    keys: tuple[str, ...] = ()  # a JSON Lines file's header: its keys, in the order first seen
 
 
 def _empty_frame() -> pl.DataFrame:

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from sopgen.conformance.dates import HARI, wrong_weekday
+from sopgen.conformance.readers.zones import indonesian_zone
 from sopgen.conformance.readers.columns import _RAW_COLUMNS, REQUIRED, _Header
 from sopgen.conformance.readers.dateorder import MONTH_FIRST, DateEvidence, evidence_of_texts
 from sopgen.conformance.readers.lifecycle import _pair_lifecycle
@@ -162,7 +163,7 @@ def _problem(
                         f"{TIME_MAX:%d/%m/%Y}; periksa tahunnya"
                     )
                     continue
-                elif (wrong := wrong_weekday(text, month_first)) is not None:
+                elif (wrong := wrong_weekday(indonesian_zone(text)[0], month_first)) is not None:
                     day, stamp = wrong
                     parts.append(
                         f"kolom {labels[col]} berisi '{_short(text)}', padahal {stamp:%d/%m/%Y} hari {HARI[stamp.weekday()]}, "
