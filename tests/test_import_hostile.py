@@ -310,3 +310,19 @@ def test_an_excel_month_without_a_day_stays_without_a_day(project: Path, tmp_pat
     text, guesses, _, _ = convert(source, load_project(project)[0])
     assert load_text(text.encode(), "x").data["tanggal"] == {"pembuatan": "2023-01", "revisi": None, "efektif": "2023-10-05"}
     assert any("'Januari 2023' tanpa hari" in note for _, note in guesses)
+
+
+def test_a_note_quoting_the_document_never_carries_a_bidirectional_override(project: Path, tmp_path: Path) -> None:
+    """'# periksa:' notes quote the document ('huruf besar-kecil ditebak dari ...'): a U+202E in
+    the name reached the comment and the terminal raw, reordering what both show. The value
+    keeps it (validation then says SOP009 with its place); the note shows it escaped."""
+    from sopdocx import build_docx, reference_document
+
+    doc = reference_document()
+    doc.nama = "PENGUMPULAN \u202eATAD\u202c KINERJA"
+    result = _run(project, ["import", str(build_docx(doc, tmp_path / "bidi.docx"))])
+    written = next((project / "sops").iterdir()).read_text(encoding="utf-8")
+    comments = [line.split("#", 1)[1] for line in written.splitlines() if "# periksa:" in line]
+    assert "\\u202e" in result.output and "\u202e" not in result.output, result.output
+    assert any("\\u202eATAD\\u202c" in c for c in comments) and not any("\u202e" in c for c in comments)
+    assert "SOP009 nama memuat karakter kendali U+202E" in result.output
