@@ -311,3 +311,26 @@ def test_a_tampered_signature_is_never_sah_even_when_listed(attack, words: str, 
     r = CliRunner().invoke(main, ["verify", str(pdf), "--katalog", str(katalog), "--akar", str(ca)])
     assert r.exit_code == 1, r.output
     assert r.output.startswith("TANDA TANGAN RUSAK:") and words in r.output, r.output
+
+
+def test_a_ca_bundle_is_trusted_whole_and_a_pipe_is_refused(signed, tmp_path: Path) -> None:
+    """--akar with a PEM file holding several certificates (another CA, then the signer's)
+    trusted only the first one: 'BELUM DIPERCAYA'. A pipe given as --akar made verify wait
+    forever."""
+    import os
+
+    from hostile import pipe_with_a_passing_writer
+
+    root, _, ca = signed
+    _, other = make_pki(tmp_path)
+    bundle = tmp_path / "bundel.pem"
+    bundle.write_bytes(other.read_bytes() + ca.read_bytes())
+    code, text = _verify(root, root / "output" / "pindah.pdf", bundle)
+    assert code == 0 and text.startswith("SAH:"), text
+    if hasattr(os, "mkfifo"):
+        stop = pipe_with_a_passing_writer(tmp_path / "akar.pem")
+        try:
+            code, text = _verify(root, root / "output" / "pindah.pdf", tmp_path / "akar.pem")
+        finally:
+            stop()
+        assert code == 2 and "bukan berkas biasa" in text, text

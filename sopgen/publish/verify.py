@@ -28,6 +28,7 @@ MODIFIED = "berubah"
 UNKNOWN = "tidak dikenal"
 MAX_PDF_BYTES = 512 * 1024 * 1024
 MAX_REGISTER_BYTES = 64 * 1024 * 1024  # katalog.json of 1,000 SOPs is about 500 KB
+MAX_CERTIFICATE_BYTES = 16 * 1024 * 1024  # a CA bundle; one certificate is a few KB
 
 
 class VerifyError(Exception):
@@ -286,20 +287,19 @@ def system_trust_roots() -> list:
 
 
 def load_trust_roots(paths: list[Path]) -> list:
-    """CA certificates (PEM or DER) to trust for signature validation."""
+    """CA certificates (PEM or DER) to trust for signature validation; a PEM file may hold
+    several (a root and its intermediates, as certificate managers hand them out)."""
     from asn1crypto import pem, x509
 
     roots = []
     for p in paths:
+        data = _read_input(p, MAX_CERTIFICATE_BYTES, "sertifikat CA")
         try:
-            data = p.read_bytes()
-            if pem.detect(data):
-                data = pem.unarmor(data)[2]
-            cert = x509.Certificate.load(data)
-            cert.native  # parse now: a broken file is a usage error, not a traceback later
-        except OSError as e:
-            raise VerifyError(f"sertifikat CA '{p}' tidak terbaca ({e.strerror or e})") from None
+            blocks = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+            for der in blocks:
+                cert = x509.Certificate.load(der)
+                cert.native  # parse now: a broken file is a usage error, not a traceback later
+                roots.append(cert)
         except Exception:
-            raise VerifyError(f"'{p}' bukan sertifikat X.509 (PEM atau DER)") from None
-        roots.append(cert)
+            raise VerifyError(f"'{one_line(clip(str(p), 200))}' bukan sertifikat X.509 (PEM atau DER)") from None
     return roots
