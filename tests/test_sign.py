@@ -334,3 +334,19 @@ def test_a_ca_bundle_is_trusted_whole_and_a_pipe_is_refused(signed, tmp_path: Pa
         finally:
             stop()
         assert code == 2 and "bukan berkas biasa" in text, text
+
+
+def test_a_pipe_given_as_the_certificate_is_refused(tmp_path: Path) -> None:
+    """'sopgen build --tanda-tangan pipa.p12' waited forever for a writer."""
+    import os
+
+    from hostile import pipe_with_a_passing_writer
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes need POSIX")
+    stop = pipe_with_a_passing_writer(tmp_path / "pipa.p12")
+    try:
+        with pytest.raises(SignError, match="bukan berkas biasa"):
+            load_certificate(tmp_path / "pipa.p12", PASSWORD)
+    finally:
+        stop()
