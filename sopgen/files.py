@@ -206,3 +206,21 @@ def read_plain(path: Path, limit: int) -> bytes | None:
         return None
     finally:
         os.close(fd)
+
+
+class NotRegular(OSError):
+    """A named input that is a pipe, a device or a folder: refused, never waited on."""
+
+
+def read_named(path: Path, limit: int) -> tuple[int, bytes]:
+    """The size and the first `limit` bytes of a file the user named (links are followed).
+    Opened without blocking: a pipe, a device or a folder raises NotRegular unread."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(errno.EINVAL, "bukan berkas biasa (pipa, perangkat, atau folder)")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return st.st_size, f.read(limit)
+    finally:
+        os.close(fd)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import struct
-import threading
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from hostile import pipe_with_a_passing_writer
 from sopdocx import reference_docx
 from sopgen.authoring.importer import ImportProblem, convert
 from sopgen.source.project import load_project
@@ -184,21 +184,145 @@ def test_a_password_protected_document_says_so(project: Path, tmp_path: Path) ->
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
 def test_a_named_pipe_is_refused_not_waited_on(project: Path, tmp_path: Path) -> None:
     """'sopgen import x.docx' where x.docx is a pipe waited for a writer forever. (A thread
-    opens the pipe again and again after 5 s so that a failing check ends instead of hanging the suite.)"""
+    keeps the pipe passing after 5 s so that a failing check ends instead of hanging the suite.)"""
     pipe = tmp_path / "pipa.docx"
-    os.mkfifo(pipe)
-    done = threading.Event()
-
-    def release() -> None:
-        done.wait(5)
-        while not done.is_set():  # a writer comes and goes: a blocked reader sees the end
-            os.close(os.open(pipe, os.O_RDWR))
-            done.wait(0.2)
-
-    helper = threading.Thread(target=release, daemon=True)
-    helper.start()
+    stop = pipe_with_a_passing_writer(pipe)
     try:
         _refused(project, pipe, "bukan berkas biasa")
     finally:
-        done.set()
-        helper.join()
+        stop()
+
+
+# --- what offices really put in one file -----------------------------------------------------
+
+
+def _two_sops_in_one_word_file(tmp_path: Path) -> Path:
+    """Two SOPs typed one after the other in one Word file, with the same actor columns."""
+    import copy
+
+    import docx
+
+    from sopdocx import build_docx, reference_document
+
+    first = build_docx(reference_document(), tmp_path / "a.docx")
+    other = reference_document()
+    other.nomor, other.nama, other.steps, other.tidak = "065/112/416-317/2023", "PENGUKURAN DATA KINERJA", other.steps[:3], None
+    second = docx.Document(str(build_docx(other, tmp_path / "b.docx")))
+    combined = docx.Document(str(first))
+    end = combined.element.body[-1]  # sectPr
+    for element in list(second.element.body)[:-1]:
+        end.addprevious(copy.deepcopy(element))
+    combined.save(str(tmp_path / "dua-sop.docx"))
+    return tmp_path / "dua-sop.docx"
+
+
+def _two_sheets(tmp_path: Path) -> Path:
+    import openpyxl
+
+    from test_import import _workbook as reference_workbook
+
+    source, _ = reference_workbook(tmp_path / "dua-lembar.xlsx")
+    wb = openpyxl.load_workbook(source)
+    copy = wb.copy_worksheet(wb.active)
+    copy.title = "SOP 2"
+    copy["C1"] = "065/112/416-317/2023"
+    wb.save(source)
+    return source
+
+
+@pytest.mark.parametrize("make", [_two_sops_in_one_word_file, _two_sheets], ids=["word", "excel"])
+def test_several_sops_in_one_file_are_not_merged_into_one(make, project: Path, tmp_path: Path) -> None:
+    """The second SOP's steps were appended to the first as steps 7-9 and its identity sheet
+    was lost: the file is refused, naming the SOPs it holds."""
+    output = _refused(project, make(tmp_path), "dokumen ini memuat 2 SOP ('065/111/416-317/2023', '065/112/416-317/2023')")
+    assert "impor masing-masing" in output
+
+
+def test_a_row_without_activity_is_kept_and_numbered_blank_rows_are_said(project: Path, tmp_path: Path) -> None:
+    """A row holding only an output and a remark was dropped without a word; blank rows the
+    form numbered in advance are not steps, and the file says which rows they were."""
+    from sopdocx import build_docx, reference_document
+    from sopgen.source.yamlload import load_text
+
+    doc = reference_document()
+    doc.extra_rows = [["", "", "", "", "", "", "", "", "laporan akhir", "dikirim ke Camat"], ["8"], ["9"]]
+    text, guesses, _, _ = convert(build_docx(doc, tmp_path / "baris.docx"), load_project(project)[0])
+    steps = load_text(text.encode(), "x").data["langkah"]
+    assert len(steps) == 7
+    assert (steps[6]["aktivitas"], steps[6]["mutu_baku"]["output"], steps[6]["keterangan"]) == ("", "laporan akhir", "dikirim ke Camat")
+    notes = [note for _, note in guesses]
+    assert any("kegiatan kosong di tabel 3 baris 9" in n for n in notes)
+    assert any("baris bernomor tanpa isi tidak dijadikan langkah: tabel 3 baris 10 ('8'); tabel 3 baris 11 ('9')" in n for n in notes)
+
+
+def test_odd_but_real_identity_values(project: Path, tmp_path: Path) -> None:
+    """A month without a day, a NIP typed with non-breaking spaces, an empty Tgl Revisi: read as
+    written, each guess said."""
+    from sopdocx import build_docx, reference_document
+    from sopgen.source.yamlload import load_text
+
+    doc = reference_document()
+    doc.pembuatan, doc.revisi = "Januari 2023", ""
+    doc.signer = ["Disahkan oleh", "CAMAT DAWARBLANDONG", "AKHMAK TAUFIQ, S.Sos., MM.", "Pembina", "NIP.\u00a019700626\u00a0199003\u00a01\u00a0006"]
+    text, guesses, _, _ = convert(build_docx(doc, tmp_path / "ragam.docx"), load_project(project)[0])
+    data = load_text(text.encode(), "x").data
+    assert data["tanggal"] == {"pembuatan": "2023-01", "revisi": None, "efektif": "2023-10-05"}
+    assert data["disahkan_oleh"] == {"jabatan": "Camat Dawarblandong", "nama": "AKHMAK TAUFIQ, S.Sos., MM.", "pangkat": "Pembina", "nip": "19700626 199003 1 006"}
+    assert any("'Januari 2023' tanpa hari" in note for _, note in guesses)
+
+
+@pytest.mark.parametrize("tail, words", [
+    (b'<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>', "rentang sel A1:XFD1048576 sampai baris 1048576, melebihi batas 1000 baris"),
+    (b'<hyperlinks><hyperlink ref="A1:XFD1000" location="\'SOP\'!A1"/></hyperlinks>', "mencakup lebih dari 256000 sel (rentang A1:XFD1000)"),
+])
+def test_a_merged_or_linked_range_over_the_whole_sheet_is_refused_unexpanded(tail: bytes, words: str, project: Path, tmp_path: Path) -> None:
+    """openpyxl makes one cell object per cell a merged range or a linked range covers: a 5 KB
+    workbook with one such line took minutes and gigabytes (A1:Z200000 did not finish in
+    2 minutes; the whole sheet would take all memory). The ranges are measured first."""
+    source = _workbook(tmp_path / "a.xlsx")
+    target = tmp_path / "rentang.xlsx"
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            body = z.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", b"</sheetData>" + tail)
+            out.writestr(info.filename, body)
+    _refused(project, target, words)
+
+
+def test_an_excel_month_without_a_day_stays_without_a_day(project: Path, tmp_path: Path) -> None:
+    """'Januari 2023' typed in Excel becomes the date 1 January 2023 shown as 'mmmm yyyy': the
+    import wrote 2023-01-01, a day the document does not hold. Now it reads what is shown."""
+    from datetime import datetime
+
+    import openpyxl
+
+    from sopgen.source.yamlload import load_text
+    from test_import import _workbook as reference_workbook
+
+    source, _ = reference_workbook(tmp_path / "bulan.xlsx")
+    wb = openpyxl.load_workbook(source)
+    made, effective = wb.active["C2"], wb.active["C4"]
+    assert wb.active["B2"].value == "Tgl Pembuatan" and wb.active["B4"].value == "Tgl Efektif"
+    made.value, made.number_format = datetime(2023, 1, 1), "mmmm yyyy"
+    effective.value, effective.number_format = datetime(2023, 10, 5), "[$-421]dd mmmm yyyy;@"
+    wb.save(source)
+    text, guesses, _, _ = convert(source, load_project(project)[0])
+    assert load_text(text.encode(), "x").data["tanggal"] == {"pembuatan": "2023-01", "revisi": None, "efektif": "2023-10-05"}
+    assert any("'Januari 2023' tanpa hari" in note for _, note in guesses)
+
+
+def test_a_note_quoting_the_document_never_carries_a_bidirectional_override(project: Path, tmp_path: Path) -> None:
+    """'# periksa:' notes quote the document ('huruf besar-kecil ditebak dari ...'): a U+202E in
+    the name reached the comment and the terminal raw, reordering what both show. The value
+    keeps it (validation then says SOP009 with its place); the note shows it escaped."""
+    from sopdocx import build_docx, reference_document
+
+    doc = reference_document()
+    doc.nama = "PENGUMPULAN \u202eATAD\u202c KINERJA"
+    result = _run(project, ["import", str(build_docx(doc, tmp_path / "bidi.docx"))])
+    written = next((project / "sops").iterdir()).read_text(encoding="utf-8")
+    comments = [line.split("#", 1)[1] for line in written.splitlines() if "# periksa:" in line]
+    assert "\\u202e" in result.output and "\u202e" not in result.output, result.output
+    assert any("\\u202eATAD\\u202c" in c for c in comments) and not any("\u202e" in c for c in comments)
+    assert "SOP009 nama memuat karakter kendali U+202E" in result.output

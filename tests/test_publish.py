@@ -14,6 +14,7 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
+from hostile import pipe_with_a_passing_writer
 from sopfactory import make_project, sop_yaml
 from sopgen.files import OutputRefused
 from sopgen.cli import main
@@ -177,3 +178,43 @@ def test_new_version_replaces_the_old_page(tmp_path: Path) -> None:
     second = pages / f"{verification_key('800/009/416-317/2023', 1)}.html"
     assert second.is_file() and not first.exists()  # no old page says "berlaku"
     assert "Revisi ke-1" in second.read_text(encoding="utf-8")
+
+
+def test_verify_refuses_a_catalog_or_pdf_that_is_deep_huge_or_a_pipe(site: Path, tmp_path: Path) -> None:
+    """A katalog.json nested 100,000 deep was a RecursionError traceback; a pipe where the
+    catalog or the PDF should be made verify wait forever; a huge catalog was read whole."""
+    import os
+
+    pdf = site / "output" / "pindah.pdf"
+    deep = tmp_path / "dalam.json"
+    deep.write_text('{"format": "sopgen-katalog", "sop": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    huge = tmp_path / "besar.json"
+    with huge.open("wb") as f:
+        f.truncate(65 * 1024 * 1024)  # sparse: nothing is written to disk
+    for katalog, words in ((deep, "bukan katalog.json yang sah (JSON rusak)"), (huge, "lebih dari 64 MB")):
+        r = CliRunner().invoke(main, ["verify", str(pdf), "--katalog", str(katalog)])
+        assert r.exit_code == 2 and words in r.output and "Traceback" not in r.output, r.output
+    if not hasattr(os, "mkfifo"):
+        return
+    for name, args in (("katalog.json", lambda p: [str(pdf), "--katalog", str(p)]), ("pipa.pdf", lambda p: [str(p), "--katalog", str(site / "output")])):
+        stop = pipe_with_a_passing_writer(tmp_path / name)
+        try:
+            r = CliRunner().invoke(main, ["verify", *args(tmp_path / name)])
+        finally:
+            stop()
+        assert r.exit_code == 2 and "bukan berkas biasa" in r.output, r.output
+
+
+def test_verify_a_status_the_format_does_not_have(site: Path, tmp_path: Path) -> None:
+    """A katalog.json whose entry says status 'aktif' (with a terminal escape sequence in it,
+    and one in versi) was 'TERBIT, TETAPI TIDAK BERLAKU ... aktif' with the escape sequences
+    written to the terminal. Now the catalog is said to be broken, every value escaped."""
+    register = json.loads((site / "output" / "katalog.json").read_text(encoding="utf-8"))
+    entry = next(i for i in register["sop"] if i["pdf"] == "pindah.pdf")
+    entry["status"], entry["versi"] = "\x1b]0;judul\x07aktif", "\x1b[2J3"
+    crafted = tmp_path / "katalog.json"
+    crafted.write_text(json.dumps(register), encoding="utf-8")
+    r = CliRunner().invoke(main, ["verify", str(site / "output" / "pindah.pdf"), "--katalog", str(crafted)])
+    assert r.exit_code == 1, r.output
+    assert r.output.startswith("KATALOG TIDAK SAH:") and "(berlaku, draf, dicabut, diganti)" in r.output, r.output
+    assert "\x1b" not in r.output and "\x07" not in r.output

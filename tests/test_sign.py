@@ -229,3 +229,124 @@ def test_wrong_password_is_a_sign_error(signed) -> None:
     _, p12, _ = signed
     with pytest.raises(SignError, match="sandi salah"):
         load_certificate(p12, "salah")
+
+
+def _listed(root: Path, folder: Path, data: bytes) -> tuple[Path, Path]:
+    """The file, and a katalog.json that lists its sha256 for the SOP: what verify sees when the
+    output folder was changed before the catalog was written (or the catalog with it)."""
+    import hashlib
+    import json
+
+    pdf = folder / "diubah.pdf"
+    pdf.write_bytes(data)
+    register = json.loads((root / "output" / "katalog.json").read_text(encoding="utf-8"))
+    register["sop"][0]["sha256"] = hashlib.sha256(data).hexdigest()
+    katalog = folder / "katalog.json"
+    katalog.write_text(json.dumps(register), encoding="utf-8")
+    return pdf, katalog
+
+
+def _appended(pdf: bytes, _folder: Path) -> bytes:
+    """An incremental update after the signature that replaces the first page's content."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 100 Td (PALSU) Tj ET"))
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _second_signature(pdf: bytes, folder: Path) -> bytes:
+    """A second signature, by a certificate someone else made in the same name."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    p12, _ = make_pki(folder)
+    signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=PASSWORD.encode())
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    fields.append_signature_field(writer, fields.SigFieldSpec("Kedua", on_page=0, box=(0, 0, 0, 0)))
+    out = io.BytesIO()
+    signers.PdfSigner(signers.PdfSignatureMetadata(field_name="Kedua"), signer).sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+def _shorter_range(pdf: bytes, _folder: Path) -> bytes:
+    """/ByteRange rewritten to leave 100 bytes out, and one of them changed."""
+    import re
+
+    data = bytearray(pdf)
+    m = re.search(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data)
+    a, b, c, d = map(int, m.groups())
+    data[m.start() : m.end()] = f"/ByteRange [{a} {b - 100} {c} {d}]".encode().ljust(m.end() - m.start())
+    data[b - 50] ^= 0x01
+    return bytes(data)
+
+
+def _broken_contents(pdf: bytes, _folder: Path) -> bytes:
+    """The signature value (/Contents) no longer hexadecimal: pyHanko cannot read it at all."""
+    import re
+
+    data = bytearray(pdf)
+    start = re.search(rb"/Contents\s*<", data).end()
+    data[start : start + 10] = b"ZZZZZZZZZZ"
+    return bytes(data)
+
+
+@pytest.mark.parametrize("attack, words", [
+    (_appended, "utuh, tetapi ada perubahan yang ditambahkan sesudahnya"),
+    (_second_signature, "utuh, tetapi ada perubahan yang ditambahkan sesudahnya"),
+    (_shorter_range, "TIDAK UTUH"),
+    (_broken_contents, "tanda tangan digital ada di berkas tetapi tidak terbaca"),
+])
+def test_a_tampered_signature_is_never_sah_even_when_listed(attack, words: str, signed, tmp_path: Path) -> None:
+    """pyHanko's own attacks on a signed file, with a catalog that lists the changed bytes:
+    the signature check alone must say no. A signature pyHanko could not parse at all (broken
+    /Contents) was taken for no signature: 'SAH', exit 0."""
+    root, _, ca = signed
+    pdf, katalog = _listed(root, tmp_path, attack((root / "output" / "pindah.pdf").read_bytes(), tmp_path))
+    r = CliRunner().invoke(main, ["verify", str(pdf), "--katalog", str(katalog), "--akar", str(ca)])
+    assert r.exit_code == 1, r.output
+    assert r.output.startswith("TANDA TANGAN RUSAK:") and words in r.output, r.output
+
+
+def test_a_ca_bundle_is_trusted_whole_and_a_pipe_is_refused(signed, tmp_path: Path) -> None:
+    """--akar with a PEM file holding several certificates (another CA, then the signer's)
+    trusted only the first one: 'BELUM DIPERCAYA'. A pipe given as --akar made verify wait
+    forever."""
+    import os
+
+    from hostile import pipe_with_a_passing_writer
+
+    root, _, ca = signed
+    _, other = make_pki(tmp_path)
+    bundle = tmp_path / "bundel.pem"
+    bundle.write_bytes(other.read_bytes() + ca.read_bytes())
+    code, text = _verify(root, root / "output" / "pindah.pdf", bundle)
+    assert code == 0 and text.startswith("SAH:"), text
+    if hasattr(os, "mkfifo"):
+        stop = pipe_with_a_passing_writer(tmp_path / "akar.pem")
+        try:
+            code, text = _verify(root, root / "output" / "pindah.pdf", tmp_path / "akar.pem")
+        finally:
+            stop()
+        assert code == 2 and "bukan berkas biasa" in text, text
+
+
+def test_a_pipe_given_as_the_certificate_is_refused(tmp_path: Path) -> None:
+    """'sopgen build --tanda-tangan pipa.p12' waited forever for a writer."""
+    import os
+
+    from hostile import pipe_with_a_passing_writer
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes need POSIX")
+    stop = pipe_with_a_passing_writer(tmp_path / "pipa.p12")
+    try:
+        with pytest.raises(SignError, match="bukan berkas biasa"):
+            load_certificate(tmp_path / "pipa.p12", PASSWORD)
+    finally:
+        stop()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 VERIFY_DIR = "verifikasi"
 REGISTER_NAME = "katalog.json"
 KEY_PATTERN = re.compile(r"verifikasi/([0-9a-f]{64})\.html")
+STATUSES = ("berlaku", "draf", "dicabut", "diganti")  # what katalog.json may say (diganti: revoked, replaced)
 
 
 def version_of(sop) -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 FIELD_NAME = "TandaTanganPengesah"
 BOX_CLASS = "kotak-ttd"
+MAX_P12_BYTES = 16 * 1024 * 1024  # a P12 with its chain is a few KB
 PX_TO_PT = 0.75
 # Fonts with the glyphs of Indonesian names, embedded in the signature's appearance (PDF/A).
 FONTS = (
@@ -64,10 +65,16 @@ def load_certificate(path: Path, password: str) -> Certificate:
     """Open a P12/PFX file; a wrong password or a damaged file is a SignError."""
     from pyhanko.sign import signers
 
+    from sopgen.files import NotRegular, read_named
+
     try:
-        data = path.read_bytes()
+        size, data = read_named(path, MAX_P12_BYTES + 1)  # a pipe or a device is refused, never waited on
+    except NotRegular:
+        raise SignError(f"berkas sertifikat '{path}' bukan berkas biasa (pipa, perangkat, atau folder)") from None
     except OSError as e:
         raise SignError(f"berkas sertifikat '{path}' tidak terbaca ({e.strerror or e})") from None
+    if size > MAX_P12_BYTES or len(data) > MAX_P12_BYTES:
+        raise SignError(f"berkas sertifikat '{path.name}' lebih dari {MAX_P12_BYTES // (1024 * 1024)} MB; bukan berkas P12/PFX")
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=password.encode("utf-8"))
     except Exception:  # pyHanko/cryptography raise several kinds for a bad file or password

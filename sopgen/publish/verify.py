@@ -14,17 +14,21 @@ import io
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sopgen.publish.identity import KEY_PATTERN, REGISTER_NAME
+from sopgen.files import NotRegular, read_named
+from sopgen.publish.identity import KEY_PATTERN, REGISTER_NAME, STATUSES
 from sopgen.textsafe import clip, one_line
 
 PUBLISHED = "terbit"
 MODIFIED = "berubah"
 UNKNOWN = "tidak dikenal"
 MAX_PDF_BYTES = 512 * 1024 * 1024
+MAX_REGISTER_BYTES = 64 * 1024 * 1024  # katalog.json of 1,000 SOPs is about 500 KB
+MAX_CERTIFICATE_BYTES = 16 * 1024 * 1024  # a CA bundle; one certificate is a few KB
 
 
 class VerifyError(Exception):
@@ -68,7 +72,9 @@ class Verdict:
             shown = f"SOP {one_line(clip(str(nomor), 80))}" if nomor else "SOP tanpa nomor"
             out.append(f"{shown} — {one_line(clip(str(it.get('nama')), 120))}")
             versi = it.get("versi") or 0
-            out.append(f"versi: {'revisi ke-' + str(versi) if versi else 'terbitan pertama (revisi 0)'}; status di katalog: {it.get('status')}")
+            shown_versi = one_line(clip(str(versi), 40))
+            status = one_line(clip(str(it.get("status")), 40))
+            out.append(f"versi: {'revisi ke-' + shown_versi if versi else 'terbitan pertama (revisi 0)'}; status di katalog: {status}")
             if it.get("diganti_oleh"):
                 out.append(f"diganti oleh SOP {one_line(clip(str(it['diganti_oleh']), 80))}")
         for s in self.signatures:
@@ -91,7 +97,26 @@ class Verdict:
         status = self.item.get("status") if self.item else None
         if status == "berlaku":
             return "SAH: PDF ini persis yang diterbitkan katalog, dan SOP ini berlaku"
+        if status not in STATUSES:
+            return (f"KATALOG TIDAK SAH: PDF ini tercatat di katalog, tetapi dengan status '{one_line(clip(str(status), 40))}', "
+                    f"yang tidak ada dalam format SOP ({', '.join(STATUSES)}); katalog ini rusak atau diubah, "
+                    "jalankan sopgen build lagi atau minta katalog resmi")
         return f"TERBIT, TETAPI TIDAK BERLAKU: PDF ini persis yang diterbitkan katalog, dengan status {status}"
+
+
+def _read_input(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a file the user named: a regular file up to `limit`; a pipe or a device is
+    refused, never waited on (the catalog folder may sit on a shared drive)."""
+    shown = one_line(clip(str(path), 200))
+    try:
+        size, data = read_named(path, limit + 1)
+    except NotRegular:
+        raise VerifyError(f"{what} '{shown}' bukan berkas biasa (pipa, perangkat, atau folder)") from None
+    except OSError as e:
+        raise VerifyError(f"{what} '{shown}' tidak terbaca ({e.strerror or e})") from None
+    if size > limit or len(data) > limit:
+        raise VerifyError(f"{what} '{shown}' lebih dari {limit // (1024 * 1024)} MB; bukan berkas buatan sopgen")
+    return data
 
 
 def load_register(path: Path) -> list[dict[str, Any]]:
@@ -99,14 +124,14 @@ def load_register(path: Path) -> list[dict[str, Any]]:
     if path.is_dir():
         path = path / REGISTER_NAME
     try:
-        data = json.loads(path.read_bytes())
-    except OSError as e:
-        raise VerifyError(f"katalog '{path}' tidak terbaca ({e.strerror or e}); jalankan sopgen build dulu, atau beri --katalog") from None
-    except ValueError:
-        raise VerifyError(f"'{path}' bukan katalog.json yang sah (JSON rusak)") from None
+        data = json.loads(_read_input(path, MAX_REGISTER_BYTES, "katalog"))
+    except VerifyError as e:
+        raise VerifyError(f"{e}; jalankan sopgen build dulu, atau beri --katalog") from None
+    except (ValueError, RecursionError):  # broken JSON or UTF-8, nesting too deep
+        raise VerifyError(f"'{one_line(clip(str(path), 200))}' bukan katalog.json yang sah (JSON rusak)") from None
     items = data.get("sop") if isinstance(data, dict) and data.get("format") == "sopgen-katalog" else None
     if not isinstance(items, list):
-        raise VerifyError(f"'{path}' bukan katalog.json buatan sopgen")
+        raise VerifyError(f"'{one_line(clip(str(path), 200))}' bukan katalog.json buatan sopgen")
     return [i for i in items if isinstance(i, dict)]
 
 
@@ -139,14 +164,19 @@ def _claimed_nomor(data: bytes) -> str | None:
 
 
 def check_signatures(data: bytes, trust_roots: list = ()) -> list[SignatureCheck]:
-    """Validate every embedded signature offline (no fetching of revocation data)."""
+    """Validate every embedded signature offline (no fetching of revocation data). A file that
+    carries a signature's byte range which pyHanko cannot read as a signature gets one failed
+    check: a broken signature is never the same as none."""
+    marked = _SIGNATURE_MARK.search(data) is not None
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
 
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
-    except Exception:
-        return []
+    except Exception as e:
+        return [_unreadable(type(e).__name__)] if marked else []
+    if marked and not signatures:
+        return [_unreadable("tanpa medan tanda tangan")]
     out = []
     quiet = logging.getLogger("pyhanko")
     level = quiet.level
@@ -157,6 +187,13 @@ def check_signatures(data: bytes, trust_roots: list = ()) -> list[SignatureCheck
     finally:
         quiet.setLevel(level)
     return out
+
+
+_SIGNATURE_MARK = re.compile(rb"/ByteRange\s*\[")
+
+
+def _unreadable(why: str) -> SignatureCheck:
+    return SignatureCheck("?", False, False, False, f"tanda tangan digital ada di berkas tetapi tidak terbaca ({why}); anggap tidak sah")
 
 
 def _check_one(sig, trust_roots) -> SignatureCheck:
@@ -192,14 +229,9 @@ def _signature_text(check: SignatureCheck, status) -> str:
 
 def verify_pdf(pdf: Path, register: Path, trust_roots: list = ()) -> Verdict:
     """Compare a PDF with the catalog's katalog.json; raise VerifyError for usage problems."""
-    try:
-        if pdf.stat().st_size > MAX_PDF_BYTES:
-            raise VerifyError(f"'{pdf}' lebih dari {MAX_PDF_BYTES // (1024 * 1024)} MB; ini bukan PDF SOP")
-        data = pdf.read_bytes()
-    except OSError as e:
-        raise VerifyError(f"berkas '{pdf}' tidak terbaca ({e.strerror or e})") from None
+    data = _read_input(pdf, MAX_PDF_BYTES, "berkas")
     if not data.startswith(b"%PDF-"):
-        raise VerifyError(f"'{pdf}' bukan berkas PDF")
+        raise VerifyError(f"'{one_line(clip(str(pdf), 200))}' bukan berkas PDF")
     items = load_register(register)
     sha = hashlib.sha256(data).hexdigest()
     signatures = check_signatures(data, trust_roots)
@@ -255,20 +287,19 @@ def system_trust_roots() -> list:
 
 
 def load_trust_roots(paths: list[Path]) -> list:
-    """CA certificates (PEM or DER) to trust for signature validation."""
+    """CA certificates (PEM or DER) to trust for signature validation; a PEM file may hold
+    several (a root and its intermediates, as certificate managers hand them out)."""
     from asn1crypto import pem, x509
 
     roots = []
     for p in paths:
+        data = _read_input(p, MAX_CERTIFICATE_BYTES, "sertifikat CA")
         try:
-            data = p.read_bytes()
-            if pem.detect(data):
-                data = pem.unarmor(data)[2]
-            cert = x509.Certificate.load(data)
-            cert.native  # parse now: a broken file is a usage error, not a traceback later
-        except OSError as e:
-            raise VerifyError(f"sertifikat CA '{p}' tidak terbaca ({e.strerror or e})") from None
+            blocks = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+            for der in blocks:
+                cert = x509.Certificate.load(der)
+                cert.native  # parse now: a broken file is a usage error, not a traceback later
+                roots.append(cert)
         except Exception:
-            raise VerifyError(f"'{p}' bukan sertifikat X.509 (PEM atau DER)") from None
-        roots.append(cert)
+            raise VerifyError(f"'{one_line(clip(str(p), 200))}' bukan sertifikat X.509 (PEM atau DER)") from None
     return roots

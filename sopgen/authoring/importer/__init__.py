@@ -47,16 +47,25 @@ def convert(path: Path, project: Project) -> tuple[str, list[tuple[int, str]], s
     from sopgen.authoring.importer import assemble
     from sopgen.authoring.importer.draft import Draft
     from sopgen.authoring.importer.emit import sop_yaml
-    from sopgen.authoring.importer.identity import read_identity
-    from sopgen.authoring.importer.mechanism import mechanism
+    from sopgen.authoring.importer.identity import read_identity, several_sops
+    from sopgen.authoring.importer.mechanism import find_columns, mechanism
     from sopgen.authoring.importer.shapes import GROUP
 
     grids = read_grids(path)
+    several = several_sops(grids, sum(find_columns(g) is not None for g in grids))
+    if several:
+        shown = ", ".join(f"'{s[:60]}'" for s in several[:5]) + (", ..." if len(several) > 5 else "")
+        raise ImportProblem(
+            f"dokumen ini memuat {len(several)} SOP ({shown}); sopgen mengimpor satu SOP per dokumen: simpan tiap SOP "
+            "sebagai dokumen sendiri (di Excel: tiap lembar sebagai buku kerja sendiri), lalu impor masing-masing"
+        )
     draft = Draft()
     read_identity(grids, draft, dict(project.config.instansi))
     cols, rows, shapes = mechanism(grids)
     if not rows:
         raise ImportProblem("tabel Mekanisme ditemukan tetapi tanpa langkah (baris kegiatan)")
+    if cols.skipped:
+        draft.note(("langkah",), "baris bernomor tanpa isi tidak dijadikan langkah: " + "; ".join(cols.skipped[:5]) + ("; ..." if len(cols.skipped) > 5 else ""))
     ids = assemble.actors(draft, cols)
     if not any(r.how == "bentuk" for r in rows) and any(s.kind == GROUP for s in shapes):
         draft.note(("pelaksana",), "bagan digambar sebagai satu kelompok (group) sehingga kolom tiap langkah tidak terbaca dari bentuknya; pisahkan kelompoknya di Word lalu impor ulang, atau periksa pelaksana tiap langkah")

@@ -10,13 +10,12 @@ before python-docx or openpyxl read it whole.
 
 from __future__ import annotations
 
-import os
-import stat
 import zipfile
 import zlib
 from pathlib import Path
 
 from sopgen.authoring.importer.grid import ImportProblem
+from sopgen.files import NotRegular, read_named
 
 MAX_FILE = 50 * 1024 * 1024  # bytes on disk
 MAX_MEMBERS = 2_000
@@ -60,18 +59,11 @@ def check_office_zip(path: Path, kind: str) -> None:
 def _head(path: Path) -> tuple[int, bytes]:
     """Size and first bytes of a regular file; a pipe or a device is refused, never waited on."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return read_named(path, 8)
+    except NotRegular:
+        raise ImportProblem("ini bukan berkas biasa (pipa, perangkat, atau folder); simpan dokumennya sebagai berkas lalu impor berkas itu") from None
     except OSError as e:
         raise ImportProblem(f"berkas tidak dapat dibaca ({e.strerror or e})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ImportProblem("ini bukan berkas biasa (pipa, perangkat, atau folder); simpan dokumennya sebagai berkas lalu impor berkas itu")
-        return st.st_size, os.read(fd, 8)
-    except OSError as e:
-        raise ImportProblem(f"berkas tidak dapat dibaca ({e.strerror or e})") from None
-    finally:
-        os.close(fd)
 
 
 def _encrypted(path: Path) -> bool:

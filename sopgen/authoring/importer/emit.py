@@ -8,6 +8,7 @@ import re
 
 from sopgen.authoring.importer.draft import Draft
 from sopgen.authoring.sopfile import clean
+from sopgen.textsafe import one_line
 
 _DATE = re.compile(r"^\d{4}(?:-\d{2}){0,2}$")
 _WORD = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -84,7 +85,9 @@ def sop_yaml(draft: Draft, source: str) -> tuple[str, list[tuple[int, str]]]:
         notes.setdefault(line, []).extend(texts)
     listed = []
     for line, texts in sorted(notes.items()):
-        text = "; ".join(clean(t).replace("#", "") for t in texts)
+        # Notes quote the document: shown escaped (a bidirectional override would reorder the
+        # comment in an editor and the summary line in a terminal), without '#'.
+        text = "; ".join(one_line(clean(t)).replace("#", "") for t in texts)
         w.lines[line] += f"  # periksa: {text}"
         listed.append((line + 1 + len(head), text))
     return "\n".join([*head, *w.lines]) + "\n", listed

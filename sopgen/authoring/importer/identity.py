@@ -74,6 +74,22 @@ def parse_date(text: str) -> tuple[str | None, str | None]:
     return None, f"tanggal '{t[:60]}' tidak terbaca; tulis YYYY-MM-DD"
 
 
+def several_sops(grids: list[Grid], mechanism_tables: int) -> list[str]:
+    """The SOPs a document holds when it holds more than one (several identity sheets with
+    different Nomor or Nama SOP, and a Mekanisme table for each), else []."""
+    if mechanism_tables < 2:
+        return []
+    seen: dict[str, list[str]] = {"nomor": [], "nama": []}
+    for grid in grids:
+        for r, c, cell in grid.find(lambda cell: bool(cell.paragraphs)):
+            for key, values in seen.items():
+                rest = _label(cell, _LABELS[key])
+                value = " ".join(_value(grid, r, c, rest)[0].split()) if rest is not None else ""
+                if value and value not in values:
+                    values.append(value)
+    return max(seen.values(), key=len) if max(len(v) for v in seen.values()) > 1 else []
+
+
 def read_identity(grids: list[Grid], draft: Draft, config_instansi: dict) -> None:
     found: dict[str, tuple[str, Grid, int, int]] = {}
     lists: dict[str, list[str]] = {}

@@ -29,6 +29,7 @@ class Columns:
     named: dict[str, int] = field(default_factory=dict)  # no, aktivitas, keterangan, kelengkapan, waktu, output
     unit: str = "menit"  # what a bare number under Waktu means
     unit_written: bool = True
+    skipped: list[str] = field(default_factory=list)  # rows holding only a step number: where they are
 
 
 @dataclass
@@ -114,7 +115,13 @@ def read_rows(grid: Grid, cols: Columns, start: int) -> list[Row]:
                     lanes.append(lane)
                     how = "tanda"
         if not cells.get("aktivitas", "").strip() and not lanes:
-            continue
+            texts = [c.line for c in distinct if c.line]
+            number = cells.get("no", "").strip()
+            if texts == [number]:
+                cols.skipped.append(f"{grid.where} baris {r + 1} ('{number[:12]}')")  # a numbered row left blank
+            if not texts or texts == [number]:
+                continue
+            # Text without an activity (an output, a remark): kept as a step, noted, never dropped.
         rows.append(Row(cells, lanes, how, symbol, question, keys, f"{grid.where} baris {r + 1}"))
     return rows
 

@@ -8,6 +8,7 @@ draw shapes anchored at a cell (`xdr:twoCellAnchor` from col/row). openpyxl read
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from sopgen.authoring.importer import shapes as kinds
 from sopgen.authoring.importer.archive import check_office_zip
 from sopgen.authoring.importer.grid import Cell, Grid, ImportProblem, Shape
+from sopgen.authoring.importer.identity import MONTHS
 
 MAX_ROWS = 1_000
 MAX_COLUMNS = 64
@@ -36,6 +38,8 @@ def read_xlsx(path: Path) -> list[Grid]:
         for info in z.infolist():
             if info.filename.startswith("xl/worksheets/") and info.file_size > MAX_SHEET:
                 raise ImportProblem(f"lembar '{info.filename[14:60]}' berukuran {info.file_size // 1048576} MB; sebuah SOP muat dalam beberapa puluh KB")
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                _check_ranges(z.read(info), info.filename[14:60])
         drawings = _drawings(z)
     import openpyxl
 
@@ -46,12 +50,51 @@ def read_xlsx(path: Path) -> list[Grid]:
     return [_grid(ws, drawings.get(ws.title, [])) for ws in book.worksheets]
 
 
-def _text(value) -> str:
+# Merged ranges and hyperlinks over a range: openpyxl makes a cell object for every cell they
+# cover, so `<mergeCell ref="A1:XFD1048576"/>` in a 5 KB file would take all memory.
+_RANGE = re.compile(rb"""<(?:\w+:)?(?:mergeCell|hyperlink)\b[^>]*?\bref=["']\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})["']""")
+MAX_RANGE_CELLS = 4 * MAX_ROWS * MAX_COLUMNS  # cells all merged ranges and linked ranges of a sheet cover
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_ranges(xml: bytes, sheet: str) -> None:
+    """Refuse a sheet whose merged or linked ranges reach past the row limit or cover more cells
+    than an SOP sheet could, before openpyxl expands them cell by cell."""
+    covered = 0
+    for m in _RANGE.finditer(xml):
+        top, bottom = sorted((int(m[2]), int(m[4])))
+        left, right = sorted((_column(m[1]), _column(m[3])))
+        ref = f"{m[1].decode()}{m[2].decode()}:{m[3].decode()}{m[4].decode()}"
+        if bottom > MAX_ROWS:
+            raise ImportProblem(f"lembar '{sheet}': rentang sel {ref[:30]} sampai baris {bottom}, melebihi batas {MAX_ROWS} baris")
+        covered += (bottom - top + 1) * (right - left + 1)
+        if covered > MAX_RANGE_CELLS:
+            raise ImportProblem(
+                f"lembar '{sheet}': sel gabungan dan tautan mencakup lebih dari {MAX_RANGE_CELLS} sel (rentang {ref[:30]}); "
+                "sebuah SOP memakai beberapa ratus"
+            )
+
+
+_FORMAT_NOISE = re.compile(r'\[[^\]]*\]|"[^"]*"|\\.')  # [$-421] locale, "literal", \x escapes
+_MONTH_NAMES = {n: name.capitalize() for name, n in MONTHS.items() if name not in ("pebruari", "nopember")}
+
+
+def _text(value, number_format: str = "General") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
+        shown = _FORMAT_NOISE.sub("", number_format or "").lower()
+        if "y" in shown and "d" not in shown:
+            # 'Januari 2023' typed in Excel is stored as 1 January: the day is not in the document.
+            return f"{_MONTH_NAMES[value.month]} {value.year}"
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -85,7 +128,7 @@ def _grid(ws, placed: list[tuple[int, int, Shape]]) -> Grid:
                 cell = Cell()
             if origin == (r, c):
                 source = ws.cell(r, c)
-                cell.paragraphs = [" ".join(x.split()) for x in _text(source.value).split("\n")]
+                cell.paragraphs = [" ".join(x.split()) for x in _text(source.value, source.number_format).split("\n")]
                 fill = source.fill
                 rgb = getattr(fill.fgColor, "rgb", None) if fill is not None else None
                 cell.shaded = fill is not None and fill.patternType == "solid" and not (isinstance(rgb, str) and rgb.upper() in ("FFFFFFFF", "00FFFFFF"))
