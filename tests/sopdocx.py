@@ -294,3 +294,22 @@ def build_docx(d: Document, path: Path) -> Path:
 
 def reference_docx(path: Path) -> Path:
     return build_docx(reference_document(), path)
+
+
+def split_mekanisme(source: Path, target: Path, header: bool, at: int = 5):
+    """The Mekanisme table of `source` split after grid row `at` into a second table that
+    follows a '(bersambung)' paragraph, with or without the two header rows; returns the
+    python-docx document (to change more) after saving it at `target`."""
+    import copy
+
+    d = docx.Document(str(source))
+    first = d.tables[-1]._tbl
+    second = copy.deepcopy(first)
+    first.addnext(second)
+    first.addnext(d.add_paragraph("(bersambung)")._p)
+    for tr in first.tr_lst[at:]:
+        first.remove(tr)
+    for tr in second.tr_lst[0 if not header else 2 : at]:
+        second.remove(tr)
+    d.save(str(target))
+    return d

@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from sopdocx import Document, Step, build_docx, parse_xml, reference_document, reference_docx, vml_run
+from sopdocx import Document, Step, build_docx, parse_xml, reference_document, reference_docx, split_mekanisme, vml_run
 from sopgen.authoring.importer import ImportProblem, convert, import_document
 from sopgen.cli import main
 from sopgen.source.project import load_project
@@ -330,21 +330,8 @@ def test_document_text_never_becomes_a_suppression_comment(project: Path, tmp_pa
 def test_mekanisme_table_continued_on_the_next_page(header: bool, project: Path, tmp_path: Path) -> None:
     """Offices split a long Mekanisme table at the page break, with or without repeating its
     header: both halves are one list of steps, and a branch may point into the other half."""
-    import copy
-
-    import docx
-
     source = reference_docx(tmp_path / "terbelah.docx")
-    d = docx.Document(str(source))
-    first = d.tables[-1]._tbl
-    second = copy.deepcopy(first)
-    first.addnext(second)
-    first.addnext(d.add_paragraph("(bersambung)")._p)
-    for tr in first.tr_lst[5:]:
-        first.remove(tr)
-    for tr in second.tr_lst[0 if not header else 2 : 5]:
-        second.remove(tr)
-    d.save(str(source))
+    split_mekanisme(source, source, header)
     data, _ = _read_back(project, source)
     assert [s["aktivitas"][:20] for s in data["langkah"]] == [s.aktivitas[:20] for s in reference_document().steps]
     lanes = [a["id"] for a in data["pelaksana"]]

@@ -326,3 +326,19 @@ def test_a_note_quoting_the_document_never_carries_a_bidirectional_override(proj
     assert "\\u202e" in result.output and "\u202e" not in result.output, result.output
     assert any("\\u202eATAD\\u202c" in c for c in comments) and not any("\u202e" in c for c in comments)
     assert "SOP009 nama memuat karakter kendali U+202E" in result.output
+
+
+def test_a_continuation_with_other_columns_is_not_left_out(project: Path, tmp_path: Path) -> None:
+    """The Mekanisme table continued on the next page without its header and without the
+    Keterangan column: steps 4-6 (with the decision) were left out and the 3-step SOP was
+    'sah'. Now the file is refused, naming the table and what to do."""
+    from sopdocx import split_mekanisme
+
+    target = tmp_path / "lanjutan-lain.docx"
+    d = split_mekanisme(reference_docx(tmp_path / "asli.docx"), target, header=False)
+    second = d.tables[-1]._tbl
+    for tr in second.tr_lst:
+        tr.remove(tr.tc_lst[-1])
+    second.tblGrid.remove(second.tblGrid.gridCol_lst[-1])
+    d.save(str(target))
+    _refused(project, target, "tabel 4 tampak lanjutan tabel Mekanisme (dimulai langkah 4) tetapi kolomnya 9, bukan 10")

@@ -135,6 +135,11 @@ def mechanism(grids: list[Grid]) -> tuple[Columns, list[Row], list[Shape]]:
         cols = find_columns(grid)
         if cols is None and found is not None and grid.width == found_width and rows:
             cols, start = found, 0  # a continuation table without its own header
+        elif cols is None and found is not None and rows and _continues(grid, len(rows)):
+            raise ImportProblem(
+                f"{grid.where} tampak lanjutan tabel Mekanisme (dimulai langkah {len(rows) + 1}) tetapi kolomnya "
+                f"{grid.width}, bukan {found_width}; samakan kolomnya dengan tabel Mekanisme (atau gabungkan tabelnya) lalu impor lagi"
+            )
         elif cols is None or (found is not None and [h.line for _, h in cols.actors] != [h.line for _, h in found.actors]):
             continue
         else:
@@ -148,6 +153,16 @@ def mechanism(grids: list[Grid]) -> tuple[Columns, list[Row], list[Shape]]:
     if found is None:
         raise ImportProblem("tabel Mekanisme tidak ditemukan: tidak ada tabel dengan kolom 'Pelaksana' (berisi nama jabatan) dan 'Kegiatan'/'Aktivitas'")
     return found, rows, shapes
+
+
+def _continues(grid: Grid, steps: int) -> bool:
+    """A table whose first column goes on numbering the steps read so far (a Mekanisme table
+    continued on the next page with other columns): its steps must not be left out silently."""
+    for row in grid.rows:
+        first = row[0].line.strip().rstrip(".") if row else ""
+        if first.isdigit() and not _numbering_row(list({id(c): c for c in row}.values())):
+            return int(first) == steps + 1
+    return False
 
 
 @dataclass
