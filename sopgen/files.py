@@ -19,7 +19,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -224,3 +224,14 @@ def read_named(path: Path, limit: int) -> tuple[int, bytes]:
             return st.st_size, f.read(limit)
     finally:
         os.close(fd)
+
+
+def read_user_file(path: Path, limit: int, label: str, fail: Callable[[str], Exception]) -> tuple[int, bytes]:
+    """`read_named`, its refusals worded for the user: label names the file ("berkas
+    sertifikat 'a.p12'"), fail makes the caller's error of a message."""
+    try:
+        return read_named(path, limit)
+    except NotRegular:
+        raise fail(f"{label} bukan berkas biasa (pipa, perangkat, atau folder)") from None
+    except OSError as e:
+        raise fail(f"{label} tidak terbaca ({e.strerror or e})") from None

@@ -65,14 +65,10 @@ def load_certificate(path: Path, password: str) -> Certificate:
     """Open a P12/PFX file; a wrong password or a damaged file is a SignError."""
     from pyhanko.sign import signers
 
-    from sopgen.files import NotRegular, read_named
+    from sopgen.files import read_user_file
 
-    try:
-        size, data = read_named(path, MAX_P12_BYTES + 1)  # a pipe or a device is refused, never waited on
-    except NotRegular:
-        raise SignError(f"berkas sertifikat '{path}' bukan berkas biasa (pipa, perangkat, atau folder)") from None
-    except OSError as e:
-        raise SignError(f"berkas sertifikat '{path}' tidak terbaca ({e.strerror or e})") from None
+    # a pipe or a device is refused, never waited on
+    size, data = read_user_file(path, MAX_P12_BYTES + 1, f"berkas sertifikat '{path}'", SignError)
     if size > MAX_P12_BYTES or len(data) > MAX_P12_BYTES:
         raise SignError(f"berkas sertifikat '{path.name}' lebih dari {MAX_P12_BYTES // (1024 * 1024)} MB; bukan berkas P12/PFX")
     try:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sopgen.files import NotRegular, read_named
+from sopgen.files import read_user_file
 from sopgen.publish.identity import KEY_PATTERN, REGISTER_NAME, STATUSES
 from sopgen.textsafe import clip, one_line
 
@@ -108,12 +108,7 @@ def _read_input(path: Path, limit: int, what: str) -> bytes:
     """The bytes of a file the user named: a regular file up to `limit`; a pipe or a device is
     refused, never waited on (the catalog folder may sit on a shared drive)."""
     shown = one_line(clip(str(path), 200))
-    try:
-        size, data = read_named(path, limit + 1)
-    except NotRegular:
-        raise VerifyError(f"{what} '{shown}' bukan berkas biasa (pipa, perangkat, atau folder)") from None
-    except OSError as e:
-        raise VerifyError(f"{what} '{shown}' tidak terbaca ({e.strerror or e})") from None
+    size, data = read_user_file(path, limit + 1, f"{what} '{shown}'", VerifyError)
     if size > limit or len(data) > limit:
         raise VerifyError(f"{what} '{shown}' lebih dari {limit // (1024 * 1024)} MB; bukan berkas buatan sopgen")
     return data
